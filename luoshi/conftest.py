@@ -1,0 +1,119 @@
+"""Fixtures shared by every app's tests, named as the domain names them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from luoshi.org.models import Leader, Region, Unit, User
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_files(settings: object, tmp_path: Path) -> None:
+    """Uploads and generated files of a test go to its own temporary folder."""
+    settings.MEDIA_ROOT = tmp_path / "uploads"  # type: ignore[attr-defined]
+    settings.DATA_DIR = tmp_path / "data"  # type: ignore[attr-defined]
+    (tmp_path / "data").mkdir()
+
+
+@pytest.fixture
+def demo_mode(settings: object) -> None:
+    settings.LUOSHI_DEMO = True  # type: ignore[attr-defined]
+    settings.LUOSHI_TODAY = settings.DEMO_DATE  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def demo_org(db: None, demo_mode: None) -> None:
+    """The demo organisation: 柞水县 and 镇安县 under 商洛市, with every demo account."""
+    from luoshi.org.demo import ACCOUNTS, load_organisation
+
+    load_organisation(passwords={spec.username: "demo-pass-2023" for spec in ACCOUNTS})
+
+
+def demo_user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+@pytest.fixture
+def zhashui(demo_org: None) -> Region:
+    return Region.objects.get(name="柞水县")
+
+
+@pytest.fixture
+def zhenan(demo_org: None) -> Region:
+    return Region.objects.get(name="镇安县")
+
+
+@pytest.fixture
+def fagaiju(zhashui: Region) -> Unit:
+    return Unit.objects.get(region=zhashui, short_name="县发改局")
+
+
+@pytest.fixture
+def supervisor(demo_org: None) -> User:
+    return demo_user("duchaban")
+
+
+@pytest.fixture
+def fagaiju_reporter(demo_org: None) -> User:
+    return demo_user("fgj-reporter")
+
+
+@pytest.fixture
+def fagaiju_head(demo_org: None) -> User:
+    return demo_user("fgj-head")
+
+
+@pytest.fixture
+def wenlvju_reporter(demo_org: None) -> User:
+    return demo_user("wlj-reporter")
+
+
+@pytest.fixture
+def yingpan_reporter(demo_org: None) -> User:
+    return demo_user("yingpan-reporter")
+
+
+@pytest.fixture
+def magistrate(demo_org: None) -> User:
+    return demo_user("liupeng")
+
+
+@pytest.fixture
+def deputy_fengrui(demo_org: None) -> Leader:
+    return Leader.objects.get(person__name="冯锐")
+
+
+@pytest.fixture
+def fengrui_user(demo_org: None) -> User:
+    return demo_user("fengrui")
+
+
+@pytest.fixture
+def city_supervisor(demo_org: None) -> User:
+    return demo_user("sl-duchaban")
+
+
+@pytest.fixture
+def zhenan_supervisor(demo_org: None) -> User:
+    return demo_user("za-duchaban")
+
+
+@pytest.fixture
+def county_admin(demo_org: None) -> User:
+    return demo_user("xitong")
+
+
+@pytest.fixture
+def viewer(demo_org: None) -> User:
+    return demo_user("renda")
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client

@@ -1,0 +1,115 @@
+"""Load the demo county. Only in demo mode: demo accounts never reach a production database."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.db import transaction
+
+from luoshi.org import demo as org_demo
+from luoshi.org.models import Region, Role
+
+ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: passwords are read off a screen
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    name: str
+    where: str
+    role: str
+    password: str  # "" when the account existed before this load: its password is unchanged
+
+
+def accounts_file() -> Path:
+    return Path(settings.DATA_DIR) / "demo-accounts.txt"
+
+
+def demo_allowed() -> None:
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("生产环境不能加载演示数据。")
+    if not settings.LUOSHI_DEMO:
+        raise ImproperlyConfigured("演示数据只能在演示模式下加载：请设置 LUOSHI_DEMO=1。")
+
+
+def database_is_empty() -> bool:
+    return not Region.objects.exists()
+
+
+def _new_password() -> str:
+    fixed = os.environ.get("LUOSHI_DEMO_PASSWORD", "").strip()
+    if fixed:
+        return fixed
+    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def demo_load(*, reset: bool = False) -> list[DemoAccount]:
+    """Load the demo county; loading twice changes nothing. `reset` empties the database first."""
+    demo_allowed()
+    if reset:
+        call_command("flush", interactive=False, verbosity=0)
+    passwords = {spec.username: _new_password() for spec in org_demo.ACCOUNTS}
+    with transaction.atomic():
+        loaded = org_demo.load_organisation(passwords=passwords)
+    accounts = [
+        DemoAccount(
+            username=spec.username,
+            name=spec.name,
+            where=spec.unit if spec.region == org_demo.COUNTY[0] else f"{spec.region} {spec.unit}",
+            role=Role(spec.role).label,
+            password=passwords[spec.username] if created else "",
+        )
+        for spec, created in loaded
+    ]
+    if any(account.password for account in accounts):
+        _remember(accounts, replace=reset)
+    return accounts
+
+
+def _remember(accounts: list[DemoAccount], *, replace: bool) -> None:
+    """Keep the generated passwords beside the database (never in the repository)."""
+    path = accounts_file()
+    known = {} if replace else dict(_read(path))
+    for account in accounts:
+        if account.password:
+            known[account.username] = account.password
+    lines = ["# luoshi 演示账号（仅演示模式）：用户名 密码 姓名 单位 角色"]
+    for account in accounts:
+        password = known.get(account.username, "（未记录）")
+        lines.append("\t".join([account.username, password, account.name, account.where, account.role]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
+
+
+def _read(path: Path) -> list[tuple[str, str]]:
+    if not path.exists():
+        return []
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        username, password, *_ = line.split("\t")
+        rows.append((username, password))
+    return rows
+
+
+def demo_accounts_text() -> str:
+    path = accounts_file()
+    if not path.exists():
+        return ""
+    rows = [
+        line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    ]
+    width = max((len(row[0]) for row in rows if row and row[0]), default=10)
+    out = [f"  {'用户名'.ljust(width)}  密码            姓名 · 单位 · 角色"]
+    for row in rows:
+        if len(row) >= 5:
+            out.append(f"  {row[0].ljust(width)}  {row[1].ljust(14)}  {row[2]} · {row[3]} · {row[4]}")
+    return "\n".join(out)

@@ -1,0 +1,102 @@
+"""`luoshi run`: everything a single machine needs, in one command.
+
+Migrates the database, collects the static files, loads the demo county when the database is
+empty (in demo mode), then serves the app with gunicorn together with the job worker (Huey).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from luoshi.core.demo import accounts_file, database_is_empty, demo_accounts_text, demo_load
+
+
+class Command(BaseCommand):
+    help = "迁移数据库、（演示模式下）在空数据库中加载演示县，并启动网站和后台任务进程。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("PORT", "8000")), help="端口，默认 8000"
+        )
+        parser.add_argument(
+            "--host", default=os.environ.get("HOST", "127.0.0.1"), help="监听地址，默认 127.0.0.1"
+        )
+        parser.add_argument("--no-demo", action="store_true", help="不加载演示县")
+        parser.add_argument("--workers", type=int, default=2, help="网站进程数，默认 2")
+
+    def handle(self, *args: Any, port: int, host: str, no_demo: bool, workers: int, **options: Any) -> None:
+        assets = settings.BASE_DIR / "assets" / "vendor"
+        if not assets.is_dir():
+            raise CommandError("前端库还没有构建：请先执行 make install（需要 Node.js 20）。")
+
+        self.stdout.write("迁移数据库…")
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
+
+        if settings.LUOSHI_DEMO and not no_demo and database_is_empty():
+            self.stdout.write("数据库为空，加载演示县（柞水县）…")
+            demo_load()
+
+        address = f"http://{'127.0.0.1' if host in {'0.0.0.0', ''} else host}:{port}"  # noqa: S104
+        self.stdout.write(self.style.SUCCESS(f"\n落实 已启动：{address}\n"))
+        if settings.LUOSHI_DEMO and accounts_file().exists():
+            self.stdout.write(f"演示账号（保存在 {accounts_file()}）：")
+            self.stdout.write(demo_accounts_text() + "\n")
+        self.stdout.write("按 Ctrl+C 停止。\n")
+        self.stdout.flush()
+        self._serve(host=host, port=port, workers=workers)
+
+    def _serve(self, *, host: str, port: int, workers: int) -> None:
+        python = sys.executable
+        worker = subprocess.Popen([python, "-m", "luoshi.cli", "run_huey", "--quiet"])  # noqa: S603
+        server = subprocess.Popen(  # noqa: S603
+            [
+                python,
+                "-m",
+                "gunicorn",
+                "luoshi.wsgi:application",
+                "--bind",
+                f"{host}:{port}",
+                "--workers",
+                str(workers),
+                "--threads",
+                "4",
+                "--timeout",
+                "120",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ]
+        )
+        children = [server, worker]
+
+        def stop(signum: int, frame: object) -> None:
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        # If either process ends, stop the other: a server without its worker would silently
+        # stop sending reminders.
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        stop(signal.SIGTERM, None)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        code = server.returncode or worker.returncode
+        if code and code not in (-signal.SIGTERM, -signal.SIGINT):
+            raise CommandError(f"服务进程退出（代码 {code}）。")

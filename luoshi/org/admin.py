@@ -1,0 +1,163 @@
+"""The admin for the master data, in Chinese, scoped like every other view.
+
+A county's admin (role 管理员) maintains its own county; a superuser maintains everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from luoshi.org.models import Leader, Membership, Person, Region, Unit, User
+from luoshi.org.rules import can_administer
+from luoshi.org.selectors import leader_list_for, person_list_for, region_list_for, scope_for, unit_list_for
+
+
+def _admin_site_has_permission(request: HttpRequest) -> bool:
+    return request.user.is_active and can_administer(request.user)
+
+
+admin.site.has_permission = _admin_site_has_permission  # type: ignore[method-assign]
+
+
+class ScopedAdmin(admin.ModelAdmin):
+    """Permission from the 管理员 role rather than Django's per-model permissions; rows from the scope."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return can_administer(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_administer(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return can_administer(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_administer(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Master data is deactivated, not deleted, so that history keeps its names.
+        return bool(request.user.is_superuser)
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        choices = self._scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        choices = self._scoped_choices(db_field.related_model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    @staticmethod
+    def _scoped_choices(model: Any, request: HttpRequest) -> QuerySet | None:
+        selectors = {Region: region_list_for, Unit: unit_list_for, Person: person_list_for}
+        selector = selectors.get(model)
+        return selector(request.user) if selector else None
+
+
+@admin.register(Region)
+class RegionAdmin(ScopedAdmin):
+    list_display = ["name", "short_name", "code", "level", "parent", "sort_order"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Region]:
+        return region_list_for(request.user).select_related("parent")
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedAdmin):
+    list_display = ["short_name", "name", "kind", "region", "parent", "sort_order", "is_active"]
+    list_filter = ["region", "kind", "is_active"]
+    search_fields = ["name", "short_name", "aliases"]
+    list_editable = ["sort_order"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:
+        return unit_list_for(request.user)
+
+
+@admin.register(Person)
+class PersonAdmin(ScopedAdmin):
+    list_display = ["name", "post", "unit", "masked_phone", "is_active"]
+    list_filter = ["unit__region", "is_active"]
+    search_fields = ["name", "aliases", "post", "unit__short_name"]
+    autocomplete_fields = ["unit"]
+
+    @admin.display(description="电话")
+    def masked_phone(self, person: Person) -> str:
+        return person.masked_phone
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        return person_list_for(request.user)
+
+
+@admin.register(Leader)
+class LeaderAdmin(ScopedAdmin):
+    list_display = ["person", "title", "region", "areas", "rank", "is_active"]
+    list_filter = ["region", "is_active"]
+    search_fields = ["person__name", "title", "areas"]
+    filter_horizontal = ["oversees"]
+    autocomplete_fields = ["person"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Leader]:
+        return leader_list_for(request.user)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["unit"]
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return can_administer(request.user)
+
+    has_add_permission = has_change_permission = has_delete_permission = has_view_permission
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.related_model is Unit:
+            kwargs["queryset"] = unit_list_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(User)
+class UserAdmin(ScopedAdmin, DjangoUserAdmin):
+    list_display = ["username", "name", "roles", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role", "memberships__unit__region"]
+    search_fields = ["username", "name", "memberships__unit__short_name"]
+    inlines = [MembershipInline]
+    autocomplete_fields = ["person"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("个人信息", {"fields": ("name", "person", "email")}),
+        ("状态", {"fields": ("is_active", "is_staff", "is_superuser")}),
+        ("登录记录", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "name", "password1", "password2")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    @admin.display(description="单位与角色")
+    def roles(self, user: User) -> str:
+        return "；".join(str(m) for m in user.memberships.all())
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff"]
+        return fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        users = User.objects.prefetch_related("memberships__unit")
+        scope = scope_for(request.user)
+        if scope.everything:
+            return users
+        # An admin sees the users who hold a seat in one of the units it administers.
+        return users.filter(is_superuser=False, memberships__unit__in=unit_list_for(request.user)).distinct()

@@ -1,0 +1,266 @@
+"""luoshi settings: one module, driven by the environment.
+
+Environment variables (all optional on a single machine):
+
+- ``LUOSHI_ENV``: ``development`` (default), ``production`` or ``test``.
+- ``SECRET_KEY``: required in production; a throwaway key is generated per data directory otherwise.
+- ``DATABASE_URL``: e.g. ``postgres://luoshi@127.0.0.1:5432/luoshi``; SQLite under the data
+  directory by default.
+- ``ALLOWED_HOSTS``: comma-separated host names; required in production.
+- ``REDIS_URL``: use Redis for the job queue and the cache instead of SQLite and local memory.
+- ``LUOSHI_DATA_DIR``: where the SQLite database, uploads and collected static files live
+  (default ``./var``).
+- ``LUOSHI_DEMO``: ``1`` to run as the demo county (default on in development, off elsewhere).
+- ``LUOSHI_TODAY``: pin the date the system treats as today (ISO date); the demo pins 2023-07-25.
+- ``DEBUG``: ``1`` or ``0``; defaults to on in development only. Refused in production.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [part.strip() for part in os.environ.get(name, default).split(",") if part.strip()]
+
+
+LUOSHI_ENV = os.environ.get("LUOSHI_ENV", "development").strip().lower()
+if LUOSHI_ENV not in {"development", "production", "test"}:
+    raise ImproperlyConfigured(f"LUOSHI_ENV 只能是 development、production 或 test，当前为 {LUOSHI_ENV!r}")
+PRODUCTION = LUOSHI_ENV == "production"
+TESTING = LUOSHI_ENV == "test"
+
+DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR") or BASE_DIR / "var").resolve()
+if not TESTING:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_flag("DEBUG", default=LUOSHI_ENV == "development")
+
+
+def _secret_key() -> str:
+    configured = os.environ.get("SECRET_KEY", "").strip()
+    if PRODUCTION:
+        if len(configured) < 50 or len(set(configured)) < 5 or configured.startswith("django-insecure"):
+            raise ImproperlyConfigured(
+                "生产模式需要真实的 SECRET_KEY（至少 50 个字符的随机串），"
+                "例如：python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+        return configured
+    if configured:
+        return configured
+    if TESTING:
+        return "test-only-" + "x" * 50
+    # A development machine gets its own key, kept beside its database, never in the repository.
+    key_file = DATA_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("生产模式不允许开启 DEBUG：请去掉 DEBUG=1。")
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("生产模式需要设置 ALLOWED_HOSTS（逗号分隔的域名或地址）。")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+LUOSHI_DEMO = env_flag("LUOSHI_DEMO", default=LUOSHI_ENV == "development")
+if PRODUCTION and LUOSHI_DEMO:
+    raise ImproperlyConfigured("生产模式不能以演示模式运行：请去掉 LUOSHI_DEMO=1。")
+
+# The demo county lives on the day of the plenary meeting; a real deployment reads the clock.
+DEMO_DATE = date(2023, 7, 25)
+_today = os.environ.get("LUOSHI_TODAY", "").strip()
+LUOSHI_TODAY: date | None = date.fromisoformat(_today) if _today else (DEMO_DATE if LUOSHI_DEMO else None)
+
+INSTALLED_APPS = [
+    "luoshi.core",
+    "luoshi.org",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "huey.contrib.djhuey",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+]
+
+ROOT_URLCONF = "luoshi.urls"
+WSGI_APPLICATION = "luoshi.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "luoshi" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "luoshi.core.context_processors.luoshi",
+            ],
+        },
+    },
+]
+
+# Database: SQLite under the data directory unless DATABASE_URL says otherwise.
+SQLITE_OPTIONS = {
+    # WAL lets the web server read while the job worker writes; IMMEDIATE transactions and a
+    # busy timeout make concurrent writers wait instead of failing with "database is locked".
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+}
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(DATA_DIR / "luoshi.sqlite3"),
+        }
+    }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "org.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+if TESTING:
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Front-end libraries come from npm (package-lock.json); `npm run build` copies the files the
+# pages use into assets/vendor, and the app serves them itself: no CDN, no external font.
+STATICFILES_DIRS = [BASE_DIR / "assets"] if (BASE_DIR / "assets").is_dir() else []
+MEDIA_URL = "/media/"  # never served directly: evidence goes through a permission-checking view
+MEDIA_ROOT = DATA_DIR / "uploads"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if TESTING or DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Jobs: Huey, on SQLite beside the database on one machine, on Redis when REDIS_URL is set.
+# Tests run tasks immediately, in process.
+HUEY: dict[str, object] = {
+    "name": "luoshi",
+    "immediate": TESTING,
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if REDIS_URL:
+    HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}
+else:
+    HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "jobs.sqlite3")}
+
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
+
+# Security. Production sits behind a TLS-terminating proxy (nginx) that sets X-Forwarded-Proto.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 60 * 60 * 12
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "luoshi": {"level": "INFO"},
+        "huey": {"level": "INFO"},
+    },
+}
+
+# Static files in development come straight from the source folders, without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG

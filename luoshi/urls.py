@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+
+from luoshi.core import views as core_views
+from luoshi.core.forms import LoginForm, PasswordChangeForm
+
+admin.site.site_header = "落实 · 系统管理"
+admin.site.site_title = "落实系统管理"
+admin.site.index_title = "基础数据"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path(
+        "login/",
+        login_not_required(
+            auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True)
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("org/", include("luoshi.org.urls")),
+    path("pending/<slug:key>/", core_views.pending, name="pending"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
