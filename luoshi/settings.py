@@ -95,6 +95,7 @@ LUOSHI_TODAY: date | None = date.fromisoformat(_today) if _today else (DEMO_DATE
 INSTALLED_APPS = [
     "luoshi.core",
     "luoshi.org",
+    "luoshi.items",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -211,7 +212,8 @@ else:
 HUEY: dict[str, object] = {
     "name": "luoshi",
     "immediate": TESTING,
-    "utc": True,
+    # Periodic jobs are scheduled in local time (Django sets the process time zone to TIME_ZONE).
+    "utc": False,
     "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
 }
 if REDIS_URL:
@@ -248,6 +250,13 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = True
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# Supervision: evidence files and reminders (催办).
+LUOSHI_EVIDENCE_MAX_MB = int(os.environ.get("LUOSHI_EVIDENCE_MAX_MB", "20"))
+# Remind this many working days before a deadline, a milestone or a report's due day, on the day,
+# and when overdue on the first working day after it and then every N working days.
+LUOSHI_REMIND_WORKDAYS_BEFORE = int(os.environ.get("LUOSHI_REMIND_WORKDAYS_BEFORE", "3"))
+LUOSHI_OVERDUE_REMIND_EVERY = int(os.environ.get("LUOSHI_OVERDUE_REMIND_EVERY", "5"))
 
 LOGGING = {
     "version": 1,

@@ -5,13 +5,14 @@ from django.urls import include, path
 
 from luoshi.core import views as core_views
 from luoshi.core.forms import LoginForm, PasswordChangeForm
+from luoshi.items import views as items_views
 
 admin.site.site_header = "落实 · 系统管理"
 admin.site.site_title = "落实系统管理"
 admin.site.index_title = "基础数据"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", items_views.my_work, name="home"),
     path(
         "login/",
         login_not_required(
@@ -27,6 +28,7 @@ urlpatterns = [
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("org/", include("luoshi.org.urls")),
+    path("", include("luoshi.items.urls")),
     path("pending/<slug:key>/", core_views.pending, name="pending"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -25,7 +25,20 @@ class Page:
 
 PAGES: tuple[Page, ...] = (
     Page("dashboard", "驾驶舱", "speedometer2", summary="三色预警汇总、红色事项、逾期事项、单位排名和趋势。"),
-    Page("items", "督办事项", "list-check", summary="所有督办事项的交办、签收、进度反馈、核实、办结和销号。"),
+    Page(
+        "items",
+        "督办事项",
+        "list-check",
+        url_name="items:list",
+        summary="所有督办事项的交办、签收、进度反馈、核实、办结和销号。",
+    ),
+    Page(
+        "supervision",
+        "督办记录",
+        "clipboard-check",
+        url_name="items:supervision_list",
+        summary="专项督办、现场督办、随机督办、明察暗访、催办和约谈的记录，以及由此建立的整改事项。",
+    ),
     Page(
         "indicators",
         "考核指标",

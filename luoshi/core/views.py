@@ -6,16 +6,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from luoshi.core import navigation
-from luoshi.org.selectors import home_region_for, scope_for
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    scope = scope_for(request.user)
-    return render(
-        request,
-        "core/home.html",
-        {"region": home_region_for(request.user), "scope_is_empty": scope.is_empty},
-    )
 
 
 def pending(request: HttpRequest, key: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -26,6 +27,8 @@ admin.site.has_permission = _admin_site_has_permission  # type: ignore[method-as
 
 class ScopedAdmin(admin.ModelAdmin):
     """Permission from the 管理员 role rather than Django's per-model permissions; rows from the scope."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return can_administer(request.user)

@@ -68,6 +68,16 @@ class Unit(models.Model):
     kind = models.CharField("类型", max_length=20, choices=Kind.choices)
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("在用", default=True)
+    reports_need_approval = models.BooleanField(
+        "进度报告需单位负责人审核",
+        default=False,
+        help_text="勾选后，填报员的进度报告经单位负责人审核后才报送督查办",
+    )
+    wecom_webhook = models.URLField(
+        "企业微信群机器人地址", max_length=300, blank=True, help_text="催办和交办消息会推送到这个群"
+    )
+    dingtalk_webhook = models.URLField("钉钉群机器人地址", max_length=300, blank=True)
+    dingtalk_secret = models.CharField("钉钉机器人加签密钥", max_length=100, blank=True)
 
     class Meta:
         verbose_name = "单位"

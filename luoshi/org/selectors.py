@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from luoshi.org.models import (
     REGION_WIDE_ROLES,
@@ -18,7 +18,6 @@ from luoshi.org.models import (
     Membership,
     Person,
     Region,
-    Role,
     Unit,
     User,
 )
@@ -84,27 +83,26 @@ class Scope:
             return True
         return False
 
-    def filter(self, queryset: QuerySet, *, region: str, units: Iterable[str] = ()) -> QuerySet:
-        """Restrict any queryset: rows of a visible region, or rows tied to one of the user's units.
+    def q(self, model: type[Model], *, region: str, units: Iterable[str] = ()) -> Q:
+        """A condition for rows of `model`: of a visible region, or tied to one of the user's units.
 
         `region` names the row's region field; `units` name fields pointing at units (a foreign
         key or a many-to-many: a row matches when any of them is one of the user's units).
         """
         if self.everything:
-            return queryset
+            return Q()
         condition = Q(**{f"{region}__in": self.region_ids})
-        model = queryset.model
         for name in units:
             related = model._meta.get_field(name)
             if related.many_to_many:
                 through = getattr(model, name).through
-                source = related.m2m_field_name()
-                target = related.m2m_reverse_field_name()
+                source = related.m2m_field_name()  # type: ignore[union-attr]
+                target = related.m2m_reverse_field_name()  # type: ignore[union-attr]
                 linked = through.objects.filter(**{f"{target}__in": self.unit_ids}).values(source)
                 condition |= Q(pk__in=linked)
             else:
                 condition |= Q(**{f"{name}__in": self.unit_ids})
-        return queryset.filter(condition)
+        return condition
 
 
 def _region_children() -> dict[int | None, list[int]]:
@@ -215,16 +213,3 @@ def leader_list_for(user: User | object) -> QuerySet[Leader]:
     if scope.everything:
         return leaders
     return leaders.filter(region_id__in=scope.visible_region_ids)
-
-
-def home_region_for(user: User | object) -> Region | None:
-    """The region the user mainly works in: the highest region of a region-wide seat, else their unit's."""
-    scope = scope_for(user)
-    ordered = sorted(
-        scope.seats, key=lambda seat: (seat.role not in REGION_WIDE_ROLES, seat.role != Role.LEADER)
-    )
-    if ordered:
-        return Region.objects.filter(pk=ordered[0].region_id).first()
-    if scope.everything:
-        return Region.objects.filter(level=Region.Level.COUNTY).first() or Region.objects.first()
-    return None

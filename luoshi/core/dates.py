@@ -1,0 +1,139 @@
+"""Dates as Chinese officials write them, resolved to calendar dates. Pure.
+
+    2023-08-31, 2023/8/31, 2023.8.31, 2023年8月31日   → that day
+    8月31日（前）, 10月20日前                           → that day of the reference year
+    8月底（前）, 8月末, 8月份, 8月                       → the last day of August
+    8月上旬 / 中旬 / 下旬                                → the 10th / 20th / last day
+    年底（前）, 年内, 年末                                → 31 December
+    第三季度（末）, 三季度                                → the quarter's last day
+    上半年（前）                                         → 30 June
+    明年3月底                                            → next year
+    立即, 马上                                           → the reference day itself (when allowed)
+
+Chinese numerals (八月底前, 十月二十日) and stray spaces (8 月底前) are accepted. With
+`roll_forward`, a month before the reference month means next year (a speech in July that says
+"3月底前" means next March).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+NUMBER = r"[0-9〇零一二两三四五六七八九十]{1,4}"
+
+
+def chinese_number(text: str) -> int | None:
+    """'8' → 8, '十' → 10, '十二' → 12, '二十' → 20, '三十一' → 31, '二〇二三' → 2023."""
+    if text.isdigit():
+        return int(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        tens_value = _DIGITS.get(tens) if tens else 1
+        ones_value = _DIGITS.get(ones) if ones else 0
+        if tens_value is None or ones_value is None:
+            return None
+        return tens_value * 10 + ones_value
+    if all(ch in _DIGITS for ch in text):
+        value = 0
+        for ch in text:
+            value = value * 10 + _DIGITS[ch]
+        return value
+    return None
+
+
+def month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+_FULL = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:前|之前|以前)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_PREFIX = r"^(?P<next>明年)?(?:(?P<year>\d{4})年)?"
+_MONTH_DAY = re.compile(_PREFIX + rf"(?P<month>{NUMBER})月(?P<day>{NUMBER})[日号](?:前|之前|以前)?$")
+_MONTH_END = re.compile(_PREFIX + rf"(?P<month>{NUMBER})月(?:底|末|份|)(?:前|之前|以前|内)?$")
+_TEN_DAYS = re.compile(_PREFIX + rf"(?P<month>{NUMBER})月(?P<part>上|中|下)旬(?:前|之前|以前|末)?$")
+_YEAR_END = re.compile(_PREFIX + r"(?:年底|年末|年内|年终)(?:前|之前|以前)?$")
+_QUARTER = re.compile(_PREFIX + rf"第?(?P<quarter>{NUMBER})季度(?:末|底)?(?:前|之前|以前)?$")
+_HALF = re.compile(_PREFIX + r"上半年(?:末|底)?(?:前|之前|以前|内)?$")
+_NOW = re.compile(r"^(?:立即|马上|立刻|即刻)$")
+
+
+def resolve_date(
+    text: str, *, reference: date, roll_forward: bool = False, allow_now: bool = True
+) -> date | None:
+    """The date `text` means, read against `reference` (its year; its day for 立即), or None."""
+    text = "".join(text.split()).strip("，。；、")
+    if not text:
+        return None
+    for pattern in (_FULL, _COMPACT):
+        match = pattern.match(text)
+        if match:
+            return _safe_date(int(match[1]), int(match[2]), int(match[3]))
+    if _NOW.match(text):
+        return reference if allow_now else None
+
+    def year_of(match: re.Match[str], month: int) -> int:
+        if match["year"]:
+            return int(match["year"])
+        if match["next"]:
+            return reference.year + 1
+        if roll_forward and month < reference.month:
+            return reference.year + 1
+        return reference.year
+
+    match = _MONTH_DAY.match(text)
+    if match:
+        month, day = chinese_number(match["month"]), chinese_number(match["day"])
+        if month is None or day is None:
+            return None
+        return _safe_date(year_of(match, month), month, day)
+    match = _TEN_DAYS.match(text)
+    if match:
+        month = chinese_number(match["month"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        year = year_of(match, month)
+        return {"上": date(year, month, 10), "中": date(year, month, 20), "下": month_end(year, month)}[
+            match["part"]
+        ]
+    match = _MONTH_END.match(text)
+    if match:
+        month = chinese_number(match["month"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        return month_end(year_of(match, month), month)
+    match = _YEAR_END.match(text)
+    if match:
+        return date(year_of(match, 12), 12, 31)
+    match = _QUARTER.match(text)
+    if match:
+        quarter = chinese_number(match["quarter"])
+        if quarter is None or not 1 <= quarter <= 4:
+            return None
+        return month_end(year_of(match, quarter * 3), quarter * 3)
+    match = _HALF.match(text)
+    if match:
+        return date(year_of(match, 6), 6, 30)
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,73 @@
+from datetime import date
+
+import pytest
+
+from luoshi.core.dates import chinese_number, resolve_date
+
+REF = date(2023, 7, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023-08-31", date(2023, 8, 31)),
+        ("2023/8/31", date(2023, 8, 31)),
+        ("2023.8.31", date(2023, 8, 31)),
+        ("2023年8月31日", date(2023, 8, 31)),
+        ("2023年8月31号前", date(2023, 8, 31)),
+        ("20230831", date(2023, 8, 31)),
+        ("8月底前", date(2023, 8, 31)),
+        ("8 月底前", date(2023, 8, 31)),
+        ("8月底", date(2023, 8, 31)),
+        ("8月末", date(2023, 8, 31)),
+        ("9月份", date(2023, 9, 30)),
+        ("2月底前", date(2023, 2, 28)),
+        ("10月20日前", date(2023, 10, 20)),
+        ("10 月 20 日前", date(2023, 10, 20)),
+        ("7月31日前", date(2023, 7, 31)),
+        ("八月底前", date(2023, 8, 31)),
+        ("十月二十日前", date(2023, 10, 20)),
+        ("十一月底前", date(2023, 11, 30)),
+        ("十二月三十一日", date(2023, 12, 31)),
+        ("9月中旬", date(2023, 9, 20)),
+        ("9月上旬", date(2023, 9, 10)),
+        ("9月下旬", date(2023, 9, 30)),
+        ("年底前", date(2023, 12, 31)),
+        ("年内", date(2023, 12, 31)),
+        ("第三季度", date(2023, 9, 30)),
+        ("三季度末", date(2023, 9, 30)),
+        ("第4季度", date(2023, 12, 31)),
+        ("上半年", date(2023, 6, 30)),
+        ("明年3月底前", date(2024, 3, 31)),
+        ("2024年3月底", date(2024, 3, 31)),
+        ("立即", date(2023, 7, 25)),
+        ("马上", date(2023, 7, 25)),
+    ],
+)
+def test_resolves(text, expected):
+    assert resolve_date(text, reference=REF) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["", "尽快", "8月末尾", "13月底", "2月30日", "2023-02-30", "全年", "下半年", "按期", "早日"]
+)
+def test_unreadable(text):
+    assert resolve_date(text, reference=REF) is None
+
+
+def test_roll_forward_reads_an_earlier_month_as_next_year():
+    assert resolve_date("3月底前", reference=REF, roll_forward=True) == date(2024, 3, 31)
+    assert resolve_date("3月底前", reference=REF) == date(2023, 3, 31)
+    assert resolve_date("7月31日前", reference=REF, roll_forward=True) == date(2023, 7, 31)
+
+
+def test_now_can_be_refused():
+    assert resolve_date("立即", reference=REF, allow_now=False) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("8", 8), ("十", 10), ("十二", 12), ("二十", 20), ("三十一", 31), ("二〇二三", 2023), ("甲", None)],
+)
+def test_chinese_numbers(text, value):
+    assert chinese_number(text) == value

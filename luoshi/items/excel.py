@@ -1,0 +1,440 @@
+"""The items ledger in Excel: a template to fill in, an all-or-nothing import, an export.
+
+Import reads the sheet into ItemInput rows and names every bad cell by row and column, in
+Chinese; nothing is written unless every row is good. Export writes the same columns (so an
+exported sheet can be imported again) followed by the item's state.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from luoshi.core.dates import resolve_date
+from luoshi.items.models import Item, Kind, Measure, ReportCycle, Source
+from luoshi.items.schedule import DEFAULT_DUE_DAY, DUE_DAY_RANGE, Cycle
+from luoshi.items.services import ItemInput, MilestoneInput
+from luoshi.org.models import Leader, Person, Region, Unit, split_names
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = False
+    width: int = 14
+    note: str = ""
+
+
+COLUMNS = [
+    Column("code", "编号", note="留空自动编号；填写时在本县当年唯一"),
+    Column("title", "事项名称", required=True, width=40),
+    Column("kind", "类型", note="、".join(Kind.labels)),
+    Column("source", "来源", note="、".join(Source.labels)),
+    Column("year", "年度", width=8),
+    Column("description", "具体内容", width=40),
+    Column("patron_leader", "包抓县级领导", note="领导姓名"),
+    Column("lead_unit", "牵头单位", required=True, note="单位简称或全称"),
+    Column("support_units", "配合单位", width=24, note="多个单位用顿号分隔"),
+    Column("responsible_person", "责任人"),
+    Column("planned_start", "计划开始", width=12),
+    Column("deadline", "完成时限", required=True, width=12, note="如 2023-08-31、2023年8月31日、8月底前"),
+    Column(
+        "milestones",
+        "节点",
+        width=36,
+        note="节点名称：日期，多个用分号分隔，如“完成招标：8月15日；开工：9月底前”",
+    ),
+    Column("measure", "衡量方式", note="、".join(Measure.labels)),
+    Column("target_value", "目标值", width=10),
+    Column("value_unit", "计量单位", width=10),
+    Column("target_text", "目标原文", width=16),
+    Column("report_cycle", "报送周期", width=10, note="、".join(ReportCycle.labels)),
+    Column("report_due_day", "报送日", width=8, note="每月几号；每周星期几（1—7）"),
+]
+EXPORT_EXTRA = ["状态", "预警", "预警原因", "进度（%）", "最近报送"]
+HEADERS = {column.header: column for column in COLUMNS}
+
+
+@dataclass(frozen=True)
+class CellError:
+    row: int
+    column: str  # the column letter, as Excel shows it
+    label: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column}列（{self.label}）：{self.message}"
+
+
+@dataclass(frozen=True)
+class SheetError:
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass
+class ImportResult:
+    rows: list[ItemInput]
+    errors: list[CellError | SheetError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+class Directory:
+    """The region's leaders, units and people, looked up by any of the names a sheet may use."""
+
+    def __init__(self, region: Region) -> None:
+        self.units: dict[str, list[Unit]] = {}
+        for unit in Unit.objects.filter(region=region, is_active=True):
+            for name in {unit.short_name, unit.name, *unit.alias_list()}:
+                self.units.setdefault(name, []).append(unit)
+        self.leaders: dict[str, list[Leader]] = {}
+        for leader in Leader.objects.filter(region=region, is_active=True).select_related("person"):
+            for name in {leader.person.name, *leader.person.alias_list()}:
+                self.leaders.setdefault(name, []).append(leader)
+        self.people: dict[str, list[Person]] = {}
+        for person in Person.objects.filter(unit__region=region, is_active=True).select_related("unit"):
+            self.people.setdefault(person.name, []).append(person)
+
+    @staticmethod
+    def _one(found: list[Any], name: str, what: str) -> Any:
+        if not found:
+            raise ValueError(f"找不到{what}“{name}”")
+        if len(found) > 1:
+            raise ValueError(f"“{name}”对应多个{what}，请写全称")
+        return found[0]
+
+    def unit(self, name: str) -> Unit:
+        return self._one(self.units.get(name, []), name, "单位")
+
+    def leader(self, name: str) -> Leader:
+        return self._one(self.leaders.get(name.removesuffix("同志"), []), name, "县级领导")
+
+    def person(self, text: str) -> Person:
+        name, _, unit = text.replace("(", "（").replace(")", "）").partition("（")
+        people = self.people.get(name.strip(), [])
+        if unit:
+            unit_name = unit.rstrip("）")
+            people = [p for p in people if p.unit and unit_name in {p.unit.short_name, p.unit.name}]
+        return self._one(people, text, "人员")
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _choice(value: str, choices: Iterable[tuple[str, str]], default: str, what: str) -> str:
+    if not value:
+        return default
+    for key, label in choices:
+        if value in (key, label):
+            return key
+    raise ValueError(f"无法识别的{what}“{value}”")
+
+
+def _date(value: object, year: int) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    resolved = resolve_date(text, reference=date(year, 1, 1), allow_now=False)
+    if resolved is None:
+        raise ValueError(f"无法识别的日期“{text}”，请写成 2023-08-31、2023年8月31日或“8月底前”")
+    return resolved
+
+
+def _decimal(value: object) -> Decimal | None:
+    text = _text(value).replace(",", "")
+    if not text:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{text}”不是数字") from None
+
+
+def _milestones(value: object, year: int) -> list[MilestoneInput]:
+    rows = []
+    for part in _text(value).replace(";", "；").replace("\n", "；").split("；"):
+        part = part.strip()
+        if not part:
+            continue
+        name, separator, when = part.replace(":", "：").rpartition("：")
+        if not separator or not name.strip():
+            raise ValueError(f"节点“{part}”应写成“节点名称：日期”")
+        due = _date(when.strip(), year)
+        assert due is not None
+        rows.append(MilestoneInput(name=name.strip(), due=due))
+    return rows
+
+
+def read_sheet(source: IO[bytes], *, region: Region, year: int) -> ImportResult:
+    """Read an items sheet. Every bad cell is reported; `rows` is only meaningful when `ok`."""
+    try:
+        workbook = load_workbook(source, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
+        return ImportResult(
+            [], [SheetError("无法读取这个文件：请上传 .xlsx 格式的 Excel 表格（可先下载模板）。")]
+        )
+    sheet = workbook.worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    header_at = next(
+        (i for i, row in enumerate(rows) if any(_text(v).rstrip("*") == "事项名称" for v in row)), None
+    )
+    if header_at is None:
+        return ImportResult(
+            [], [SheetError("表格中找不到表头行（应有“事项名称”“牵头单位”“完成时限”等列）。")]
+        )
+    positions: dict[str, int] = {}
+    for index, value in enumerate(rows[header_at]):
+        column = HEADERS.get(_text(value).rstrip("*").strip())
+        if column:
+            positions[column.key] = index
+    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
+    if missing:
+        return ImportResult([], [SheetError(f"表格缺少必填列：{'、'.join(missing)}。")])
+
+    directory = Directory(region)
+    existing_codes = set(Item.objects.filter(region=region).values_list("code", flat=True))
+    seen_codes: dict[str, int] = {}
+    result = ImportResult([], [])
+    for number, values in enumerate(rows[header_at + 1 :], start=header_at + 2):
+        if not any(_text(v) for v in values):
+            continue
+        cells = {key: (values[index] if index < len(values) else None) for key, index in positions.items()}
+        row = _Row(number, cells, positions)
+        item = _read_row(row, directory, year)
+        if item.code:
+            if item.code in existing_codes:
+                row.report("code", f"编号“{item.code}”已存在")
+            elif item.code in seen_codes:
+                row.report("code", f"编号“{item.code}”与第{seen_codes[item.code]}行重复")
+            seen_codes.setdefault(item.code, number)
+        in_column_order: list[CellError] = sorted(row.errors, key=_column_order)
+        result.errors.extend(in_column_order)
+        result.rows.append(item)
+    if not result.rows and not result.errors:
+        result.errors.append(SheetError("表格中没有事项。"))
+    return result
+
+
+def _column_order(error: CellError) -> tuple[int, str]:
+    return (len(error.column), error.column)
+
+
+class _Row:
+    """One row of the sheet being read, collecting the errors of its cells."""
+
+    def __init__(self, number: int, cells: dict[str, Any], positions: dict[str, int]) -> None:
+        self.number, self.cells, self.positions = number, cells, positions
+        self.errors: list[CellError] = []
+
+    def report(self, key: str, message: str) -> None:
+        column = next(c for c in COLUMNS if c.key == key)
+        letter = get_column_letter(self.positions[key] + 1) if key in self.positions else "—"
+        self.errors.append(CellError(self.number, letter, column.header, message))
+
+    def field(self, key: str, parse: Any) -> Any:
+        """The cell parsed by `parse`, or None with the cell's error reported."""
+        try:
+            return parse(self.cells.get(key))
+        except ValueError as error:
+            self.report(key, str(error))
+            return None
+
+
+def _required(value: object) -> str:
+    text = _text(value)
+    if not text:
+        raise ValueError("必填，不能为空")
+    return text
+
+
+def _year(value: object, default: int) -> int:
+    text = _text(value)
+    if not text:
+        return default
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise ValueError(f"“{text}”不是年份")
+    return int(text)
+
+
+def _due_day(value: object, cycle: Cycle) -> int:
+    text = _text(value)
+    low, high = DUE_DAY_RANGE[cycle]
+    if not text:
+        return DEFAULT_DUE_DAY[cycle]
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValueError(f"应为 {low} 到 {high} 之间的整数")
+    return int(text)
+
+
+def _read_row(row: _Row, directory: Directory, sheet_year: int) -> ItemInput:
+    year = row.field("year", lambda v: _year(v, sheet_year)) or sheet_year
+    cycle = Cycle(
+        row.field(
+            "report_cycle", lambda v: _choice(_text(v), ReportCycle.choices, ReportCycle.MONTHLY, "报送周期")
+        )
+        or ReportCycle.MONTHLY
+    )
+    target_value = row.field("target_value", _decimal)
+    default_measure = Measure.VALUE if target_value else Measure.PERCENT
+    item = ItemInput(
+        code=row.field("code", _text) or "",
+        title=row.field("title", _required) or "",
+        year=year,
+        kind=row.field("kind", lambda v: _choice(_text(v), Kind.choices, Kind.TASK, "类型")) or Kind.TASK,
+        source=row.field("source", lambda v: _choice(_text(v), Source.choices, Source.MEETING, "来源"))
+        or Source.MEETING,
+        description=row.field("description", _text) or "",
+        patron_leader=row.field("patron_leader", lambda v: directory.leader(_text(v)) if _text(v) else None),
+        lead_unit=row.field("lead_unit", lambda v: directory.unit(_required(v))),
+        support_units=row.field("support_units", lambda v: [directory.unit(n) for n in split_names(_text(v))])
+        or [],
+        responsible_person=row.field(
+            "responsible_person", lambda v: directory.person(_text(v)) if _text(v) else None
+        ),
+        planned_start=row.field("planned_start", lambda v: _date(v, year)),
+        deadline=row.field("deadline", lambda v: _date(v, year) or _required("")),
+        milestones=row.field("milestones", lambda v: _milestones(v, year)) or [],
+        measure=row.field(
+            "measure", lambda v: _choice(_text(v), Measure.choices, default_measure, "衡量方式")
+        )
+        or default_measure,
+        target_value=target_value,
+        value_unit=row.field("value_unit", _text) or "",
+        target_text=row.field("target_text", _text) or "",
+        report_cycle=cycle,
+        report_due_day=row.field("report_due_day", lambda v: _due_day(v, cycle)) or DEFAULT_DUE_DAY[cycle],
+    )
+    if item.planned_start and item.deadline and item.planned_start > item.deadline:
+        row.report("planned_start", "计划开始晚于完成时限")
+    if item.measure == Measure.VALUE and item.target_value is None:
+        row.report("target_value", "按数值衡量的事项需要目标值")
+    if item.lead_unit and item.lead_unit in item.support_units:
+        row.report("support_units", "牵头单位不必再列为配合单位")
+    return item
+
+
+HEADER_FILL = PatternFill("solid", fgColor="8E1B1B")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+DATE_FORMAT = "yyyy-mm-dd"
+
+
+def _header(sheet: Any, headers: list[str], widths: list[int]) -> None:
+    sheet.append(headers)
+    for index, width in enumerate(widths, start=1):
+        cell = sheet.cell(row=1, column=index)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _choices_validation(sheet: Any, key: str, labels: list[str]) -> None:
+    index = next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key)
+    letter = get_column_letter(index)
+    validation = DataValidation(type="list", formula1=f'"{",".join(labels)}"', allow_blank=True)
+    validation.add(f"{letter}2:{letter}2000")
+    sheet.add_data_validation(validation)
+
+
+def template_workbook(region: Region) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "督办事项"
+    _header(sheet, [c.header + ("*" if c.required else "") for c in COLUMNS], [c.width for c in COLUMNS])
+    for key, labels in (
+        ("kind", Kind.labels),
+        ("source", Source.labels),
+        ("measure", Measure.labels),
+        ("report_cycle", ReportCycle.labels),
+    ):
+        _choices_validation(sheet, key, [str(label) for label in labels])
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列", "说明"])
+    for column in COLUMNS:
+        guide.append([column.header + ("（必填）" if column.required else ""), column.note])
+    guide.append([])
+    guide.append(["可填写的单位"])
+    for unit in Unit.objects.filter(region=region, is_active=True):
+        guide.append([unit.short_name, unit.name])
+    guide.append([])
+    guide.append(["可填写的县级领导"])
+    for leader in Leader.objects.filter(region=region, is_active=True).select_related("person"):
+        guide.append([leader.person.name, leader.title])
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["B"].width = 60
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _cell_values(item: Item) -> list[object]:
+    milestones = "；".join(f"{m.name}：{m.due.isoformat()}" for m in item.milestones.all())
+    return [
+        item.code,
+        item.title,
+        item.get_kind_display(),
+        item.get_source_display(),
+        item.year,
+        item.description,
+        item.patron_leader.person.name if item.patron_leader else "",
+        item.lead_unit.short_name if item.lead_unit else "",
+        "、".join(u.short_name for u in item.support_units.all()),
+        item.responsible_person.name if item.responsible_person else "",
+        item.planned_start,
+        item.deadline,
+        milestones,
+        item.get_measure_display(),
+        item.target_value,
+        item.value_unit,
+        item.target_text,
+        item.get_report_cycle_display(),
+        item.report_due_day,
+        item.get_status_display(),
+        {"red": "红", "yellow": "黄", "green": "绿"}.get(item.colour, "")
+        + ("（研判）" if item.colour_is_assessed else ""),
+        item.assessed_reason or item.computed_reason,
+        item.progress_percent,
+        item.last_reported_at.astimezone().strftime("%Y-%m-%d") if item.last_reported_at else "",
+    ]
+
+
+def export_workbook(items: Iterable[Item]) -> bytes:
+    workbook = Workbook(write_only=False)
+    sheet = workbook.active
+    sheet.title = "督办事项"
+    _header(
+        sheet, [c.header for c in COLUMNS] + EXPORT_EXTRA, [c.width for c in COLUMNS] + [10, 8, 40, 10, 12]
+    )
+    for item in items:
+        sheet.append(_cell_values(item))
+    for key in ("planned_start", "deadline"):
+        letter = get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key))
+        for cell in sheet[letter][1:]:
+            cell.number_format = DATE_FORMAT
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from luoshi.core import clock
+from luoshi.core.http import AuthedRequest
+from luoshi.items import excel, services
+from luoshi.items.forms import ImportForm
+from luoshi.items.views import acting_region, filtered_items
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(filename: str) -> str:
+    return quote(filename)
+
+
+def item_template(request: AuthedRequest) -> HttpResponse:
+    try:
+        region = acting_region(request)
+    except PermissionError:
+        return render(request, "items/refused.html", {"message": "只有督查办可以导入事项。"}, status=403)
+    return _xlsx(excel.template_workbook(region), "督办事项导入模板.xlsx")
+
+
+def item_export(request: AuthedRequest) -> HttpResponse:
+    """The list as filtered on screen, as the user may see it, in the import template's columns."""
+    _, items = filtered_items(request)
+    items = items.prefetch_related("milestones")
+    return _xlsx(excel.export_workbook(items), f"督办事项_{clock.today():%Y%m%d}.xlsx")
+
+
+def item_import(request: AuthedRequest) -> HttpResponse:
+    try:
+        region = acting_region(request)
+    except PermissionError:
+        return render(request, "items/refused.html", {"message": "只有督查办可以导入事项。"}, status=403)
+    form = ImportForm(request.POST or None, request.FILES or None, initial={"year": clock.today().year})
+    errors: list[object] = []
+    checked = 0
+    if request.method == "POST" and form.is_valid():
+        result = excel.read_sheet(form.cleaned_data["file"], region=region, year=form.cleaned_data["year"])
+        errors = list(result.errors)
+        if result.ok and request.POST.get("dry_run"):
+            checked = len(result.rows)
+        elif result.ok:
+            try:
+                created = services.items_import(
+                    actor=request.user,
+                    region=region,
+                    rows=result.rows,
+                    assign=form.cleaned_data["assign"],
+                    as_of=clock.today(),
+                )
+            except services.ServiceError as error:
+                errors = [error.message]
+            else:
+                messages.success(
+                    request,
+                    f"已导入 {len(created)} 项"
+                    + ("并交办。" if form.cleaned_data["assign"] else "（草稿）。"),
+                )
+                return redirect("items:list")
+    status = 400 if errors else 200
+    return render(
+        request,
+        "items/import.html",
+        {"form": form, "errors": errors, "checked": checked, "region": region},
+        status=status,
+    )

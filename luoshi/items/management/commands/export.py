@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from luoshi.core.commands import region_named
+from luoshi.items import excel
+from luoshi.items.models import Item
+from luoshi.items.selectors import ItemFilters, item_filter
+
+
+class Command(BaseCommand):
+    help = (
+        "导出台账为 Excel：luoshi export items --out FILE [--status active] [--kind task]，列与导入模板相同。"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("ledger", choices=["items"], help="导出哪种台账")
+        parser.add_argument("--out", type=Path, required=True)
+        parser.add_argument("--region", help="行政区名称或代码（只有一个县时可省略）")
+        parser.add_argument("--status", default="", help="状态，或 active（正在督办）、done（已办结）")
+        parser.add_argument("--kind", default="")
+        parser.add_argument("--year", type=int)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        region = region_named(options["region"])
+        items = item_filter(
+            Item.objects.filter(region=region)
+            .select_related("lead_unit", "patron_leader__person", "responsible_person")
+            .prefetch_related("support_units", "milestones")
+            .order_by("code"),
+            ItemFilters(status=options["status"], kind=options["kind"], year=options["year"]),
+        )
+        options["out"].write_bytes(excel.export_workbook(items))
+        self.stdout.write(self.style.SUCCESS(f"已导出 {items.count()} 项到 {options['out']}"))

@@ -1,0 +1,275 @@
+"""Reads of items, always scoped to the acting user (org.selectors.scope_for)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+
+from luoshi.core.workdays import WorkCalendar
+from luoshi.items.models import (
+    ACTIVE_STATUSES,
+    DONE_STATUSES,
+    Colour,
+    Instruction,
+    Item,
+    ItemEvent,
+    Notification,
+    ProgressReport,
+    ReportStatus,
+    Status,
+    SupervisionAction,
+)
+from luoshi.items.reporting import OWING_STATUSES, ReportingState, item_reporting_state
+from luoshi.items.rules import DRAFT_READERS
+from luoshi.org.models import Role, User
+from luoshi.org.selectors import scope_for
+
+
+def item_list_for(user: User | object) -> QuerySet[Item]:
+    """Every item the user may see. rules.can_view_item says the same of one item."""
+    items = Item.objects.select_related(
+        "region", "lead_unit", "patron_leader__person", "responsible_person"
+    ).prefetch_related("support_units")
+    scope = scope_for(user)
+    if scope.everything:
+        return items
+    draft_regions = frozenset().union(*(seat.covers for seat in scope.seats if seat.role in DRAFT_READERS))
+    visible = ~Q(status=Status.DRAFT) & scope.q(Item, region="region", units=("lead_unit", "support_units"))
+    return items.filter(visible | Q(status=Status.DRAFT, region_id__in=draft_regions))
+
+
+@dataclass
+class ItemFilters:
+    """The filters of the item list (and of its Excel export)."""
+
+    kind: str = ""
+    source: str = ""
+    unit: int | None = None  # lead or support unit
+    leader: int | None = None
+    status: str = ""  # a Status value, or "active" / "done"
+    colour: str = ""  # a Colour value, or "none"
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    text: str = ""
+    year: int | None = None
+    region: int | None = None
+
+
+def item_filter(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+    if filters.source:
+        items = items.filter(source=filters.source)
+    if filters.unit:
+        supported = Item.support_units.through.objects.filter(unit_id=filters.unit).values("item_id")
+        items = items.filter(Q(lead_unit_id=filters.unit) | Q(pk__in=supported))
+    if filters.leader:
+        items = items.filter(patron_leader_id=filters.leader)
+    if filters.status == "active":
+        items = items.filter(status__in=ACTIVE_STATUSES)
+    elif filters.status == "done":
+        items = items.filter(status__in=[Status.COMPLETED, Status.CLOSED])
+    elif filters.status:
+        items = items.filter(status=filters.status)
+    if filters.colour == "none":
+        items = items.filter(assessed_colour="", computed_colour="")
+    elif filters.colour in Colour.values:
+        # The colour a list shows: the assessed one where there is one, else the computed one.
+        items = items.filter(
+            Q(assessed_colour=filters.colour) | Q(assessed_colour="", computed_colour=filters.colour)
+        )
+    if filters.deadline_from:
+        items = items.filter(deadline__gte=filters.deadline_from)
+    if filters.deadline_to:
+        items = items.filter(deadline__lte=filters.deadline_to)
+    if filters.text:
+        items = items.filter(
+            Q(title__icontains=filters.text)
+            | Q(code__icontains=filters.text)
+            | Q(description__icontains=filters.text)
+        )
+    if filters.year:
+        items = items.filter(year=filters.year)
+    if filters.region:
+        items = items.filter(region_id=filters.region)
+    return items
+
+
+def item_detail_for(user: User | object, pk: int) -> Item:
+    """One item with what its page shows, or Item.DoesNotExist when the user may not see it."""
+    return (
+        item_list_for(user)
+        .select_related("replaced_by", "origin_action", "parent")
+        .prefetch_related("milestones", "replaces")
+        .get(pk=pk)
+    )
+
+
+def item_reports(item: Item) -> QuerySet[ProgressReport]:
+    return (
+        item.reports.select_related("unit", "author", "approved_by", "verification__verifier", "supersedes")
+        .prefetch_related("evidence")
+        .annotate(corrected=Exists(ProgressReport.objects.filter(supersedes=OuterRef("pk"))))
+        .order_by("-period_start", "-version", "-created_at")
+    )
+
+
+def item_events(item: Item) -> QuerySet[ItemEvent]:
+    return item.events.select_related("actor").order_by("-at", "-id")
+
+
+def report_list_for(user: User | object) -> QuerySet[ProgressReport]:
+    return ProgressReport.objects.filter(item__in=item_list_for(user).values("pk")).select_related(
+        "item", "unit", "author"
+    )
+
+
+def verification_queue_for(user: User | object) -> QuerySet[ProgressReport]:
+    """Submitted, current reports no one has verified yet, oldest first."""
+    return (
+        report_list_for(user)
+        .filter(status=ReportStatus.SUBMITTED, verification__isnull=True, superseded_by__isnull=True)
+        .select_related("item__lead_unit")
+        .prefetch_related("evidence")
+        .order_by("submitted_at")
+    )
+
+
+def instruction_list_for(user: User | object) -> QuerySet[Instruction]:
+    return Instruction.objects.filter(item__in=item_list_for(user).values("pk")).select_related(
+        "item", "leader__person", "acknowledged_by"
+    )
+
+
+def supervision_list_for(user: User | object) -> QuerySet[SupervisionAction]:
+    scope = scope_for(user)
+    actions = SupervisionAction.objects.select_related("region", "created_by").prefetch_related(
+        Prefetch("items", queryset=Item.objects.select_related("lead_unit")), "units", "opened_items"
+    )
+    if scope.everything:
+        return actions
+    return actions.filter(scope.q(SupervisionAction, region="region", units=("units",)))
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    return user.notifications.select_related("item")
+
+
+def unread_count(user: User) -> int:
+    return user.notifications.filter(read_at__isnull=True).count()
+
+
+def status_counts(items: QuerySet[Item]) -> dict[str, int]:
+    return dict(items.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+# ---------------------------------------------------------------------------------------------
+# "我的工作": what each role has to do today
+
+
+@dataclass
+class Owed:
+    item: Item
+    state: ReportingState
+
+
+@dataclass
+class Work:
+    to_report: list[Owed] = field(default_factory=list)
+    to_sign: list[Item] = field(default_factory=list)
+    to_approve: list[ProgressReport] = field(default_factory=list)
+    returned_reports: list[ProgressReport] = field(default_factory=list)
+    instructions: list[Instruction] = field(default_factory=list)
+    verify_queue: list[ProgressReport] = field(default_factory=list)
+    not_reported: list[Owed] = field(default_factory=list)
+    completion_requests: list[Item] = field(default_factory=list)
+    declined: list[Item] = field(default_factory=list)
+    drafts: int = 0
+    patronage: list[Item] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+
+
+COLOUR_ORDER = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2, "": 3}
+
+
+def owed_reports(items: QuerySet[Item], *, as_of: date, calendar: WorkCalendar) -> list[Owed]:
+    """Items that owe a report (overdue, or due soon), overdue first, then by due date."""
+    items = items.filter(status__in=OWING_STATUSES)
+    reported: dict[int, set[date]] = defaultdict(set)
+    for item_id, start in ProgressReport.objects.filter(
+        item__in=items.values("pk"), status__in=[ReportStatus.SUBMITTED, ReportStatus.PENDING_APPROVAL]
+    ).values_list("item_id", "period_start"):
+        reported[item_id].add(start)
+    owed = []
+    for item in items:
+        state = item_reporting_state(item, reported[item.pk], as_of=as_of, calendar=calendar)
+        if state.owes:
+            owed.append(Owed(item, state))
+
+    def order(entry: Owed) -> tuple[int, date]:
+        period = entry.state.overdue or entry.state.upcoming
+        assert period is not None
+        return (0 if entry.state.overdue else 1, period.due)
+
+    return sorted(owed, key=order)
+
+
+def work_for(user: User, *, as_of: date, calendar: WorkCalendar) -> Work:
+    scope = scope_for(user)
+    work = Work(roles=scope.roles())
+    visible = item_list_for(user)
+    unit_ids = {seat.unit_id for seat in scope.seats if seat.role in (Role.REPORTER, Role.UNIT_HEAD)}
+    head_units = {seat.unit_id for seat in scope.seats if seat.role == Role.UNIT_HEAD}
+    if unit_ids:
+        supported = Item.support_units.through.objects.filter(unit_id__in=unit_ids).values("item_id")
+        mine = visible.filter(Q(lead_unit_id__in=unit_ids) | Q(pk__in=supported))
+        work.to_report = [
+            entry
+            for entry in owed_reports(mine, as_of=as_of, calendar=calendar)
+            if entry.state.overdue or (entry.state.upcoming and (entry.state.upcoming.due - as_of).days <= 14)
+        ]
+        work.instructions = list(
+            Instruction.objects.filter(
+                item__in=mine.filter(lead_unit_id__in=unit_ids), acknowledged_at__isnull=True
+            )
+            .select_related("item", "leader__person")
+            .order_by("-given_on")
+        )
+        work.returned_reports = list(
+            ProgressReport.objects.filter(
+                author=user, status=ReportStatus.REJECTED, superseded_by__isnull=True
+            ).select_related("item")
+        )
+    if head_units:
+        work.to_sign = list(
+            visible.filter(lead_unit_id__in=head_units, status=Status.ASSIGNED).order_by("deadline")
+        )
+        work.to_approve = list(
+            ProgressReport.objects.filter(unit_id__in=head_units, status=ReportStatus.PENDING_APPROVAL)
+            .select_related("item", "author")
+            .order_by("created_at")
+        )
+    supervised = [seat.region_id for seat in scope.seats if seat.role == Role.SUPERVISOR]
+    if supervised:
+        region_items = visible.filter(region_id__in=supervised)
+        work.verify_queue = list(verification_queue_for(user).filter(item__region_id__in=supervised)[:50])
+        work.not_reported = [
+            e for e in owed_reports(region_items, as_of=as_of, calendar=calendar) if e.state.overdue
+        ]
+        work.completion_requests = list(
+            region_items.filter(status=Status.COMPLETION_REQUESTED).order_by("updated_at")
+        )
+        work.declined = list(region_items.filter(status=Status.RETURNED, accepted_on__isnull=True))
+        work.drafts = region_items.filter(status=Status.DRAFT).count()
+    if Role.LEADER in work.roles and user.person_id is not None:
+        patronage = visible.filter(patron_leader__person_id=user.person_id).exclude(
+            status__in=[Status.WITHDRAWN, Status.REPLACED, Status.DRAFT]
+        )
+        work.patronage = sorted(
+            patronage,
+            key=lambda i: (COLOUR_ORDER.get(i.colour, 3), i.status in DONE_STATUSES, i.deadline or as_of),
+        )
+    return work
