@@ -1,26 +1,49 @@
 """The edge of the system that reads the clock.
 
 Everything that depends on the date takes an explicit ``as_of``; views, commands and jobs get it
-from here. The demo county is pinned to the day of its plenary meeting (settings.LUOSHI_TODAY).
+from here. The demo county is pinned to the day of its plenary meeting (settings.LUOSHI_TODAY),
+and the demo loader replays its history day by day with ``pinned``.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.utils import timezone
 
+_pinned: ContextVar[datetime | None] = ContextVar("luoshi_pinned_moment", default=None)
+
 
 def today() -> date:
+    moment = _pinned.get()
+    if moment is not None:
+        return moment.date()
     pinned: date | None = getattr(settings, "LUOSHI_TODAY", None)
     return pinned if pinned is not None else timezone.localdate()
 
 
 def now() -> datetime:
     """The current moment; on a pinned day, that day at the current local time of day."""
+    moment = _pinned.get()
+    if moment is not None:
+        return moment
     current = timezone.localtime()
     pinned: date | None = getattr(settings, "LUOSHI_TODAY", None)
     if pinned is None:
         return current
     return current.replace(year=pinned.year, month=pinned.month, day=pinned.day)
+
+
+@contextmanager
+def pinned(day: date, at: time = time(9, 0)) -> Iterator[datetime]:
+    """Let the clock read `day` at `at` (local time) inside the block: for replaying a history."""
+    moment = timezone.make_aware(datetime.combine(day, at))
+    token = _pinned.set(moment)
+    try:
+        yield moment
+    finally:
+        _pinned.reset(token)

@@ -18,6 +18,7 @@ def luoshi(request: HttpRequest) -> dict[str, object]:
         "demo_mode": settings.LUOSHI_DEMO,
         "today": clock.today(),
         "nav_pages": navigation.PAGES,
+        "nav_groups": navigation.GROUPS,
         "user_seats": seats,
         "user_can_administer": user.is_authenticated and can_administer(user),
     }

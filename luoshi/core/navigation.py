@@ -88,11 +88,24 @@ PAGES: tuple[Page, ...] = (
         group="ledgers",
         summary="在库五上企业、拟纳统企业的培育和重点税源企业的纳税情况。",
     ),
-    Page("bulletins", "督查通报", "megaphone", summary="按周、月、季度或专项督查起草、审定和印发督查通报。"),
-    Page("assessment", "考核排名", "trophy", summary="按实绩对镇办和部门打分排名。"),
     Page(
-        "extraction", "讲话分解", "file-earmark-text", summary="把领导讲话和会议纪要分解为待审核的督办事项。"
+        "bulletins",
+        "督查通报",
+        "megaphone",
+        group="more",
+        summary="按周、月、季度或专项督查起草、审定和印发督查通报。",
+    ),
+    Page("assessment", "考核排名", "trophy", group="more", summary="按实绩对镇办和部门打分排名。"),
+    Page(
+        "extraction",
+        "讲话分解",
+        "file-earmark-text",
+        group="more",
+        summary="把领导讲话和会议纪要分解为待审核的督办事项。",
     ),
 )
 
 PAGES_BY_KEY = {page.key: page for page in PAGES}
+
+# The dropdowns of the navigation bar: (group, label, icon).
+GROUPS = (("ledgers", "台账", "journal-text"), ("more", "通报与考核", "three-dots"))

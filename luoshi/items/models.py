@@ -343,8 +343,11 @@ class ProgressReport(models.Model):
 
     @property
     def is_current(self) -> bool:
-        """Not corrected by a later version."""
-        return not hasattr(self, "superseded_by")
+        """Not corrected by a later version (selectors.item_reports annotates it: no query per report)."""
+        corrected = getattr(self, "corrected", None)
+        if corrected is not None:
+            return not corrected
+        return not ProgressReport.objects.filter(supersedes=self).exists()
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -18,7 +18,7 @@ HORIZON_DAYS = 40
 
 @dataclass(frozen=True)
 class ReportingState:
-    overdue: Period | None  # the latest period whose report is past its due date and missing
+    overdue: Period | None  # the latest period past its due date, when its report is missing
     upcoming: Period | None  # the next period to report, due today or later, not yet reported
 
     @property
@@ -51,12 +51,12 @@ def reporting_state(
         calendar=calendar,
         until=as_of + timedelta(days=HORIZON_DAYS),
     )
-    missing = [period for period in periods if period.start not in reported]
-    overdue = [period for period in missing if period.due < as_of]
-    upcoming = [period for period in missing if period.due >= as_of]
-    return ReportingState(
-        overdue=overdue[-1] if overdue else None, upcoming=upcoming[0] if upcoming else None
-    )
+    # Only the latest period past its due date counts: a gap that a later report has followed is
+    # history (the late and missing reports show in the statistics), not this cycle's work.
+    past = [period for period in periods if period.due < as_of]
+    overdue = past[-1] if past and past[-1].start not in reported else None
+    upcoming = [period for period in periods if period.due >= as_of and period.start not in reported]
+    return ReportingState(overdue=overdue, upcoming=upcoming[0] if upcoming else None)
 
 
 def item_reporting_state(

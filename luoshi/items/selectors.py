@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from luoshi.core.workdays import WorkCalendar
 from luoshi.items.models import (
@@ -128,10 +128,20 @@ def report_list_for(user: User | object) -> QuerySet[ProgressReport]:
 
 
 def verification_queue_for(user: User | object) -> QuerySet[ProgressReport]:
-    """Submitted, current reports no one has verified yet, oldest first."""
+    """Each item's latest report, when no one has verified it yet, oldest first.
+
+    An older period's report that a newer one has followed is history, not work for the office.
+    """
+    latest = (
+        ProgressReport.objects.filter(
+            item=OuterRef("item"), status=ReportStatus.SUBMITTED, superseded_by__isnull=True
+        )
+        .order_by("-period_start", "-created_at")
+        .values("pk")[:1]
+    )
     return (
         report_list_for(user)
-        .filter(status=ReportStatus.SUBMITTED, verification__isnull=True, superseded_by__isnull=True)
+        .filter(pk=Subquery(latest), verification__isnull=True)
         .select_related("item__lead_unit")
         .prefetch_related("evidence")
         .order_by("submitted_at")

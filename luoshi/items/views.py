@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +32,7 @@ from luoshi.items.forms import (
     VerifyForm,
     milestones_from,
 )
-from luoshi.items.models import Evidence, Item, ProgressReport, SupervisionAction
+from luoshi.items.models import DONE_STATUSES, Evidence, Item, ProgressReport, Status, SupervisionAction
 from luoshi.items.reporting import item_reporting_state
 from luoshi.items.schedule import Cycle, Period, period_containing, schedule_periods
 from luoshi.items.workflow import TRANSITIONS, Action
@@ -88,7 +89,10 @@ def _filter_form(request: AuthedRequest) -> ItemFilterForm:
 def filtered_items(request: AuthedRequest) -> tuple[ItemFilterForm, Any]:
     form = _filter_form(request)
     items = selectors.item_filter(selectors.item_list_for(request.user), form.filters())
-    return form, items.order_by("deadline", "code")
+    # Work under way first, then by deadline: what is done sinks to the end of the list.
+    ended = list(DONE_STATUSES | {Status.WITHDRAWN, Status.REPLACED})
+    finished = Case(When(status__in=ended, then=1), default=0)
+    return form, items.order_by(finished, "deadline", "code")
 
 
 def item_list(request: AuthedRequest) -> HttpResponse:

@@ -169,6 +169,13 @@ ACCOUNTS = [
     AccountSpec("wlj-reporter", "何佳", COUNTY[0], "县文旅局", Role.REPORTER, post="办公室主任"),
     AccountSpec("yingpan-head", "吴永强", COUNTY[0], "营盘镇", Role.UNIT_HEAD, post="镇长"),
     AccountSpec("yingpan-reporter", "郑丽", COUNTY[0], "营盘镇", Role.REPORTER, post="党政办干事"),
+    AccountSpec("wlj-head", "罗晓燕", COUNTY[0], "县文旅局", Role.UNIT_HEAD, post="局长"),
+    AccountSpec("tongji-head", "韩东", COUNTY[0], "县统计局", Role.UNIT_HEAD, post="局长"),
+    AccountSpec("yuanqu-head", "彭志刚", COUNTY[0], "县工业园区管委会", Role.UNIT_HEAD, post="主任"),
+    AccountSpec("zhujian-head", "邓伟", COUNTY[0], "县住建局", Role.UNIT_HEAD, post="局长"),
+    AccountSpec("ziyuan-head", "唐明", COUNTY[0], "县自然资源局", Role.UNIT_HEAD, post="局长"),
+    AccountSpec("shuili-head", "曾庆", COUNTY[0], "县水利局", Role.UNIT_HEAD, post="局长"),
+    AccountSpec("hongyansi-head", "田野", COUNTY[0], "红岩寺镇", Role.UNIT_HEAD, post="镇长"),
     AccountSpec("xitong", "马骏", COUNTY[0], "县政府办", Role.ADMIN, post="信息中心工程师"),
     AccountSpec("renda", "杨帆", COUNTY[0], "县人大办", Role.VIEWER, post="联络科科长"),
     AccountSpec("sl-duchaban", "高峰", CITY[0], "市督查办", Role.SUPERVISOR, post="市督查办督查科科长"),
@@ -223,6 +230,8 @@ def load_organisation(*, passwords: dict[str, str]) -> list[tuple[AccountSpec, b
     }
     county_units = units[county.name]
     government = county_units["县政府"]
+    # In 营盘镇 the head approves the reporter's progress reports before they go to the office.
+    Unit.objects.filter(pk=county_units["营盘镇"].pk).update(reports_need_approval=True)
     # The supervision office works for the county government: it sits under it in the unit tree.
     Unit.objects.filter(pk=county_units["县督查办"].pk).update(parent=government)
 

@@ -317,3 +317,21 @@ def test_notifications_page_and_unread_count(fagaiju_item, supervisor, fagaiju_h
     assert "新交办事项" in client.get("/notifications/").content.decode()
     client.post("/notifications/")
     assert client.get("/notifications/unread/").content.decode().strip() == ""
+
+
+def test_item_page_query_count_does_not_grow_with_reports(
+    fagaiju_item, fagaiju_reporter, django_assert_max_num_queries
+):
+    from luoshi.items.tests.conftest import submitted_report
+
+    set_status(fagaiju_item, Status.IN_PROGRESS, accepted_on=date(2023, 3, 1))
+    for month in (3, 4):
+        submitted_report(fagaiju_item, fagaiju_reporter, period_start=date(2023, month, 1))
+    client = client_for(fagaiju_reporter)
+    client.get(f"/items/{fagaiju_item.pk}/")
+    with django_assert_max_num_queries(24) as few:
+        client.get(f"/items/{fagaiju_item.pk}/")
+    for month in (5, 6, 7):
+        submitted_report(fagaiju_item, fagaiju_reporter, period_start=date(2023, month, 1))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(f"/items/{fagaiju_item.pk}/")
