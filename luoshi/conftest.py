@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -10,6 +14,7 @@ from django.test import Client
 from luoshi.org.models import Leader, Region, Unit, User
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+DEMO_DATE = date(2023, 7, 25)
 
 
 @pytest.fixture(autouse=True)
@@ -32,6 +37,36 @@ def demo_org(db: None, demo_mode: None) -> None:
     from luoshi.org.demo import ACCOUNTS, load_organisation
 
     load_organisation(passwords={spec.username: "demo-pass-2023" for spec in ACCOUNTS})
+
+
+@pytest.fixture(scope="module")
+def demo_db(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """The whole demo county, loaded once for a test module and rolled back after it.
+
+    Tests that use it also ask for `db`: each runs in a savepoint inside this transaction.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    from luoshi.core.demo import demo_load
+
+    files = tmp_path_factory.mktemp("demo")
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
+            LUOSHI_DEMO=True, LUOSHI_TODAY=DEMO_DATE, MEDIA_ROOT=files / "uploads", DATA_DIR=files
+        ),
+        transaction.atomic(),
+    ):
+        os.environ["LUOSHI_DEMO_PASSWORD"] = "demo-pass-2023"  # noqa: S105 - a test password
+        try:
+            demo_load()
+        finally:
+            os.environ.pop("LUOSHI_DEMO_PASSWORD", None)
+        yield
+        transaction.set_rollback(True)
 
 
 def demo_user(username: str) -> User:

@@ -96,6 +96,8 @@ INSTALLED_APPS = [
     "luoshi.core",
     "luoshi.org",
     "luoshi.items",
+    "luoshi.alerts",
+    "luoshi.dashboard",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

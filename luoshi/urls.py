@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from luoshi.core import views as core_views
 from luoshi.core.forms import LoginForm, PasswordChangeForm
+from luoshi.dashboard import views as dashboard_views
 from luoshi.items import views as items_views
 
 admin.site.site_header = "落实 · 系统管理"
@@ -12,7 +13,9 @@ admin.site.site_title = "落实系统管理"
 admin.site.index_title = "基础数据"
 
 urlpatterns = [
-    path("", items_views.my_work, name="home"),
+    path("", dashboard_views.home, name="home"),
+    path("work/", items_views.my_work, name="work"),
+    path("dashboard/", include("luoshi.dashboard.urls")),
     path(
         "login/",
         login_not_required(
@@ -29,6 +32,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("org/", include("luoshi.org.urls")),
     path("", include("luoshi.items.urls")),
+    path("alerts/", include("luoshi.alerts.urls")),
     path("pending/<slug:key>/", core_views.pending, name="pending"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -24,7 +24,13 @@ class Page:
 
 
 PAGES: tuple[Page, ...] = (
-    Page("dashboard", "驾驶舱", "speedometer2", summary="三色预警汇总、红色事项、逾期事项、单位排名和趋势。"),
+    Page(
+        "dashboard",
+        "驾驶舱",
+        "speedometer2",
+        url_name="dashboard:index",
+        summary="三色预警汇总、红色事项、逾期事项、单位排名和趋势。",
+    ),
     Page(
         "items",
         "督办事项",

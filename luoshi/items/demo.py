@@ -17,6 +17,7 @@ pinned, so that events, reports and verifications carry their own dates.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
@@ -25,7 +26,10 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
+from luoshi.alerts.models import ConsequenceAction, Proposal, ProposalStatus
+from luoshi.alerts.services import colours_recompute, proposal_decide
 from luoshi.core import clock
+from luoshi.core.dates import month_end
 from luoshi.items import services
 from luoshi.items.models import Item, Kind, Measure, ProgressReport, ReportCycle, Source
 from luoshi.items.services import ItemInput, MilestoneInput, ReportInput
@@ -277,6 +281,11 @@ def photo(name: str, colour: tuple[int, int, int]) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
 
 
+def photos(name: str, colour: tuple[int, int, int]) -> Callable[[], list[SimpleUploadedFile]]:
+    """Evidence made when its report is replayed (an upload is read once)."""
+    return lambda: [photo(name, colour)]
+
+
 def document(name: str) -> SimpleUploadedFile:
     """A one-page PDF standing in for a scanned approval or notice."""
     body = b"BT /F1 18 Tf 72 720 Td (luoshi demo document) Tj ET"
@@ -291,7 +300,13 @@ def document(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, pdf, content_type="application/pdf")
 
 
+Step = Callable[[], object]
+
+
 class Demo:
+    """Schedules the year's events, then replays them in date order through the services, with the
+    clock pinned to each event's day and the month's colours computed at every month's end."""
+
     def __init__(self, region: Region) -> None:
         self.region = region
         self.units = {u.short_name: u for u in Unit.objects.filter(region=region)}
@@ -301,56 +316,121 @@ class Demo:
         }
         self.users = {u.username: u for u in User.objects.filter(memberships__unit__region=region).distinct()}
         self.office = self.users["duchaban"]
+        self.items: dict[str, Item] = {}
+        self.reports: dict[str, ProgressReport] = {}
+        self.steps: list[tuple[date, time, int, Step]] = []
 
-    def user(self, username: str) -> User:
-        return self.users[username]
+    def on(self, day: date, at: time, step: Step) -> None:
+        self.steps.append((day, at, len(self.steps), step))
 
-    def create(self, day: date, data: ItemInput, *, assign: bool = True) -> Item:
-        with clock.pinned(day, time(9, 30)):
+    def run(self, *, until: date) -> None:
+        month: tuple[int, int] | None = None
+        for day, at, _, step in sorted(self.steps, key=lambda s: s[:3]):
+            if month is not None and (day.year, day.month) != month:
+                self.close_month(month)
+            with clock.pinned(day, at):
+                step()
+            month = (day.year, day.month)
+        self.steps = []
+        with clock.pinned(until, time(18, 0)):
+            colours_recompute(as_of=until, region=self.region)
+
+    def close_month(self, month: tuple[int, int]) -> None:
+        """The month's last day: the office settles the month's proposed consequences (letters
+        sent, reminders left to the automatic ones), and the nightly run fixes the month's colours."""
+        last = month_end(*month)
+        with clock.pinned(last, time(17, 30)):
+            for proposal in Proposal.objects.filter(status=ProposalStatus.PROPOSED, item__region=self.region):
+                proposal_decide(
+                    actor=self.office,
+                    proposal=proposal,
+                    confirm=proposal.action == ConsequenceAction.LETTER,
+                    as_of=last,
+                )
+        with clock.pinned(last, time(23, 0)):
+            colours_recompute(as_of=last, region=self.region)
+
+    def input(
+        self, title: str, *, lead: str, patron: str | None, support: tuple[str, ...] = (), **fields: Any
+    ) -> ItemInput:
+        return ItemInput(
+            title=title,
+            year=2023,
+            lead_unit=self.units[lead],
+            patron_leader=self.leaders[patron] if patron else None,
+            support_units=[self.units[name] for name in support],
+            **fields,
+        )
+
+    def create(self, key: str, day: date, data: ItemInput) -> None:
+        def step() -> None:
             item = services.item_create(actor=self.office, region=self.region, data=data)
-            if assign:
-                item = services.item_take(actor=self.office, item=item, action=Action.ASSIGN, as_of=day)
-        return item
+            self.items[key] = services.item_take(
+                actor=self.office, item=item, action=Action.ASSIGN, as_of=day
+            )
+
+        self.on(day, time(9, 30), step)
 
     def take(
-        self, day: date, username: str, item: Item, action: Action, at: time = time(10, 0), reason: str = ""
-    ) -> Item:
-        with clock.pinned(day, at):
-            return services.item_take(
-                actor=self.user(username), item=item, action=action, as_of=day, reason=reason
-            )
+        self, day: date, username: str, key: str, action: Action, *, at: time = time(10, 0), reason: str = ""
+    ) -> None:
+        self.on(
+            day,
+            at,
+            lambda: services.item_take(
+                actor=self.users[username], item=self.items[key], action=action, as_of=day, reason=reason
+            ),
+        )
 
     def report(
         self,
         day: date,
         username: str,
-        item: Item,
-        period: date,
+        key: str,
         done: str,
         *,
+        period: date | None = None,
         at: time = time(16, 0),
-        files: tuple[SimpleUploadedFile, ...] = (),
+        files: Callable[[], list[SimpleUploadedFile]] = list,
+        milestones: tuple[str, ...] = (),
+        name: str = "",
+        approve_on: date | None = None,
         **fields: Any,
-    ) -> ProgressReport:
-        with clock.pinned(day, at):
-            data = ReportInput(period_start=period, done=done, **fields)
-            return services.report_submit(
-                actor=self.user(username), item=item, data=data, files=files, as_of=day
+    ) -> None:
+        def step() -> None:
+            item = self.items[key]
+            done_ids = [m.pk for m in item.milestones.filter(name__in=milestones)]
+            data = ReportInput(
+                period_start=period or day.replace(day=1), done=done, milestones_done=done_ids, **fields
+            )
+            report = services.report_submit(
+                actor=self.users[username], item=item, data=data, files=files(), as_of=day
+            )
+            if name:
+                self.reports[name] = report
+
+        self.on(day, at, step)
+        if approve_on:
+            head = self.users[f"{username.split('-')[0]}-head"]
+            self.on(
+                approve_on,
+                time(9, 0),
+                lambda: services.report_approve(actor=head, report=self.reports[name], as_of=approve_on),
             )
 
-    def verify(
-        self,
-        day: date,
-        report: ProgressReport,
-        method: str,
-        verdict: str,
-        note: str = "",
-        at: time = time(15, 0),
-    ) -> None:
-        with clock.pinned(day, at):
-            services.report_verify(
-                actor=self.office, report=report, method=method, verdict=verdict, note=note, as_of=day
-            )
+    def verify(self, day: date, name: str, method: str, verdict: str, note: str = "") -> None:
+        self.on(
+            day,
+            time(15, 0),
+            lambda: services.report_verify(
+                actor=self.office,
+                report=self.reports[name],
+                method=method,
+                verdict=verdict,
+                note=note,
+                as_of=day,
+            ),
+        )
 
 
 def load_items(region: Region) -> int:
@@ -360,35 +440,28 @@ def load_items(region: Region) -> int:
     demo = Demo(region)
     _earlier_work(demo)
     _meeting(demo)
+    demo.run(until=MEETING_DAY)
     return Item.objects.filter(region=region).count()
 
 
-def _input(
-    demo: Demo, title: str, *, lead: str, patron: str | None, support: tuple[str, ...] = (), **fields: object
-) -> ItemInput:
-    return ItemInput(
-        title=title,
-        year=2023,
-        lead_unit=demo.units[lead],
-        patron_leader=demo.leaders[patron] if patron else None,
-        support_units=[demo.units[name] for name in support],
-        **fields,  # type: ignore[arg-type]
-    )
+def _monthly(demo: Demo, key: str, username: str, rows: list[tuple[date, str, dict[str, Any]]]) -> None:
+    for day, done, fields in rows:
+        demo.report(day, username, key, done, **fields)
 
 
 def _earlier_work(demo: Demo) -> None:
     """Work under way since the spring, with its reports, checks and problems."""
-    # 棚改二期: steady monthly reports, June's checked on site and true.
-    shed = demo.create(
+    # 棚改二期: steady monthly reports, June's checked on site and found true.
+    demo.create(
+        "shed",
         D(2023, 2, 20),
-        _input(
-            demo,
+        demo.input(
             "县城中心片区棚改二期建设",
             lead="县住建局",
             patron="冯锐",
             support=("乾佑街道",),
             source=Source.WORK_REPORT,
-            deadline=D(2023, 12, 31),
+            deadline=YEAR_END,
             planned_start=D(2023, 3, 1),
             description="政府工作报告确定的年度重点任务：完成主体、室外配套和竣工验收。",
             milestones=[
@@ -398,42 +471,38 @@ def _earlier_work(demo: Demo) -> None:
             ],
         ),
     )
-    demo.take(D(2023, 2, 21), "zhujian-head", shed, Action.ACCEPT)
-    progress = [
-        (2, 8, "完成施工图审查和招标"),
-        (3, 20, "基础工程完工"),
-        (4, 32, "主体施工至三层"),
-        (5, 45, "主体施工至六层"),
+    demo.take(D(2023, 2, 21), "zhujian-head", "shed", Action.ACCEPT)
+    for month, percent, done in [
+        (3, 15, "完成施工图审查和招标"),
+        (4, 30, "基础工程完工"),
+        (5, 42, "主体施工至六层"),
         (6, 60, "主体封顶"),
-    ]
-    reports = {}
-    for month, percent, done in progress:
-        reports[month] = demo.report(
+    ]:
+        demo.report(
             D(2023, month, 22),
             "zhujian-head",
-            shed,
-            D(2023, month, 1),
+            "shed",
             done,
             percent=Decimal(percent),
-            files=(photo(f"棚改二期{month}月.jpg", (170, 150, 120)),),
-            milestones_done=[m.pk for m in shed.milestones.filter(name="主体封顶")] if month == 6 else [],
+            name=f"shed-{month}",
+            files=photos(f"棚改二期{month}月.jpg", (170, 150, 120)),
+            milestones=("主体封顶",) if month == 6 else (),
         )
-    demo.verify(D(2023, 6, 28), reports[6], "on_site", "true", "现场查看，主体已封顶")
+    demo.verify(D(2023, 6, 28), "shed-6", "on_site", "true", "现场查看，主体已封顶")
     demo.report(
         D(2023, 7, 24),
         "zhujian-head",
-        shed,
-        D(2023, 7, 1),
+        "shed",
         "室外管网开挖，外墙保温施工",
         percent=Decimal(68),
         next_steps="8月完成外墙和室外管网",
     )
 
-    # 标准化厂房: reported ahead of the site; the office found it untrue, visited and instructed.
-    factory = demo.create(
+    # 标准化厂房: reported ahead of the site; the office found it untrue, visited and a leader instructed.
+    demo.create(
+        "factory",
         D(2023, 3, 6),
-        _input(
-            demo,
+        demo.input(
             "标准化厂房建设",
             lead="县工业园区管委会",
             patron="维杰",
@@ -451,91 +520,80 @@ def _earlier_work(demo: Demo) -> None:
             ],
         ),
     )
-    demo.take(D(2023, 3, 7), "yuanqu-head", factory, Action.ACCEPT)
-    ids = {m.name: m.pk for m in factory.milestones.all()}
-    demo.report(
-        D(2023, 4, 19),
+    demo.take(D(2023, 3, 7), "yuanqu-head", "factory", Action.ACCEPT)
+    _monthly(
+        demo,
+        "factory",
         "yuanqu-head",
-        factory,
-        D(2023, 4, 1),
-        "场地平整过半",
-        confidence="yellow",
-        problems="雨季影响土方外运",
-    )
-    demo.report(
-        D(2023, 5, 22),
-        "yuanqu-head",
-        factory,
-        D(2023, 5, 1),
-        "场地平整完成",
-        milestones_done=[ids["完成场地平整"]],
-        confidence="yellow",
-    )
-    demo.report(
-        D(2023, 6, 20),
-        "yuanqu-head",
-        factory,
-        D(2023, 6, 1),
-        "1号、2号厂房主体开工",
-        milestones_done=[ids["主体开工"]],
-        files=(photo("厂房开工.jpg", (150, 150, 150)),),
-    )
-    july = demo.report(
-        D(2023, 7, 20),
-        "yuanqu-head",
-        factory,
-        D(2023, 7, 1),
-        "1号、2号厂房主体已封顶",
-        confidence="green",
-        files=(photo("厂房7月.jpg", (160, 160, 160)),),
+        [
+            (D(2023, 3, 20), "完成场地平整招标，施工队伍进场", {}),
+            (D(2023, 4, 19), "场地平整过半", {"confidence": "yellow", "problems": "雨季影响土方外运"}),
+            (D(2023, 5, 22), "场地平整完成", {"confidence": "yellow", "milestones": ("完成场地平整",)}),
+            (
+                D(2023, 6, 20),
+                "1号、2号厂房主体开工",
+                {"milestones": ("主体开工",), "files": photos("厂房开工.jpg", (150, 150, 150))},
+            ),
+            (
+                D(2023, 7, 20),
+                "1号、2号厂房主体已封顶",
+                {"name": "factory-7", "files": photos("厂房7月.jpg", (160, 160, 160))},
+            ),
+        ],
     )
     demo.verify(
         D(2023, 7, 24),
-        july,
+        "factory-7",
         "on_site",
         "untrue",
         "现场核实：1号厂房施工至二层，2号厂房尚在基础施工，均未封顶。",
     )
-    with clock.pinned(D(2023, 7, 24), time(17, 0)):
-        visit = services.supervision_action_record(
+
+    def visit() -> None:
+        action = services.supervision_action_record(
             actor=demo.office,
             region=demo.region,
             kind="on_site",
             title="标准化厂房建设进度现场督办",
             held_on=D(2023, 7, 24),
-            items=[factory],
+            items=[demo.items["factory"]],
             findings="报送的“主体已封顶”与现场不符；施工人员不足，材料进场滞后。",
             demands="如实报送进度；增加施工力量，8月10日前报送赶工计划。",
             respond_by=D(2023, 8, 10),
         )
         services.supervision_action_open_item(
             actor=demo.office,
-            action=visit,
+            action=action,
             assign=True,
             as_of=D(2023, 7, 24),
-            data=_input(
-                demo,
+            data=demo.input(
                 "标准化厂房进度报送不实问题整改",
                 lead="县工业园区管委会",
                 patron="维杰",
                 deadline=D(2023, 8, 10),
                 report_cycle=ReportCycle.ONCE,
+                measure=Measure.DONE,
                 description="查明报送不实原因，报送赶工计划。",
             ),
         )
-    with clock.pinned(MEETING_DAY, time(8, 40)):
-        services.instruction_give(
-            actor=demo.user("weijie"),
-            item=factory,
+
+    demo.on(D(2023, 7, 24), time(17, 0), visit)
+    demo.on(
+        MEETING_DAY,
+        time(8, 40),
+        lambda: services.instruction_give(
+            actor=demo.users["weijie"],
+            item=demo.items["factory"],
             as_of=MEETING_DAY,
             text="请园区管委会如实报送进度，倒排工期，确保8月底前主体封顶。",
-        )
+        ),
+    )
 
-    # 溶洞互通式立交前期手续: the July report (due on the 20th) has not come in.
-    interchange = demo.create(
+    # 溶洞互通式立交前期手续: June's report came late; July's (due on the 20th) has not come in.
+    demo.create(
+        "interchange",
         D(2023, 3, 10),
-        _input(
-            demo,
+        demo.input(
             "溶洞互通式立交项目前期手续办理",
             lead="县发改局",
             patron="冯锐",
@@ -546,36 +604,47 @@ def _earlier_work(demo: Demo) -> None:
             description="县发改局承诺书事项：完成用地、林地、环评等前期手续，具备开工条件。",
         ),
     )
-    demo.take(D(2023, 3, 13), "fgj-head", interchange, Action.ACCEPT)
+    demo.take(D(2023, 3, 13), "fgj-head", "interchange", Action.ACCEPT)
     for month, percent, done in [
-        (3, 10, "完成项目建议书批复"),
-        (4, 20, "完成可研编制"),
-        (5, 30, "可研批复，启动用地预审"),
+        (3, 15, "完成项目建议书批复"),
+        (4, 30, "完成可研编制"),
+        (5, 45, "可研批复，启动用地预审"),
     ]:
-        demo.report(
-            D(2023, month, 17), "fgj-reporter", interchange, D(2023, month, 1), done, percent=Decimal(percent)
-        )
+        demo.report(D(2023, month, 17), "fgj-reporter", "interchange", done, percent=Decimal(percent))
     demo.report(
         D(2023, 6, 26),
         "fgj-reporter",
-        interchange,
-        D(2023, 6, 1),
+        "interchange",
         "用地预审材料已上报",
-        percent=Decimal(35),
-        problems="林地手续需省厅审批，周期较长",
+        percent=Decimal(50),
         confidence="yellow",
-        files=(document("用地预审上报函.pdf"),),
+        problems="林地手续需省厅审批，周期较长",
+        files=lambda: [document("用地预审上报函.pdf")],
     )
 
-    # Two livelihood projects voted by the deputies have not started.
-    for title, lead, username, start, problem in [
-        ("红岩寺谷子沟红色教育基地建设", "红岩寺镇", "hongyansi-head", D(2023, 4, 1), "建设用地调规未完成"),
-        ("乾佑河城区段河道综合治理一期", "县水利局", "shuili-head", D(2023, 5, 1), "项目资金尚未落实到位"),
+    # Two livelihood projects the deputies voted for have not started.
+    for key, title, lead, username, start, problem in [
+        (
+            "red-base",
+            "红岩寺谷子沟红色教育基地建设",
+            "红岩寺镇",
+            "hongyansi-head",
+            D(2023, 4, 1),
+            "建设用地调规未完成",
+        ),
+        (
+            "river",
+            "乾佑河城区段河道综合治理一期",
+            "县水利局",
+            "shuili-head",
+            D(2023, 5, 1),
+            "项目资金尚未落实到位",
+        ),
     ]:
-        livelihood = demo.create(
+        demo.create(
+            key,
             D(2023, 2, 15),
-            _input(
-                demo,
+            demo.input(
                 title,
                 lead=lead,
                 patron="冯锐",
@@ -586,24 +655,23 @@ def _earlier_work(demo: Demo) -> None:
                 description="人大代表票决的年度民生实事项目。",
             ),
         )
-        demo.take(D(2023, 2, 16), username, livelihood, Action.ACCEPT)
+        demo.take(D(2023, 2, 16), username, key, Action.ACCEPT)
         for month in range(3, 8):
             demo.report(
                 D(2023, month, 21),
                 username,
-                livelihood,
-                D(2023, month, 1),
+                key,
                 "前期手续办理中，尚未开工",
-                percent=Decimal(5),
+                percent=Decimal(0),
                 problems=problem,
                 confidence="red",
             )
 
     # 凤凰古镇景区提升: partly true in June; July's waits in the office's queue.
-    phoenix = demo.create(
+    demo.create(
+        "phoenix",
         D(2023, 3, 1),
-        _input(
-            demo,
+        demo.input(
             "凤凰古镇景区提升",
             lead="县文旅局",
             patron="茂荣",
@@ -613,42 +681,43 @@ def _earlier_work(demo: Demo) -> None:
             description="夜景亮化、游客中心和停车场提升，迎接暑期旅游旺季。",
         ),
     )
-    demo.take(D(2023, 3, 2), "wlj-head", phoenix, Action.ACCEPT)
+    demo.take(D(2023, 3, 2), "wlj-head", "phoenix", Action.ACCEPT)
     for month, percent, done in [
         (3, 10, "完成提升方案"),
         (4, 25, "夜景亮化开工"),
         (5, 45, "夜景亮化主体完成"),
     ]:
-        demo.report(
-            D(2023, month, 24), "wlj-reporter", phoenix, D(2023, month, 1), done, percent=Decimal(percent)
-        )
-    june = demo.report(
+        demo.report(D(2023, month, 24), "wlj-reporter", "phoenix", done, percent=Decimal(percent))
+    demo.report(
         D(2023, 6, 21),
         "wlj-reporter",
-        phoenix,
-        D(2023, 6, 1),
+        "phoenix",
         "夜景亮化和游客中心完工",
         percent=Decimal(70),
-        files=(photo("凤凰古镇夜景.jpg", (60, 60, 110)),),
+        name="phoenix-6",
+        files=photos("凤凰古镇夜景.jpg", (60, 60, 110)),
     )
     demo.verify(
-        D(2023, 6, 29), june, "unannounced", "partly", "夜景亮化已完成；游客中心内部装修未完，尚未投用。"
+        D(2023, 6, 29),
+        "phoenix-6",
+        "unannounced",
+        "partly",
+        "夜景亮化已完成；游客中心内部装修未完，尚未投用。",
     )
     demo.report(
         D(2023, 7, 24),
         "wlj-reporter",
-        phoenix,
-        D(2023, 7, 1),
+        "phoenix",
         "游客中心投用，停车场划线完成",
         percent=Decimal(80),
-        files=(photo("游客中心.jpg", (180, 120, 90)),),
+        files=photos("游客中心.jpg", (180, 120, 90)),
     )
 
     # 旅游专列: done, verified, completed and struck off.
-    train = demo.create(
+    demo.create(
+        "train",
         D(2023, 3, 20),
-        _input(
-            demo,
+        demo.input(
             "开通西安至柞水旅游专列",
             lead="县文旅局",
             patron="茂荣",
@@ -658,66 +727,65 @@ def _earlier_work(demo: Demo) -> None:
             report_cycle=ReportCycle.ONCE,
         ),
     )
-    demo.take(D(2023, 3, 21), "wlj-head", train, Action.ACCEPT)
-    final = demo.report(
+    demo.take(D(2023, 3, 21), "wlj-head", "train", Action.ACCEPT)
+    demo.report(
         D(2023, 7, 10),
         "wlj-reporter",
-        train,
-        D(2023, 3, 20),
+        "train",
         "旅游专列已开通运行",
-        files=(document("专列开行通知.pdf"),),
+        period=D(2023, 3, 20),
+        name="train",
+        files=lambda: [document("专列开行通知.pdf")],
     )
     demo.take(
         D(2023, 7, 10),
         "wlj-reporter",
-        train,
+        "train",
         Action.REQUEST_COMPLETION,
         at=time(16, 30),
         reason="专列已开通，附开行通知",
     )
-    demo.verify(D(2023, 7, 14), final, "documents", "true", "开行通知和首发新闻报道核实无误")
-    demo.take(D(2023, 7, 15), "duchaban", train, Action.COMPLETE)
-    demo.take(D(2023, 7, 20), "duchaban", train, Action.CLOSE)
+    demo.verify(D(2023, 7, 14), "train", "documents", "true", "开行通知和首发新闻报道核实无误")
+    demo.take(D(2023, 7, 14), "duchaban", "train", Action.COMPLETE, at=time(16, 0))
+    demo.take(D(2023, 7, 20), "duchaban", "train", Action.CLOSE)
 
-    # 营盘镇: the reporter's July report waits for the head's approval.
-    yingpan = demo.create(
+    # 营盘镇: the head approves each report; July's waits for the approval.
+    demo.create(
+        "yingpan",
         D(2023, 3, 8),
-        _input(
-            demo,
+        demo.input(
             "营盘镇集镇人居环境整治",
             lead="营盘镇",
             patron="冯锐",
             source=Source.COMMITMENT,
-            deadline=D(2023, 9, 30),
+            deadline=D(2023, 7, 20),
         ),
     )
-    demo.take(D(2023, 3, 9), "yingpan-head", yingpan, Action.ACCEPT)
-    for month, percent in [(3, 10), (4, 25), (5, 40), (6, 55)]:
-        report = demo.report(
+    demo.take(D(2023, 3, 9), "yingpan-head", "yingpan", Action.ACCEPT)
+    for month, percent in [(3, 10), (4, 30), (5, 45), (6, 60)]:
+        demo.report(
             D(2023, month, 23),
             "yingpan-reporter",
-            yingpan,
-            D(2023, month, 1),
+            "yingpan",
             "集镇立面改造和垃圾清运",
             percent=Decimal(percent),
+            name=f"yingpan-{month}",
+            approve_on=D(2023, month, 24),
         )
-        with clock.pinned(D(2023, month, 24), time(9, 0)):
-            services.report_approve(actor=demo.user("yingpan-head"), report=report, as_of=D(2023, month, 24))
     demo.report(
         D(2023, 7, 24),
         "yingpan-reporter",
-        yingpan,
-        D(2023, 7, 1),
+        "yingpan",
         "背街小巷硬化完成",
-        percent=Decimal(65),
-        files=(photo("营盘背街小巷.jpg", (120, 120, 100)),),
+        percent=Decimal(70),
+        files=photos("营盘背街小巷.jpg", (120, 120, 100)),
     )
 
     # 秦岭“五乱”问题: fed back from above; the mid-July milestone was missed.
-    qinling = demo.create(
+    demo.create(
+        "qinling",
         D(2023, 4, 10),
-        _input(
-            demo,
+        demo.input(
             "秦岭“五乱”反馈问题整改",
             lead="县自然资源局",
             patron="冯锐",
@@ -733,33 +801,21 @@ def _earlier_work(demo: Demo) -> None:
             ],
         ),
     )
-    demo.take(D(2023, 4, 11), "ziyuan-head", qinling, Action.ACCEPT)
-    first = qinling.milestones.get(name="完成图斑核查")
-    demo.report(
-        D(2023, 5, 25),
+    demo.take(D(2023, 4, 11), "ziyuan-head", "qinling", Action.ACCEPT)
+    _monthly(
+        demo,
+        "qinling",
         "ziyuan-head",
-        qinling,
-        D(2023, 5, 1),
-        "完成全部疑似图斑现场核查",
-        milestones_done=[first.pk],
-    )
-    demo.report(
-        D(2023, 6, 25),
-        "ziyuan-head",
-        qinling,
-        D(2023, 6, 1),
-        "已整改12处，剩余5处涉及违建拆除",
-        confidence="yellow",
-    )
-    demo.report(
-        D(2023, 7, 25),
-        "ziyuan-head",
-        qinling,
-        D(2023, 7, 1),
-        "剩余5处中3处已拆除",
-        at=time(11, 0),
-        problems="2处需司法程序",
-        confidence="yellow",
+        [
+            (D(2023, 4, 24), "组织疑似图斑现场核查", {}),
+            (D(2023, 5, 25), "完成全部疑似图斑现场核查", {"milestones": ("完成图斑核查",)}),
+            (D(2023, 6, 25), "已整改12处，剩余5处涉及违建拆除", {"confidence": "yellow"}),
+            (
+                D(2023, 7, 25),
+                "剩余5处中3处已拆除",
+                {"at": time(11, 0), "problems": "2处需司法程序", "confidence": "yellow"},
+            ),
+        ],
     )
 
 
@@ -774,42 +830,43 @@ def _meeting(demo: Demo) -> None:
         "县自然资源局": "ziyuan-head",
         "县水利局": "shuili-head",
     }
-    items = []
-    for task in MEETING_TASKS:
-        target = task.target
-        measure = Measure.VALUE if target else (Measure.DONE if task.target_text else Measure.PERCENT)
+    for number, task in enumerate(MEETING_TASKS, start=1):
+        key = f"meeting-{number}"
+        if task.target:
+            measure = Measure.VALUE
+        elif task.target_text or task.cycle == ReportCycle.ONCE:
+            measure = Measure.DONE
+        else:
+            measure = Measure.PERCENT
         note = task.note + ("" if task.deadline else "（会议未明确时限，按年度任务年底前完成）")
-        data = _input(
-            demo,
-            task.title,
-            lead=task.lead,
-            patron=task.patron,
-            support=task.support,
-            source=Source.MEETING,
-            deadline=task.deadline or YEAR_END,
-            description=note.strip(),
-            measure=measure,
-            target_value=Decimal(target[0]) if target else None,
-            value_unit=target[1] if target else "",
-            target_text=task.target_text,
-            report_cycle=task.cycle,
-            report_due_day=5
-            if task.cycle == ReportCycle.WEEKLY
-            else (15 if task.cycle == ReportCycle.SEMIMONTHLY else 25),
+        due_day = {ReportCycle.WEEKLY: 5, ReportCycle.SEMIMONTHLY: 15}.get(ReportCycle(task.cycle), 25)
+        demo.create(
+            key,
+            MEETING_DAY,
+            demo.input(
+                task.title,
+                lead=task.lead,
+                patron=task.patron,
+                support=task.support,
+                source=Source.MEETING,
+                deadline=task.deadline or YEAR_END,
+                description=note.strip(),
+                measure=measure,
+                target_value=Decimal(task.target[0]) if task.target else None,
+                value_unit=task.target[1] if task.target else "",
+                target_text=task.target_text,
+                report_cycle=task.cycle,
+                report_due_day=due_day,
+            ),
         )
-        items.append(demo.create(MEETING_DAY, data))
-    for item in items:
-        head = heads.get(item.lead_unit.short_name) if item.lead_unit else None
-        if head:
-            demo.take(MEETING_DAY, head, item, Action.ACCEPT, at=time(15, 0))
-    start_next_year = next(i for i in items if i.title == "明年重点项目谋划立即启动")
-    demo.report(
-        MEETING_DAY,
-        "fgj-reporter",
-        start_next_year,
-        MEETING_DAY,
-        "已印发明年重点项目谋划工作通知，启动项目征集",
-        at=time(17, 20),
-        percent=Decimal(10),
-        files=(document("关于做好2024年重点项目谋划工作的通知.pdf"),),
-    )
+        if task.lead in heads:
+            demo.take(MEETING_DAY, heads[task.lead], key, Action.ACCEPT, at=time(15, 0))
+        if task.title == "明年重点项目谋划立即启动":
+            demo.report(
+                MEETING_DAY,
+                "fgj-reporter",
+                key,
+                "已印发明年重点项目谋划工作通知，启动项目征集",
+                at=time(17, 20),
+                files=lambda: [document("关于做好2024年重点项目谋划工作的通知.pdf")],
+            )

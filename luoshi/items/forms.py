@@ -335,11 +335,39 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
     )
     deadline_from = forms.DateField(label="时限自", required=False, widget=DATE_WIDGET)
     deadline_to = forms.DateField(label="时限至", required=False, widget=DATE_WIDGET)
+    # Set by the dashboard's links: a month's snapshot and the lead unit only.
+    month = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "hidden"}, format="%Y-%m"),
+    )
+    overdue = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    report = forms.ChoiceField(
+        choices=[("", ""), ("overdue", "逾期未报")], required=False, widget=forms.HiddenInput
+    )
+    lead = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: QuerySet[Unit], leaders: QuerySet[Leader], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+        self.fields["lead"].queryset = units
         self.fields["leader"].queryset = leaders
+
+    def month_description(self) -> str:
+        """What the dashboard's filters mean, for the banner above the list."""
+        if not self.is_valid():
+            return ""
+        d = self.cleaned_data
+        parts = []
+        if d.get("month"):
+            parts.append(f"{d['month'].year}年{d['month'].month}月的预警")
+        if d.get("overdue"):
+            parts.append("超过完成时限")
+        if d.get("report"):
+            parts.append("本期逾期未报")
+        if d.get("lead"):
+            parts.append(f"{d['lead']}牵头")
+        return "、".join(parts)
 
     def filters(self) -> ItemFilters:
         if not self.is_valid():
@@ -355,4 +383,8 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
             deadline_from=d.get("deadline_from"),
             deadline_to=d.get("deadline_to"),
             text=(d.get("text") or "").strip(),
+            lead_unit=d["lead"].pk if d.get("lead") else None,
+            month=d.get("month"),
+            overdue=bool(d.get("overdue")),
+            report_overdue=d.get("report") == "overdue",
         )

@@ -174,6 +174,7 @@ class Item(models.Model):
         "预警（督查办研判）", max_length=10, choices=Colour.choices, blank=True
     )
     assessed_reason = models.CharField("研判理由", max_length=300, blank=True)
+    assessed_on = models.DateField("研判日期", null=True, blank=True)
     confidence = models.CharField("责任单位信心", max_length=10, choices=Confidence.choices, blank=True)
     # The latest verification that found a report untrue (不属实): a red flag until a later true one.
     untrue_on = models.DateField("核实不属实日期", null=True, blank=True)

@@ -15,8 +15,9 @@ from enum import StrEnum
 
 from luoshi.core.workdays import WorkCalendar
 
-# A unit assigned work is not asked for a report sooner than this many working days later.
-FIRST_REPORT_GRACE_WORKDAYS = 5
+# A unit assigned work is not asked for a report sooner than two working weeks later: work assigned
+# in the middle of a month reports from the next month on.
+FIRST_REPORT_GRACE_WORKDAYS = 10
 
 
 class Cycle(StrEnum):

@@ -56,6 +56,15 @@ class ItemFilters:
     text: str = ""
     year: int | None = None
     region: int | None = None
+    lead_unit: int | None = None
+    # Filters on a month's colour snapshot (alerts.selectors.month_filter applies them):
+    month: date | None = None
+    overdue: bool = False  # past the deadline, not completed
+    report_overdue: bool = False  # this cycle's report missing past its due day
+
+    @property
+    def by_month(self) -> bool:
+        return bool(self.month or self.overdue or self.report_overdue)
 
 
 def item_filter(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
@@ -68,13 +77,19 @@ def item_filter(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
         items = items.filter(Q(lead_unit_id=filters.unit) | Q(pk__in=supported))
     if filters.leader:
         items = items.filter(patron_leader_id=filters.leader)
-    if filters.status == "active":
+    if filters.by_month:
+        pass
+    elif filters.status == "active":
         items = items.filter(status__in=ACTIVE_STATUSES)
     elif filters.status == "done":
         items = items.filter(status__in=[Status.COMPLETED, Status.CLOSED])
     elif filters.status:
         items = items.filter(status=filters.status)
-    if filters.colour == "none":
+    if filters.lead_unit:
+        items = items.filter(lead_unit_id=filters.lead_unit)
+    if filters.by_month:
+        pass  # the status and the colour are the month's: alerts.selectors.month_filter
+    elif filters.colour == "none":
         items = items.filter(assessed_colour="", computed_colour="")
     elif filters.colour in Colour.values:
         # The colour a list shows: the assessed one where there is one, else the computed one.

@@ -96,6 +96,13 @@ def item_event_record(
     )
 
 
+def _recolour(items: Iterable[Item], as_of: date) -> None:
+    """The warning colours follow every change that matters (alerts computes them)."""
+    from luoshi.alerts.services import item_colours_refresh
+
+    item_colours_refresh(items=items, as_of=as_of)
+
+
 # ---------------------------------------------------------------------------------------------
 # Items
 
@@ -231,12 +238,12 @@ def _describe(value: object) -> str:
 
 
 @transaction.atomic
-def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInput) -> Item:
+def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInput, as_of: date) -> Item:
     """Edit an item. Refused with Conflict when someone changed it since `expected_version`."""
     ensure(rules.can_edit_item(actor, item), "只有督查办可以修改事项。")
     claimed = Item.objects.filter(pk=item.pk, version=expected_version).update(version=F("version") + 1)
     if not claimed:
-        latest = ItemEvent.objects.filter(item=item).select_related("actor").first()
+        latest = ItemEvent.objects.filter(item=item, actor__isnull=False).select_related("actor").first()
         who = f"{latest.actor}于{latest.at:%m月%d日 %H:%M}" if latest and latest.actor else "他人"
         raise Conflict(f"该事项已被{who}修改，你的修改没有保存。请刷新页面，在最新内容上重新修改。")
     item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
@@ -266,6 +273,7 @@ def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInp
             item=item, actor=actor, kind=EventKind.UPDATED, note=note, data={"changes": changes}
         )
     _refresh_progress(item)
+    _recolour([item], as_of)
     return item
 
 
@@ -359,6 +367,7 @@ def item_take(
         data=data,
     )
     _notify_transition(item=item, actor=actor, action=action, reason=reason, lead_people=lead_people)
+    _recolour([item, *([successor] if successor else [])], as_of)
     return item
 
 
@@ -527,6 +536,7 @@ def report_submit(
         )
     else:
         _after_submission(item=item, actor=actor)
+        _recolour([item], as_of)
     return report
 
 
@@ -648,6 +658,7 @@ def report_approve(*, actor: User, report: ProgressReport, as_of: date) -> Progr
         data={"report": report.pk},
     )
     _after_submission(item=item, actor=actor)
+    _recolour([item], as_of)
     return report
 
 
@@ -721,6 +732,7 @@ def report_verify(
             body=f"督查办{verification.get_method_display()}发现{report.period_label}进度报告不属实：{verification.note}",
             actor=actor,
         )
+    _recolour([item], as_of)
     return verification
 
 
@@ -947,4 +959,5 @@ def items_import(
                 actor=actor,
             )
             notifications.notify_unit_group(unit, title=f"新交办事项 {len(unit_items)} 项", text=titles)
+        _recolour(items, as_of)
     return items

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from luoshi.alerts.selectors import month_filter
 from luoshi.core import clock
 from luoshi.core.http import AuthedRequest
 from luoshi.core.selectors import work_calendar
@@ -88,7 +89,9 @@ def _filter_form(request: AuthedRequest) -> ItemFilterForm:
 
 def filtered_items(request: AuthedRequest) -> tuple[ItemFilterForm, Any]:
     form = _filter_form(request)
-    items = selectors.item_filter(selectors.item_list_for(request.user), form.filters())
+    filters = form.filters()
+    items = selectors.item_filter(selectors.item_list_for(request.user), filters)
+    items = month_filter(items, filters, today=clock.today())
     # Work under way first, then by deadline: what is done sinks to the end of the list.
     ended = list(DONE_STATUSES | {Status.WITHDRAWN, Status.REPLACED})
     finished = Case(When(status__in=ended, then=1), default=0)
@@ -262,6 +265,7 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 item=item,
                 expected_version=expected,
                 data=form.to_input(milestones_from(formset)),
+                as_of=clock.today(),
             )
         except services.Conflict as conflict:
             messages.error(request, conflict.message)

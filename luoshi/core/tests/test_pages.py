@@ -10,7 +10,6 @@ from django.test import Client
 
 from luoshi.conftest import client_for
 from luoshi.core import navigation
-from luoshi.core.demo import demo_load
 from luoshi.org.demo import ACCOUNTS
 from luoshi.org.models import Unit, User
 
@@ -33,9 +32,7 @@ def test_pages_require_login(client: Client):
 
 
 @pytest.mark.parametrize("spec", ACCOUNTS, ids=[spec.username for spec in ACCOUNTS])
-def test_every_demo_account_logs_in_and_sees_its_unit_and_role(demo_mode, monkeypatch, spec):
-    monkeypatch.setenv("LUOSHI_DEMO_PASSWORD", "demo-pass-2023")
-    demo_load()
+def test_every_demo_account_logs_in_and_sees_its_unit_and_role(demo_org, spec):
     client = Client()
     response = client.post("/login/", {"username": spec.username, "password": "demo-pass-2023"}, follow=True)
     assert response.status_code == 200
@@ -86,14 +83,14 @@ def test_unbuilt_ledgers_say_so_and_show_no_figures(supervisor, page):
 
 
 def test_navigation_reaches_every_ledger(supervisor):
-    text = client_for(supervisor).get("/").content.decode()
+    text = client_for(supervisor).get("/work/").content.decode()
     for page in navigation.PAGES:
         assert page.label in text
 
 
 def test_user_without_seat_is_told_what_to_do(db):
     user = User.objects.create_user("newcomer", password="pass-word-123", name="新同事")
-    text = client_for(user).get("/").content.decode()
+    text = client_for(user).get("/work/").content.decode()
     assert "还没有分配单位和角色" in text
 
 
@@ -104,7 +101,7 @@ def test_pages_fit_a_phone():
 
 def test_every_asset_is_served_by_the_app_itself(supervisor):
     """No CDN, no external font or script: every asset is a local static file that exists."""
-    text = client_for(supervisor).get("/").content.decode()
+    text = client_for(supervisor).get("/work/").content.decode()
     references = re.findall(r'(?:src|href)="([^"]+\.(?:css|js|woff2?))"', text)
     assert references
     for reference in references:

@@ -27,9 +27,8 @@ LEADERS = {"冯锐", "茂荣", "维杰", "王宁", "小军", "刘鹏"}
 
 
 @pytest.fixture
-def demo(demo_mode, monkeypatch):
-    monkeypatch.setenv("LUOSHI_DEMO_PASSWORD", "demo-pass-2023")
-    demo_load()
+def demo(demo_db, db, demo_mode):
+    """The demo county (loaded once for the module), on its day."""
 
 
 def test_loading_twice_adds_nothing(demo):
@@ -74,13 +73,16 @@ def test_every_page_has_work_to_show(demo):
     assert Item.objects.filter(untrue_on__isnull=False).count() == 1
     assert Item.objects.filter(status=Status.CLOSED).exists()
     assert ProgressReport.objects.filter(status=ReportStatus.PENDING_APPROVAL).exists()
-    assert SupervisionAction.objects.get().opened_items.count() == 1
+    assert SupervisionAction.objects.get(kind="on_site").opened_items.count() == 1
+    assert SupervisionAction.objects.filter(
+        kind="themed", title__startswith="关于"
+    ).exists()  # letters the office sent
     assert Instruction.objects.filter(acknowledged_at__isnull=True).exists()
     # the 县发改局 reporter has an overdue report to find; the office a queue to verify
-    work = client_for(demo_user("fgj-reporter")).get("/").context["work"]
+    work = client_for(demo_user("fgj-reporter")).get("/work/").context["work"]
     assert any(entry.state.overdue for entry in work.to_report)
-    office = client_for(demo_user("duchaban")).get("/").context["work"]
+    office = client_for(demo_user("duchaban")).get("/work/").context["work"]
     assert office.verify_queue and office.not_reported
-    assert client_for(demo_user("yingpan-head")).get("/").context["work"].to_approve
-    assert client_for(demo_user("yuanqu-head")).get("/").context["work"].instructions
-    assert client_for(demo_user("fengrui")).get("/").context["work"].patronage
+    assert client_for(demo_user("yingpan-head")).get("/work/").context["work"].to_approve
+    assert client_for(demo_user("yuanqu-head")).get("/work/").context["work"].instructions
+    assert client_for(demo_user("fengrui")).get("/work/").context["work"].patronage

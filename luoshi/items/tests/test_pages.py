@@ -41,7 +41,7 @@ def test_reporter_finds_the_overdue_item_reports_with_a_photo_and_the_office_ver
     )
     reporter = Client()
     reporter.post("/login/", {"username": "fgj-reporter", "password": "demo-pass-2023"})
-    home = reporter.get("/").content.decode()
+    home = reporter.get("/work/").content.decode()
     to_report = home.split('data-testid="to-report"')[1].split("</section>")[0]
     assert "溶洞互通式立交项目前期手续" in to_report and "逾期：应于2023年7月20日前报送" in to_report
 
@@ -67,14 +67,16 @@ def test_reporter_finds_the_overdue_item_reports_with_a_photo_and_the_office_ver
 
     office = Client()
     office.post("/login/", {"username": "duchaban", "password": "demo-pass-2023"})
-    queue = office.get("/").content.decode().split('data-testid="verify-queue"')[1].split("</section>")[0]
+    queue = (
+        office.get("/work/").content.decode().split('data-testid="verify-queue"')[1].split("</section>")[0]
+    )
     assert "溶洞互通式立交项目前期手续" in queue
     report_id = re.search(r"/reports/(\d+)/verify/", queue)[1]
     verify_page = office.get(f"/reports/{report_id}/verify/").content.decode()
     assert "完成用地预审和环评批复" in verify_page and "/thumb/" in verify_page
     response = office.post(
-        f"/reports/{report_id}/verify/?next=/",
-        {"method": "on_site", "verdict": "true", "note": "现场查看，施工图设计单位在场", "next": "/"},
+        f"/reports/{report_id}/verify/?next=/work/",
+        {"method": "on_site", "verdict": "true", "note": "现场查看，施工图设计单位在场", "next": "/work/"},
         follow=True,
     )
     assert "核实结果已记录" in response.content.decode()
@@ -138,7 +140,9 @@ def test_concurrent_updates_one_wins(demo_org):
         try:
             data = services.ItemInput(title=title, year=2023, lead_unit=unit, deadline=item.deadline)
             barrier.wait()
-            services.item_update(actor=supervisor, item=item, expected_version=1, data=data)
+            services.item_update(
+                actor=supervisor, item=item, expected_version=1, data=data, as_of=date(2023, 7, 25)
+            )
             outcomes.append("saved")
         except services.Conflict:
             outcomes.append("conflict")
@@ -184,7 +188,7 @@ def test_create_with_milestones_and_assign(supervisor, fagaiju, deputy_fengrui, 
     item = Item.objects.get(title="明年重点项目谋划储备")
     assert (item.code, item.status, item.assigned_on) == ("DB-2023-0001", Status.ASSIGNED, date(2023, 7, 25))
     assert list(item.milestones.values_list("name", flat=True)) == ["各镇办部门报送项目清单"]
-    assert item.pk in [i.pk for i in client_for(fagaiju_head).get("/").context["work"].to_sign]
+    assert item.pk in [i.pk for i in client_for(fagaiju_head).get("/work/").context["work"].to_sign]
 
 
 def test_only_the_office_creates(fagaiju_head, viewer):
@@ -290,7 +294,7 @@ def test_leader_sees_patronage_items_red_first(fengrui_user, zhashui, fagaiju, d
         computed_colour="red",
     )
     ItemFactory(region=zhashui, lead_unit=fagaiju, title="别人包抓的", computed_colour="red")
-    work = client_for(fengrui_user).get("/").context["work"]
+    work = client_for(fengrui_user).get("/work/").context["work"]
     assert [i.title for i in work.patronage] == ["红色事项", "绿色事项"]
 
 
@@ -304,7 +308,7 @@ def test_supervisor_home_lists_items_not_reported_this_cycle_and_completion_requ
         title="申请办结的事项",
         status=Status.COMPLETION_REQUESTED,
     )
-    work = client_for(supervisor).get("/").context["work"]
+    work = client_for(supervisor).get("/work/").context["work"]
     assert fagaiju_item in [e.item for e in work.not_reported]
     assert requested in work.completion_requests
 

@@ -217,7 +217,7 @@ class TestApproval:
         assert report.status == ReportStatus.PENDING_APPROVAL
         head = report.unit.memberships.get(role="unit_head").user
         assert head.notifications.filter(title__contains="待审核进度").exists()
-        queue = client_for(supervisor).get("/").content.decode()
+        queue = client_for(supervisor).get("/work/").content.decode()
         assert yingpan_item.title not in queue.split('data-testid="verify-queue"')[1].split("</section>")[0]
         services.report_approve(actor=head, report=report, as_of=date(2023, 7, 26))
         report.refresh_from_db()
@@ -291,7 +291,7 @@ class TestInstructions:
         )
         page = client_for(fagaiju_reporter).get(f"/items/{fagaiju_item.pk}/").content.decode()
         assert 'data-testid="open-instruction"' in page and "请倒排工期" in page
-        assert "请倒排工期" in client_for(fagaiju_reporter).get("/").content.decode()
+        assert "请倒排工期" in client_for(fagaiju_reporter).get("/work/").content.decode()
         # the supporting unit reads it in the item's history, not as a banner to acknowledge
         assert (
             'data-testid="open-instruction"'

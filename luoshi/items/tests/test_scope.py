@@ -120,5 +120,5 @@ def test_the_predicate_and_the_selector_agree_for_every_user_and_item(
 def test_verification_queue_is_the_offices_own(fagaiju_item, fagaiju_reporter, supervisor, zhenan_supervisor):
     set_status(fagaiju_item, Status.IN_PROGRESS, accepted_on=AS_OF)
     submitted_report(fagaiju_item, fagaiju_reporter)
-    assert fagaiju_item.title in client_for(supervisor).get("/").content.decode()
-    assert fagaiju_item.title not in client_for(zhenan_supervisor).get("/").content.decode()
+    assert fagaiju_item.title in client_for(supervisor).get("/work/").content.decode()
+    assert fagaiju_item.title not in client_for(zhenan_supervisor).get("/work/").content.decode()

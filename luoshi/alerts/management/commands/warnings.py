@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from luoshi.alerts.services import colours_recompute, month_of
+from luoshi.core import clock
+from luoshi.core.commands import region_named
+from luoshi.items.models import Kind
+
+COLOURS = (("red", "红"), ("yellow", "黄"), ("green", "绿"))
+
+
+class Command(BaseCommand):
+    help = (
+        "重新计算三色预警，并按类型和颜色打印正在督办的事项数：luoshi warnings [--as-of 2023-07-25] [--json]"
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", type=date.fromisoformat, help="按哪一天计算，默认今天")
+        parser.add_argument("--region", help="只算一个行政区（名称或代码）")
+        parser.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = clock.today()
+        as_of: date = options["as_of"] or today
+        region = region_named(options["region"]) if options["region"] else None
+        # A month already past keeps the colours it had; asked for by hand, it is computed, not stored.
+        store = month_of(as_of) >= month_of(today)
+        try:
+            summary = colours_recompute(as_of=as_of, region=region, store_history=store)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        counts = {kind: summary.counts[kind] for kind in Kind.values if kind in summary.counts}
+        totals = {colour: sum(c[colour] for c in counts.values()) for colour, _ in COLOURS}
+        if options["json"]:
+            payload = {
+                "as_of": as_of.isoformat(),
+                "stored": store,
+                "items": sum(totals.values()),
+                "by_kind": counts,
+                "total": totals,
+                "changed": summary.changed,
+                "proposals": summary.proposals,
+            }
+            self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
+            return
+        self.stdout.write(
+            f"三色预警（截至{as_of.year}年{as_of.month}月{as_of.day}日）"
+            + ("" if store else "：历史月份只计算，不改写")
+        )
+        labels = dict(Kind.choices)
+        for kind, by_colour in counts.items():
+            row = "  ".join(f"{label}{by_colour[colour]}" for colour, label in COLOURS)
+            self.stdout.write(f"  {labels[kind]:<6} {row}")
+        self.stdout.write("  合计     " + "  ".join(f"{label}{totals[colour]}" for colour, label in COLOURS))
+        self.stdout.write(f"颜色变化 {summary.changed} 项，新的处置建议 {summary.proposals} 条。")

@@ -1,0 +1,234 @@
+"""The leaders' dashboard (驾驶舱): every figure from the month's colour snapshots (alerts.ItemColour),
+through the user's scope, in a number of queries that does not grow with the number of items.
+
+Every figure has the list it counts: `links` builds the item-list query that shows exactly those
+items (the list filters the same snapshots).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
+
+from luoshi.alerts.models import ItemColour
+from luoshi.alerts.selectors import shown_colour
+from luoshi.alerts.services import month_of
+from luoshi.items.models import ACTIVE_STATUSES, Colour, Kind, ProgressReport, ReportStatus, Verification
+from luoshi.items.selectors import item_list_for
+from luoshi.org.models import User
+
+COLOURS = (Colour.RED, Colour.YELLOW, Colour.GREEN)
+LIST_LIMIT = 50
+
+
+def snapshots_for(user: User | object, period: date) -> QuerySet[Any]:
+    """The month's colour of every item under supervision the user may see."""
+    return ItemColour.objects.filter(
+        period=period, status__in=list(ACTIVE_STATUSES), item__in=item_list_for(user).values("pk")
+    ).annotate(shown=shown_colour())
+
+
+def colour_counts() -> dict[str, Count]:
+    return {colour.value: Count("pk", filter=Q(shown=colour.value)) for colour in COLOURS} | {
+        "total": Count("pk")
+    }
+
+
+def item_list_url(period: date, **filters: object) -> str:
+    query = {"month": f"{period:%Y-%m}", "status": "active"} | {
+        k: v for k, v in filters.items() if v not in (None, "")
+    }
+    return f"{reverse('items:list')}?{urlencode(query)}"
+
+
+@dataclass
+class Counted:
+    label: str
+    counts: dict[str, int]
+    links: dict[str, str]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.counts.get("total", 0)
+
+
+@dataclass
+class Dashboard:
+    as_of: date
+    period: date
+    totals: Counted
+    kinds: list[Counted]
+    red: list[ItemColour]
+    red_count: int
+    overdue: list[ItemColour]
+    overdue_count: int
+    overdue_link: str
+    not_reported: list[Counted]
+    units: list[Counted]
+    leaders: list[Counted]
+    trend: dict[str, list]
+
+    @property
+    def month_label(self) -> str:
+        return f"{self.period.year}年{self.period.month}月"
+
+
+def dashboard_for(user: User | object, *, as_of: date) -> Dashboard:
+    period = month_of(as_of)
+    rows = snapshots_for(user, period)
+
+    totals_row = rows.aggregate(**colour_counts())
+    totals = Counted("合计", totals_row, {c: item_list_url(period, colour=c) for c in [*COLOURS, ""]})
+    totals.links["total"] = item_list_url(period)
+
+    labels = dict(Kind.choices)
+    kinds = [
+        Counted(
+            labels.get(row["item__kind"], row["item__kind"]),
+            row,
+            {c: item_list_url(period, kind=row["item__kind"], colour=c) for c in COLOURS}
+            | {"total": item_list_url(period, kind=row["item__kind"])},
+        )
+        for row in rows.values("item__kind").annotate(**colour_counts()).order_by("item__kind")
+    ]
+
+    related = ("item__lead_unit", "item__patron_leader__person")
+    red = (
+        rows.filter(shown=Colour.RED)
+        .select_related("item", *related)
+        .order_by("item__deadline", "item__code")
+    )
+    overdue = (
+        rows.filter(deadline_overdue=True)
+        .select_related("item", *related)
+        .order_by("item__deadline", "item__code")
+    )
+
+    not_reported = [
+        Counted(
+            row["item__lead_unit__short_name"],
+            {"total": row["n"]},
+            {"total": item_list_url(period, report="overdue", lead=row["item__lead_unit"])},
+        )
+        for row in rows.filter(report_overdue=True)
+        .values("item__lead_unit", "item__lead_unit__short_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "item__lead_unit__sort_order")
+    ]
+
+    units = _unit_ranking(user, rows, period=period, as_of=as_of)
+
+    leaders = [
+        Counted(
+            f"{row['item__patron_leader__person__name']}（{row['item__patron_leader__title']}）",
+            row,
+            {c: item_list_url(period, leader=row["item__patron_leader"], colour=c) for c in COLOURS}
+            | {"total": item_list_url(period, leader=row["item__patron_leader"])},
+        )
+        for row in rows.filter(item__patron_leader__isnull=False)
+        .values(
+            "item__patron_leader",
+            "item__patron_leader__person__name",
+            "item__patron_leader__title",
+            "item__patron_leader__rank",
+        )
+        .annotate(**colour_counts())
+        .order_by("item__patron_leader__rank")
+    ]
+
+    trend_rows = (
+        ItemColour.objects.filter(
+            period__year=period.year,
+            period__lte=period,
+            status__in=list(ACTIVE_STATUSES),
+            item__in=item_list_for(user).values("pk"),
+        )
+        .annotate(shown=shown_colour())
+        .values("period")
+        .annotate(**colour_counts())
+        .order_by("period")
+    )
+    trend: dict[str, list] = {"months": [], "links": [], **{c.value: [] for c in COLOURS}}
+    for row in trend_rows:
+        trend["months"].append(f"{row['period'].month}月")
+        trend["links"].append({c.value: item_list_url(row["period"], colour=c.value) for c in COLOURS})
+        for c in COLOURS:
+            trend[c.value].append(row[c.value])
+
+    return Dashboard(
+        as_of=as_of,
+        period=period,
+        totals=totals,
+        kinds=kinds,
+        red=list(red[:LIST_LIMIT]),
+        red_count=totals_row[Colour.RED],
+        overdue=list(overdue[:LIST_LIMIT]),
+        overdue_count=overdue.count(),
+        overdue_link=item_list_url(period, overdue="1"),
+        not_reported=not_reported,
+        units=units,
+        leaders=leaders,
+        trend=trend,
+    )
+
+
+def _unit_ranking(
+    user: User | object, rows: QuerySet[ItemColour], *, period: date, as_of: date
+) -> list[Counted]:
+    """Units by outcomes: share of their items green, reds, reports on time this year, untrue reports."""
+    by_unit = {
+        row["item__lead_unit"]: row
+        for row in rows.values("item__lead_unit", "item__lead_unit__short_name").annotate(**colour_counts())
+    }
+    year_start = date(as_of.year, 1, 1)
+    visible = item_list_for(user).values("pk")
+    reports = {
+        row["unit"]: row
+        for row in ProgressReport.objects.filter(
+            item__in=visible,
+            status=ReportStatus.SUBMITTED,
+            submitted_at__date__gte=year_start,
+            submitted_at__date__lte=as_of,
+        )
+        .values("unit")
+        .annotate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+    }
+    untrue = dict(
+        Verification.objects.filter(
+            report__item__in=visible, verdict="untrue", verified_on__gte=year_start, verified_on__lte=as_of
+        )
+        .values("report__unit")
+        .annotate(n=Count("pk"))
+        .values_list("report__unit", "n")
+    )
+    ranked = []
+    for unit_id, row in by_unit.items():
+        report_row = reports.get(unit_id, {"total": 0, "late": 0})
+        on_time = (
+            Decimal(100) * (report_row["total"] - report_row["late"]) / report_row["total"]
+            if report_row["total"]
+            else None
+        )
+        green_share = Decimal(100) * row[Colour.GREEN] / row["total"] if row["total"] else Decimal(0)
+        ranked.append(
+            Counted(
+                row["item__lead_unit__short_name"],
+                row,
+                {
+                    "total": item_list_url(period, lead=unit_id),
+                    Colour.RED: item_list_url(period, lead=unit_id, colour=Colour.RED),
+                },
+                {"green_share": green_share, "on_time": on_time, "untrue": untrue.get(unit_id, 0)},
+            )
+        )
+    ranked.sort(
+        key=lambda u: (-u.extra["green_share"], u.counts[Colour.RED], -(u.extra["on_time"] or 0), u.label)
+    )
+    return ranked
