@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "luoshi.items",
     "luoshi.alerts",
     "luoshi.dashboard",
+    "luoshi.extraction",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -259,6 +260,13 @@ LUOSHI_EVIDENCE_MAX_MB = int(os.environ.get("LUOSHI_EVIDENCE_MAX_MB", "20"))
 # and when overdue on the first working day after it and then every N working days.
 LUOSHI_REMIND_WORKDAYS_BEFORE = int(os.environ.get("LUOSHI_REMIND_WORKDAYS_BEFORE", "3"))
 LUOSHI_OVERDUE_REMIND_EVERY = int(os.environ.get("LUOSHI_OVERDUE_REMIND_EVERY", "5"))
+
+# The extractor runs on rules alone. A county with its own model server may add it: any server with
+# an OpenAI-compatible chat-completions API (e.g. http://10.0.0.5:8000/v1). Never needed.
+LUOSHI_LLM_URL = os.environ.get("LUOSHI_LLM_URL", "").strip().rstrip("/")
+LUOSHI_LLM_MODEL = os.environ.get("LUOSHI_LLM_MODEL", "").strip()
+LUOSHI_LLM_API_KEY = os.environ.get("LUOSHI_LLM_API_KEY", "").strip()
+LUOSHI_LLM_TIMEOUT = int(os.environ.get("LUOSHI_LLM_TIMEOUT", "120"))
 
 LOGGING = {
     "version": 1,

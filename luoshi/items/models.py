@@ -158,6 +158,16 @@ class Item(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    source_document = models.ForeignKey(
+        "extraction.SourceDocument",
+        verbose_name="来源文件",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    source_start = models.PositiveIntegerField("原文起", null=True, blank=True)
+    source_end = models.PositiveIntegerField("原文止", null=True, blank=True)
     origin_action = models.ForeignKey(
         "SupervisionAction",
         verbose_name="来自督办",
@@ -238,6 +248,14 @@ class Item(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def source_words(self) -> str:
+        """The words of the speech or minutes the item came from."""
+        document = self.source_document
+        if document is not None and self.source_start is not None and self.source_end is not None:
+            return document.text[self.source_start : self.source_end]
+        return ""
 
     @property
     def cycle(self) -> Cycle:

@@ -136,6 +136,9 @@ class ItemInput:
     report_cycle: str = Cycle.MONTHLY
     report_due_day: int = 25
     parent: Item | None = None
+    source_document: Any = None  # extraction.SourceDocument: the speech or minutes it came from
+    source_start: int | None = None
+    source_end: int | None = None
     milestones: Sequence[MilestoneInput] = field(default_factory=list)
 
 

@@ -1,0 +1,978 @@
+"""From a speech or meeting minutes to tasks: who must do what by when. Pure: no database, no model.
+
+The rules follow the task guidelines (what a task is, owners explicit then inherited, deadlines
+resolved against the meeting date, targets as written):
+
+1. The text is read as it is, offsets are characters into it. Lines broken by the page layout
+   (a break after a character that cannot end a sentence) are joined; paragraphs end at breaks
+   after terminal punctuation.
+2. Sentences end at 。！？ and ；, never inside quotation marks. Headings (一、…, （一）…, 一要…,
+   1.… followed by more text, or bold **…**) structure the text and are never tasks.
+3. A sentence is a task when it directs work outside quotation marks: a modal (要, 必须, 务必,
+   确保, 力争, 请…), an assignment (由X同志负责/牵头), or an imperative verb where the text is
+   already directing (an item with an assignment, minutes' 会议要求, a list under "X要：").
+   Preambles before the first section, reviews, exhortations to everyone (大家要…), quotations,
+   explanations (X既是…) and closings (同志们, 让我们) are not tasks.
+4. Owners: a subject before the modal in the sentence (县财政局要…, 请X…, 力争X都…); otherwise
+   the item's assignment (由X同志负责 governs the item's following sentences, Y同志配合 adds a
+   cooperator); otherwise the addressee of a list ("各乡镇要："); otherwise none.
+5. A sentence splits into several tasks where a clause starts with a new subject (…，县财政局要…)
+   after a clause that already directs work.
+6. Deadlines: the date expressions outside quotes (X月底前, X月X日前, 年底前, 立即…), a phrase
+   with 前 preferred over a bare month; dates that only describe (已进入三季度, 距离…) are skipped.
+7. Targets: amounts with 不少于/至少/以上/以内/达到…, and amounts in 万/亿, as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from itertools import pairwise
+
+from luoshi.core.dates import chinese_number, resolve_date
+
+# ---------------------------------------------------------------------------------------------
+# Data
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A name in the region's directory: a leader or another person, or a unit."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = "unit"  # "leader", "person" or "unit"
+    ref: int | None = None  # the database id, for the review page
+
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Directory:
+    entries: tuple[Entry, ...] = ()
+
+    def lookup(self, name: str) -> Entry | None:
+        name = name.removesuffix("同志").strip()
+        for entry in self.entries:
+            if name in entry.names():
+                return entry
+        return None
+
+    def people(self) -> list[str]:
+        return sorted({n for e in self.entries if e.kind != "unit" for n in e.names()}, key=len, reverse=True)
+
+    def units(self) -> list[str]:
+        return sorted({n for e in self.entries if e.kind == "unit" for n in e.names()}, key=len, reverse=True)
+
+
+@dataclass(frozen=True)
+class Target:
+    text: str  # as written in the document (spaces and page breaks kept)
+    value: Decimal | None
+    unit: str
+    start: int = -1  # where it stands in the text it was read from
+    end: int = -1
+
+
+@dataclass(frozen=True)
+class Task:
+    start: int
+    end: int
+    text: str
+    owners: tuple[str, ...] = ()
+    cooperators: tuple[str, ...] = ()
+    deadline: date | None = None
+    deadline_text: str = ""
+    targets: tuple[Target, ...] = ()
+    deadline_span: int = -1  # where the deadline's words start in the document
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "owners": list(self.owners),
+            "cooperators": list(self.cooperators),
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "deadline_text": self.deadline_text,
+            "targets": [t.text for t in self.targets],
+            "target_values": [
+                {"text": t.text, "value": str(t.value) if t.value is not None else None, "unit": t.unit}
+                for t in self.targets
+            ],
+        }
+
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary: the generic words of Chinese government texts (no names, no document's phrases)
+
+
+def words(spaced: str) -> tuple[str, ...]:
+    return tuple(spaced.split())
+
+
+HAN = r"\u4e00-\u9fff"
+TERMINAL = "。！？；"
+QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+PARENS = {"（": "）", "(": ")"}
+# A note after a task that names who and by when: （责任单位：…；配合单位：…；完成时限：…）
+ANNOTATION_KEYS = r"责任单位|牵头单位|主办单位|责任领导|责任人|配合单位|协办单位|完成时限|时限要求|完成时间"
+ANNOTATION = re.compile(rf"[（(](?=[^）)]*(?:{ANNOTATION_KEYS}))([^）)]*)[）)]")
+CN_NUMERAL = "一二三四五六七八九十"
+
+# Modal words that direct work. "要" is a modal except in these words.
+MODALS = ("必须", "务必", "务于", "确保", "力争", "需要", "须", "应当", "要")
+NOT_MODAL_YAO = words(
+    "主要 重要 需要 要求 只要 纲要 摘要 要点 要素 要害 要闻 要件 要务 要领 机要 "
+    "首要 次要 必要 紧要 要塞 要职 要员 险要"
+)
+# Verbs that direct work when the text around is already directing (an assigned item, 会议要求…).
+IMPERATIVES = words(
+    "抓紧 抓好 加快 推进 做好 完成 落实 加强 强化 严格 全面 切实 深入 扎实 积极 "
+    "持续 进一步 全力 组织 开展 建立 制定 督促 统筹 推动 确保 力争 及时 认真 "
+    "着力 聚焦 围绕 逐 对 按照 针对 紧盯"
+)
+# What the people and bodies that can be held to a task end with.
+OWNER_SUFFIXES = words(
+    "县级领导 领导 县长 书记 主任 局长 镇长 乡长 站长 所长 院长 负责人 成员 专班 "
+    "小组 工作组 指挥部 部门 单位 镇办 镇街 乡镇 街道 办事处 社区 村 镇 乡 局 "
+    "委 办 部 中心 站 所 院 公司 企业 集团 政府 队 同志 干部 机关 室 科 股 "
+    "处 馆 学校 医院 银行 委员会 管委会 村委会 居委会 分队 小分队 工作队"
+)
+# Owner words for whole classes of units, that a compound like 单位乡镇 is made of.
+UNIT_CLASSES = ("镇办", "部门", "单位", "镇街", "乡镇", "街道", "社区", "村", "镇", "乡", "企业")
+PERSON_SUFFIXES = ("领导", "县长", "书记", "主任", "局长", "镇长", "乡长", "负责人", "成员", "干部", "同志")
+OWNER_PREFIXES = ("各位", "各", "每个", "每一个", "全体", "所有")
+# Common surnames (the first characters of a name after a title: 副镇长马文斌).
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文"
+    "牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲"
+    "翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫"
+)
+TITLES = "常委|县长|书记|主任|局长|镇长|乡长|部长|主席|委员|组长|区长|市长|秘书长|调研员"
+PRONOUNS = ("大家", "我们", "我", "你们", "他们", "这些", "这", "那")
+NOT_OWNERS = ("全县", "全市", "上级", "群众", "工作", "任务", "项目")
+# After these a subject begins; before an owner, these make it an object (督促各乡镇…).
+SUBJECT_LEADS = ("请", "由", "力争", "确保", "要求", "同时", "特别是", "尤其是", "其中", "另外", "此外")
+# An owner's name does not start with a modal or a preposition.
+NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|由|让|使|给"
+# Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
+VERBS = "|".join(
+    (
+        *words("督促 组织 指导 按照 对照 根据 围绕 针对 推进 加快 做好 确保 力争 要求 协调 引导 帮助 推动"),
+        "将",
+        "把",
+        "对",
+        "为",
+        "在",
+        "从",
+    )
+)
+# What may stand before a clause's subject: spaces, bold markup, a list number.
+LEAD = re.compile(
+    rf"\s*(?:\*\*)?\s*(?:\d+[.．、]|[（(][{CN_NUMERAL}\d]+[）)]|[①-⑳])?\s*"
+    rf"(?:[{CN_NUMERAL}]+是|首先|其次|再次|最后|第[{CN_NUMERAL}]+[，、,])?[，,]?\s*"
+)
+STYLE_WORDS = words(
+    "高度重视 引起重视 提高认识 统一思想 增强意识 坚定信心 改进作风 转变作风 真抓实干 "
+    "担当作为 主动作为 亲自抓 按时完成 勇争一流 狠抓落实 抓出成效 树牢 树立 理念 "
+    "主要精力 亲自 态度 高度负责"
+)
+CONDITIONS = ("发现", "一旦", "遇到", "遇有", "如有", "出现", "接到")
+# What follows an owner's name in a sentence: an obligation, an assignment, a verb of work.
+TERM_FOLLOWERS = (
+    "要|必须|务必|务于|须|需|应当|都|负责|牵头|主抓|统筹|配合|协助|协同|参与|分工|全力|抓紧|加紧|切实|认真|于|在|"
+    "对|将|把|按|做好|加快|组织|开展|立即|做|完成|落实|每|定期|及时|逐|具体|"
+    # and the first characters of the verbs that follow a subject
+    "[明确安指报上提研制建抓加严深全统推落开组强完积主认定及尽切狠迅会联立亲汇]"
+)
+
+EXHORTED = ("大家", "我们", "全县上下", "各级干部")
+CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
+IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
+DEADLINE_CLAUSE = re.compile(
+    r"\s*(?:力争|确保|务必|务于|并|要|于|在)?\s*(?:明年|\d{4}\s*年)?\s*[\d一二三四五六七八九十]{1,3}\s*月|\s*(?:力争|确保)?\s*年底前"
+)
+MINUTES_DIRECTIVE = re.compile(r"会议(要求|明确|强调|决定|指出要|同意|议定|责成|商定)")
+REVIEW_LEADS = re.compile(r"^(会议听取了|会议审议了|会议传达了|会议学习了|会议研究了|会上，)")
+
+SECTION = re.compile(rf"^(?:\*\*)?[{CN_NUMERAL}]+、")
+SUBSECTION = re.compile(rf"^(?:\*\*)?[（(][{CN_NUMERAL}\d]+[）)]")
+ITEM = re.compile(
+    rf"^(?:\*\*)?(?:[{CN_NUMERAL}]+[是要]|第[{CN_NUMERAL}]+[，、是]|其[{CN_NUMERAL}]+[，、是]|\d+[.．、]|[①-⑳])"
+)
+HEADING_MAX = 24  # Han characters
+
+DATE_PHRASE = re.compile(
+    rf"(?:(?:明年|\d{{4}}\s*年)\s*)?"
+    rf"(?:"
+    rf"(?P<md>[\d{CN_NUMERAL}]{{1,3}}\s*月\s*[\d{CN_NUMERAL}]{{1,3}}\s*[日号](?:\s*(?:之前|以前|前))?)"
+    rf"|(?P<xun>[\d{CN_NUMERAL}]{{1,3}}\s*月\s*[上中下]旬(?:\s*(?:之前|以前|前|末))?)"
+    rf"|(?P<me>[\d{CN_NUMERAL}]{{1,3}}\s*月\s*(?:底|末|份)(?:\s*(?:之前|以前|前))?)"
+    rf"|(?P<ye>年底前|年底之前|年底|年内|年末)"
+    rf"|(?P<q>第?[一二三四1-4]\s*季度(?:末|底)?(?:\s*(?:之前|以前|前))?)"
+    rf"|(?P<now>立即|马上|立刻|即刻)"
+    rf")"
+)
+DESCRIPTIVE_BEFORE = (
+    "进入",
+    "已进入",
+    "距离",
+    "距",
+    "截至",
+    "截止",
+    "至今",
+    "今年",
+    "去年",
+    "上年",
+    "从",
+    "自",
+)
+NUMBER = r"\d+(?:\.\d+)?"
+UNIT_WORDS = words(
+    "个百分点 平方米 公里 千米 千瓦 万元 亿元 元 个 家 天 袋 亩 吨 人 户 次 "
+    "场 项 处 座 栋 米 辆 台 套 所 间 张 条 件 笔 批 期 起 名 位 例 宗 "
+    "份 篇 % ％"
+)
+UNIT = "(?:" + "|".join(re.escape(u) for u in UNIT_WORDS) + ")"
+S = r"\s*"
+TARGET_PATTERNS = [
+    re.compile(rf"(?:不少于|不低于|不超过|至少|达到|突破|超过|保持在){S}{NUMBER}{S}[万亿]?{S}{UNIT}"),
+    re.compile(rf"{NUMBER}{S}[万亿]?{S}{UNIT}{S}(?:以上|以内|左右)"),
+    re.compile(rf"(?<![\d.]){NUMBER}{S}[万亿]{S}{UNIT}?"),
+    re.compile(rf"至少[{HAN}]{{0,8}}?[{CN_NUMERAL}两\d]+{S}(?:个|项|家|处|场|次|名|人)[{HAN}]{{0,3}}"),
+    re.compile(
+        rf"(?<=完成|新增|实现|培育|引进|建成|招引|签约|新建|改造|种植|销售|储备){S}{NUMBER}{S}[万亿]?{S}{UNIT}"
+    ),
+    re.compile(rf"(?<![\d.]){NUMBER}{S}(?:亩|吨|公里|千米|平方米|立方米|千瓦|兆瓦|袋|株|人次|户)"),
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# Text: paragraphs and sentences, with offsets into the original
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    paragraph: int
+    first_in_paragraph: bool
+    last_in_paragraph: bool = False
+    bold: bool = False
+
+
+def _visible(text: str) -> str:
+    """Text without markup and whitespace, for the tests below."""
+    return re.sub(r"\s+|\*\*", "", text)
+
+
+def _soft_breaks(text: str) -> list[tuple[int, int]]:
+    """The line breaks (with their spaces) that belong to the page layout, not to the author:
+    after a character that cannot end a sentence, on a line full to the margin. A short line
+    without terminal punctuation is a title or a date line: its break is the author's."""
+    lines = [len(_visible(line)) for line in text.splitlines() if len(_visible(line)) >= 10]
+    typical = sorted(lines)[len(lines) // 2] if lines else 30
+    full = min(30, int(typical * 0.8))
+    soft = []
+    start = 0
+    for match in re.finditer(r"[ \t]*\n[\s]*", text):
+        before = text[start : match.start()]
+        last = _visible(before)[-1:]
+        line = before.rsplit("\n", 1)[-1]
+        if bool(last) and last not in TERMINAL + "：:" and len(_visible(line)) >= full:
+            soft.append((match.start(), match.end()))
+        else:
+            start = match.end()
+    return soft
+
+
+def paragraphs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each paragraph: text between line breaks that are the author's."""
+    soft = {start for start, _ in _soft_breaks(text)}
+    spans = []
+    start = 0
+    for match in re.finditer(r"[ \t]*\n[\s]*", text):
+        if match.start() in soft:
+            continue
+        if _visible(text[start : match.start()]):
+            spans.append((start, match.start()))
+        start = match.end()
+    if _visible(text[start:]):
+        spans.append((start, len(text.rstrip())))
+    return spans
+
+
+def sentences(text: str) -> list[Sentence]:
+    result: list[Sentence] = []
+    pairs = QUOTES | PARENS
+    for number, (p_start, p_end) in enumerate(paragraphs(text)):
+        first = True
+        depth: list[str] = []
+        cursor = p_start
+        i = p_start
+        while i < p_end:
+            char = text[i]
+            if char in pairs:
+                depth.append(pairs[char])
+            elif depth and char == depth[-1]:
+                depth.pop()
+            elif char in TERMINAL and not depth:
+                end = i + 1
+                # A bold heading closes after its full stop: **一要…。**
+                if text.startswith("**", end) and text[cursor:end].lstrip().startswith("**"):
+                    end += 2
+                # A note of who and by when belongs to the sentence before it.
+                note = ANNOTATION.match(text, end + len(text[end:p_end]) - len(text[end:p_end].lstrip()))
+                if note:
+                    end = note.end()
+                    i = end - 1
+                result.extend(_sentence(text, cursor, end, number, first))
+                first = False if result and result[-1].paragraph == number else first
+                cursor = end
+            i += 1
+        if _visible(text[cursor:p_end]):
+            result.extend(_sentence(text, cursor, p_end, number, first))
+        if result and result[-1].paragraph == number:
+            result[-1].last_in_paragraph = True
+    return result
+
+
+def _sentence(text: str, start: int, end: int, paragraph: int, first: bool) -> list[Sentence]:
+    """Trim whitespace and stray markup; a bold heading glued to its text becomes its own sentence."""
+    while start < end and (
+        text[start].isspace() or (text.startswith("**", start) and not _bold_heading(text, start, end))
+    ):
+        start += 2 if text.startswith("**", start) else 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return []
+    bold = _bold_heading(text, start, end)
+    if bold and bold < end:
+        # **一要…**。 or **一要…** followed by text in the same sentence
+        head_end = bold
+        while head_end < end and text[head_end] in TERMINAL:
+            head_end += 1
+        head = Sentence(start, head_end, paragraph, first, bold=True)
+        rest = _sentence(text, head_end, end, paragraph, False)
+        return [head, *rest]
+    return [Sentence(start, end, paragraph, first, bold=bool(bold))]
+
+
+def _bold_heading(text: str, start: int, end: int) -> int:
+    """The end of a **…** run at `start` (after its closing stars), or 0."""
+    if not text.startswith("**", start):
+        return 0
+    close = text.find("**", start + 2, end)
+    return close + 2 if close > 0 else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading a sentence
+
+
+def outside_quotes(text: str) -> str:
+    """The text with quoted passages blanked (same length, so offsets still hold)."""
+    out = []
+    depth: list[str] = []
+    for char in text:
+        if char in QUOTES:
+            depth.append(QUOTES[char])
+            out.append(char)
+        elif depth and char == depth[-1]:
+            depth.pop()
+            out.append(char)
+        else:
+            out.append(" " if depth else char)
+    return "".join(out)
+
+
+def modal_positions(text: str) -> list[int]:
+    """Where modal words stand in `text` (quoted passages already blanked)."""
+    found = []
+    for word in MODALS:
+        for match in re.finditer(word, text):
+            at = match.start()
+            if word == "要":
+                window = text[max(0, at - 2) : at + 3]
+                if any(compound in window and _covers(text, at, compound) for compound in NOT_MODAL_YAO):
+                    continue
+                if text[max(0, at - 1) : at] == "我":  # 我要强调: the speaker, not a task
+                    continue
+                if re.match(r"要(?:看到|认识到|清醒|明白|意识到|知道|承认|相信)", text[at:]):
+                    continue  # 要看到…: what to understand, not work to do
+            if word == "确保" and text[at + 2 : at + 3] == "了":
+                continue
+            if word == "须" and text[max(0, at - 1) : at] in ("必", "无"):
+                continue
+            found.append(at)
+    return sorted(set(found))
+
+
+def _covers(text: str, at: int, word: str) -> bool:
+    index = word.index("要")
+    return text[at - index : at - index + len(word)] == word
+
+
+def is_heading(text: str, sentence: Sentence, following: Sentence | None) -> str:
+    """'section', 'subsection', 'item' or '' for the sentence at hand."""
+    raw = text[sentence.start : sentence.end]
+    visible = _visible(raw)
+    if visible.endswith(("；", ";")):
+        return ""  # an enumeration inside a sentence (一是…；二是…), not a heading
+    han = len(re.findall(rf"[{HAN}]", visible))
+    continues = following is not None and following.paragraph == sentence.paragraph
+    if SECTION.match(visible) and han <= HEADING_MAX + 6:
+        return "section"
+    if SUBSECTION.match(visible) and han <= HEADING_MAX:
+        return "subsection"
+    if ITEM.match(visible) and han <= HEADING_MAX and (continues or sentence.bold):
+        return "item"
+    if sentence.bold and han <= HEADING_MAX:
+        return "item"
+    return ""
+
+
+def _clause_starts(text: str) -> list[int]:
+    starts = [0]
+    depth: list[str] = []
+    for i, char in enumerate(text):
+        if char in QUOTES:
+            depth.append(QUOTES[char])
+        elif depth and char == depth[-1]:
+            depth.pop()
+        elif char in "，,：:" and not depth:
+            starts.append(i + 1)
+    return starts
+
+
+@dataclass(frozen=True)
+class Subject:
+    at: int  # offset in the sentence where the subject starts
+    owners: tuple[str, ...]
+    leads_clause: bool  # the clause starts with the subject (not after 请/力争…)
+    by_assignment: bool = False  # "X牵头" / "X负责": part of an assignment, not a modal
+
+
+class Reader:
+    """Reads owners, assignments, deadlines and targets out of sentences, with the directory's names."""
+
+    def __init__(self, directory: Directory, meeting_date: date) -> None:
+        self.directory = directory
+        self.meeting_date = meeting_date
+        people = [re.escape(n) for n in directory.people()]
+        units = [re.escape(n) for n in directory.units()]
+        known = "|".join(people + units) or "(?!)"
+        prefixes = "|".join(OWNER_PREFIXES)
+        suffixes = "|".join(sorted(OWNER_SUFFIXES, key=len, reverse=True))
+        # An owner term: a known name, a name followed by 同志, or a short phrase ending in an owner word.
+        self.term = re.compile(
+            rf"(?:{known})(?:同志)?|[{HAN}]{{2,3}}同志|[{HAN}]{{0,8}}?(?:{TITLES})[{SURNAMES}][{HAN}]{{1,2}}"
+            rf"|(?:{prefixes})?[{HAN}]{{0,10}}?(?:{suffixes})(?:[（(][{HAN}、]{{1,8}}[）)])?"
+        )
+
+    # Owners ------------------------------------------------------------------------------------
+
+    def owner_list(self, text: str, at: int) -> tuple[tuple[str, ...], int]:
+        """The owners named from `at` on (A、B和C…), and where the list ends; ((), at) if none."""
+        owners: list[str] = []
+        cursor = at
+        while True:
+            end = self._term_end(text, cursor)
+            if end is None:
+                break
+            owners.extend(self._split_compound(text[cursor:end]))
+            cursor = end
+            separator = re.match(r"、|和|及|与|以及", text[cursor:])
+            if not separator or self._term_end(text, cursor + separator.end()) is None:
+                break
+            cursor += separator.end()
+        return self._people(owners), cursor
+
+    @staticmethod
+    def _people(owners: list[str]) -> tuple[str, ...]:
+        """Names without 同志 and without their titles: 县委常委、常务副县长孙立新同志 → 孙立新."""
+        named: list[str] = []
+        for owner in owners:
+            titled_name = re.match(rf"^(?:.*(?:{TITLES}))([{HAN}]{{2,3}})$", owner)
+            if owner.endswith("同志") or (titled_name and not owner.endswith(OWNER_SUFFIXES)):
+                bare = owner.removesuffix("同志")
+                titled = re.match(rf"^(?:.*(?:{TITLES}))([{HAN}]{{2,3}})$", bare)
+                if titled:
+                    # the titles before the name in the same list are this person's, not owners
+                    while (
+                        named
+                        and re.search(rf"(?:{TITLES})$", named[-1])
+                        and not named[-1].startswith(OWNER_PREFIXES)
+                    ):
+                        named.pop()
+                    bare = titled.group(1)
+                named.append(bare)
+            else:
+                named.append(owner)
+        return tuple(dict.fromkeys(named))
+
+    def _term_end(self, text: str, at: int) -> int | None:
+        """The end of the longest owner term at `at` that a separator, a verb or punctuation follows."""
+        limit = min(len(text), at + 18)
+        for end in range(limit, at, -1):
+            candidate = text[at:end]
+            if self.term.fullmatch(candidate) and self._is_owner(candidate):
+                rest = text[end:]
+                if not rest or re.match(rf"[^{HAN}]|、|和|及|与|以及|同志|{TERM_FOLLOWERS}", rest):
+                    return end
+        return None
+
+    def _is_owner(self, term: str) -> bool:
+        bare = term.removesuffix("同志")
+        if bare in NOT_OWNERS or bare.startswith(PRONOUNS) or re.match(NOT_A_SUBJECT_START, bare):
+            return False
+        if re.search(
+            r"按照|对照|根据|围绕|针对|督促|组织|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
+            bare,
+        ):
+            return False
+        return bool(bare) and (self.directory.lookup(bare) is not None or term != bare or len(bare) <= 14)
+
+    @staticmethod
+    def _split_compound(term: str) -> list[str]:
+        """各乡镇各单位 → 各乡镇, 各单位; 单位乡镇 → 单位, 乡镇; but 各乡镇各单位主要负责人 stays one."""
+        if term.endswith(PERSON_SUFFIXES):
+            return [term]
+        parts = [p for p in re.split(r"(?=各(?!位))", term) if p]
+        if len(parts) > 1 and all(p.endswith(UNIT_CLASSES) or p.endswith(OWNER_SUFFIXES) for p in parts):
+            return parts
+        words: list[str] = []
+        rest = term
+        while rest:
+            word = next((w for w in sorted(UNIT_CLASSES, key=len, reverse=True) if rest.startswith(w)), None)
+            if word is None:
+                return [term]
+            words.append(word)
+            rest = rest[len(word) :]
+        return words if len(words) > 1 else [term]
+
+    def subjects(self, text: str) -> list[Subject]:
+        """Explicit subjects: owners at a clause's start followed by a modal (县财政局要…), or
+        introduced by 请 (请A和B做好…) or by 力争/确保 with 都/要 (力争A、B都…)."""
+        found: list[Subject] = []
+        visible = outside_quotes(text)
+        modals = set(modal_positions(visible))
+        for start in _clause_starts(visible):
+            lead = LEAD.match(visible[start:])
+            offset = start + (lead.end() if lead else 0)
+            word = next((w for w in SUBJECT_LEADS if visible.startswith(w, offset)), None)
+            if word == "由":
+                continue  # an assignment, read by assignment()
+            if word:
+                offset += len(word)
+            leads_clause = word is None or word in ("同时", "特别是", "尤其是", "其中", "另外", "此外")
+            marker = self._marker(visible, offset, modals)
+            if marker is not None and (word != "要求"):
+                owners = self.noun_phrase(visible[offset:marker].rstrip("，, "))
+                if owners:
+                    assigned = bool(re.match(r"牵头|(?:具体)?负责(?!人)", visible[marker:]))
+                    found.append(Subject(offset, owners, leads_clause, assigned))
+                    continue
+            if word == "请":
+                owners, _end = self.owner_list(visible, offset)
+                if owners:
+                    found.append(Subject(offset, owners, False))
+        return found
+
+    @staticmethod
+    def _marker(visible: str, offset: int, modals: set[int]) -> int | None:
+        """Where the clause's verb of obligation stands, within reach of a subject."""
+        window = visible[offset : offset + 26]
+        for i in range(len(window)):
+            at = offset + i
+            if at in modals or re.match(
+                r"都(?!是)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合",
+                visible[at:],
+            ):
+                return at
+            if window[i] in "。；！？":
+                return None
+        return None
+
+    def noun_phrase(self, phrase: str) -> tuple[str, ...]:
+        """The owners a subject phrase names (A、B和C), or () when it is not a list of owners."""
+        phrase = phrase.strip()
+        if not phrase or len(phrase) > 30 or re.search(VERBS, phrase):
+            return ()
+        owners: list[str] = []
+        for part in re.split(r"、|和|及|与|以及|，|,", phrase):
+            part = part.strip()
+            if not part:
+                continue
+            if not self._owner_term(part):
+                return ()
+            owners.extend(self._split_compound(part))
+        return self._people(owners)
+
+    def _owner_term(self, part: str) -> bool:
+        match = self.term.fullmatch(part)
+        return bool(match) and self._is_owner(part)
+
+    def assignment(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """由A同志负责/牵头, B牵头, C同志配合, D分工负责 → owners (A, B, D), cooperators (C)."""
+        visible = outside_quotes(text)
+        owners: list[str] = []
+        cooperators: list[str] = []
+        for match in re.finditer(r"由", visible):
+            names, end = self.owner_list(visible, match.end())
+            if names and re.match(r"\s*(?:负责|牵头|主抓|统筹|组织实施|具体负责)", visible[end:]):
+                owners.extend(names)
+        if not owners:
+            return (), ()
+        for start in _clause_starts(visible):
+            lead = LEAD.match(visible[start:])
+            offset = start + (lead.end() if lead else 0)
+            if visible.startswith("由", offset):
+                continue
+            names, end = self.owner_list(visible, offset)
+            tail = visible[end:]
+            if names and re.match(r"\s*(?:配合|协助|协同|参与)", tail):
+                cooperators.extend(names)
+            elif names and re.match(r"\s*(?:分工负责|具体负责|牵头|负责)(?!人)", tail):
+                owners.extend(names)
+        return tuple(dict.fromkeys(owners)), tuple(dict.fromkeys(c for c in cooperators if c not in owners))
+
+    def annotation(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[date | None, str]]:
+        """（责任单位：A；配合单位：B、C；完成时限：9月30日） → owners, cooperators, deadline."""
+        owners: list[str] = []
+        cooperators: list[str] = []
+        deadline: tuple[date | None, str] = (None, "")
+        for note in ANNOTATION.finditer(text):
+            for part in re.split(r"[；;]", note.group(1)):
+                key, _, value = part.partition("：") if "：" in part else part.partition(":")
+                names = [n for n in re.split(r"[、，,]", value.strip()) if n]
+                if re.search(r"责任单位|牵头单位|主办单位|责任领导|责任人", key):
+                    owners.extend(names)
+                elif re.search(r"配合单位|协办单位", key):
+                    cooperators.extend(names)
+                elif re.search(r"时限|时间", key) and value.strip():
+                    resolved = resolve_date(value.strip(), reference=self.meeting_date, roll_forward=True)
+                    if resolved:
+                        deadline = (resolved, value.strip())
+        return tuple(owners), tuple(cooperators), deadline
+
+    def partners(self, text: str) -> tuple[str, ...]:
+        """Units named to work with the owner: 会同A、B, 协同A…"""
+        visible = outside_quotes(text)
+        found: list[str] = []
+        for match in re.finditer(r"会同|协同|联合", visible):
+            names, _end = self.owner_list(visible, match.end())
+            found.extend(names)
+        return tuple(dict.fromkeys(found))
+
+    # Deadlines and targets ---------------------------------------------------------------------
+
+    def deadline(self, text: str) -> tuple[date | None, str]:
+        found = self.deadline_at(text)
+        return (found[0], found[1]) if found else (None, "")
+
+    def deadline_at(self, text: str) -> tuple[date, str, int] | None:
+        """The deadline, its words and where they start in `text`."""
+        """The task's deadline and its words; a phrase with 前 beats a bare month, the last one wins."""
+        visible = outside_quotes(text)
+        best: tuple[int, int, str] | None = None  # (rank, position, words)
+        for match in DATE_PHRASE.finditer(visible):
+            words = text[match.start() : match.end()]
+            before = visible[max(0, match.start() - 4) : match.start()].replace(" ", "")
+            if any(before.endswith(word) for word in DESCRIPTIVE_BEFORE):
+                continue
+            after = visible[match.end() : match.end() + 2]
+            if match.group("ye") == "年底" and after.startswith(("拟", "的")):
+                continue
+            if match.group("now"):
+                clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
+                if any(word in visible[clause_start + 1 : match.start()] for word in CONDITIONS):
+                    continue  # 发现火情立即报告: how to react, not when the work is done
+            rank = 2 if re.search(r"前|之前|以前|年内", words) else (1 if match.group("now") else 0)
+            if best is None or (rank, match.start()) >= best[:2]:
+                best = (rank, match.start(), words)
+        if best is None:
+            return None
+        words = best[2].strip()
+        resolved = resolve_date(words, reference=self.meeting_date, roll_forward=True)
+        return (resolved, words, best[1]) if resolved else None
+
+    @staticmethod
+    def targets(text: str) -> tuple[Target, ...]:
+        visible = outside_quotes(text)
+        spans: list[tuple[int, int]] = []
+        for pattern in TARGET_PATTERNS:
+            for match in pattern.finditer(visible):
+                if any(s <= match.start() < e or s < match.end() <= e for s, e in spans):
+                    continue
+                spans.append((match.start(), match.end()))
+        return tuple(replace(_target(text[s:e]), start=s, end=e) for s, e in sorted(spans))
+
+
+def _target(words: str) -> Target:
+    compact = "".join(words.split())
+    number = re.search(NUMBER, compact)
+    value: Decimal | None = None
+    if number:
+        try:
+            value = Decimal(number.group())
+        except InvalidOperation:
+            value = None
+    else:
+        numeral = re.search(rf"[{CN_NUMERAL}两]+", compact.removeprefix("至少"))
+        if numeral:
+            parsed = chinese_number(numeral.group().replace("两", "二"))
+            value = Decimal(parsed) if parsed is not None else None
+    unit_match = re.search(rf"([万亿]?{UNIT})", compact)
+    unit = unit_match.group(1) if unit_match else ""
+    return Target(text=words, value=value, unit=unit)
+
+
+# ---------------------------------------------------------------------------------------------
+# The document
+
+
+@dataclass
+class _Context:
+    section: int = -1  # number of top-level sections seen
+    owners: tuple[str, ...] = ()  # an item's assignment (由X同志负责)
+    cooperators: tuple[str, ...] = ()
+    addressee: tuple[str, ...] = ()  # "各乡镇各单位要：" before a list
+    section_directing: bool = False  # a section of 会议要求/议定 or under an addressee
+    item_directing: bool = False  # an item with an assignment
+    sections_exist: bool = False
+
+    @property
+    def directing(self) -> bool:
+        return self.section_directing or self.item_directing
+
+
+def extract(text: str, *, meeting_date: date, directory: Directory | None = None) -> list[Task]:
+    """The tasks `text` assigns, in document order, with offsets into `text` as it is."""
+    joined, where = join_soft_breaks(text)
+    return [_in_original(task, text, where) for task in _extract(joined, meeting_date, directory)]
+
+
+def join_soft_breaks(text: str) -> tuple[str, list[int]]:
+    """The text with the page layout's line breaks taken out, and where each character came from.
+
+    A term, a number or a date cut by a line break (县市场\n监管局, 4.\n2亿元) reads whole again.
+    """
+    keep = [True] * len(text)
+    for start, end in _soft_breaks(text):
+        for i in range(start, end):
+            keep[i] = False
+    where = [i for i, kept in enumerate(keep) if kept]
+    joined = "".join(text[i] for i in where)
+    where.append(len(text))
+    return joined, where
+
+
+def _in_original(task: Task, text: str, where: list[int]) -> Task:
+    def span(start: int, end: int) -> tuple[int, int]:
+        return where[start], where[end - 1] + 1
+
+    start, end = span(task.start, task.end)
+    targets = []
+    for target in task.targets:
+        t_start, t_end = span(target.start, target.end)
+        targets.append(replace(target, text=text[t_start:t_end], start=t_start, end=t_end))
+    words = task.deadline_text
+    if task.deadline_text and task.deadline_span >= 0:
+        d_start, d_end = span(task.deadline_span, task.deadline_span + len(task.deadline_text))
+        words = text[d_start:d_end]
+    return replace(
+        task, start=start, end=end, text=text[start:end], targets=tuple(targets), deadline_text=words
+    )
+
+
+def _extract(text: str, meeting_date: date, directory: Directory | None) -> list[Task]:
+    reader = Reader(directory or Directory(), meeting_date)
+    all_sentences = sentences(text)
+    context = _Context(
+        sections_exist=any(SECTION.match(_visible(text[s.start : s.end])) for s in all_sentences)
+    )
+    tasks: list[Task] = []
+    for index, sentence in enumerate(all_sentences):
+        following = all_sentences[index + 1] if index + 1 < len(all_sentences) else None
+        raw = text[sentence.start : sentence.end]
+        heading = is_heading(text, sentence, following)
+        if heading == "section":
+            context.section += 1
+            context.addressee = ()
+            context.section_directing = bool(MINUTES_DIRECTIVE.search(raw))
+        if heading:
+            context.owners, context.cooperators, context.item_directing = (), (), False
+            continue
+        tasks.extend(_read(reader, text, sentence, context))
+    return tasks
+
+
+def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> list[Task]:
+    raw = text[sentence.start : sentence.end]
+    visible = outside_quotes(raw)
+    compact = _visible(visible)
+    if context.sections_exist and context.section < 0:
+        return []  # the preamble before the first section
+    if compact.startswith(CLOSINGS) or REVIEW_LEADS.match(compact):
+        return []
+    if MINUTES_DIRECTIVE.search(compact[:8]):
+        context.section_directing = True
+
+    owners, cooperators = reader.assignment(raw)
+    if owners:
+        context.owners, context.cooperators = owners, cooperators
+        context.item_directing = True
+    subjects = reader.subjects(raw)
+    if visible.rstrip().endswith(("：", ":")):
+        if subjects and not owners:
+            context.addressee = subjects[0].owners  # "各乡镇各单位要：" before a list
+        context.section_directing = context.section_directing or bool(
+            subjects or MINUTES_DIRECTIVE.search(compact) or compact.endswith(("如下：", "如下:"))
+        )
+        return []
+    noted_owners, noted_cooperators, noted_deadline = reader.annotation(raw)
+    if not subjects and not owners:
+        lead = LEAD.match(visible)
+        named, _end = reader.owner_list(visible, lead.end() if lead else 0)
+        if named and (context.directing or reader.deadline(raw)[0] or reader.targets(raw)):
+            subjects = [Subject(lead.end() if lead else 0, named, True)]
+
+    modals = modal_positions(visible)
+    imperative = context.directing and bool(
+        IMPERATIVE_START.match(LEAD.sub("", compact, count=1).removeprefix("同时，"))
+    )
+    if not (modals or owners or subjects or imperative or noted_owners):
+        return []
+    if _exhortation(modals, visible, reader) or _style_only(compact, visible, reader):
+        return []
+    if re.match(r"^[^，。]{0,20}既是", compact):
+        return []  # an explanation of why the work matters (X既是…也是…)
+
+    result = []
+    for piece in _split(reader, raw, visible, subjects, assigned=bool(owners)):
+        piece_text = text[sentence.start + piece.start : sentence.start + piece.end]
+        piece_visible = outside_quotes(piece_text)
+        if not (
+            modal_positions(piece_visible)
+            or owners
+            or imperative
+            or piece.owners
+            or piece.inherits
+            or noted_owners
+        ):
+            continue
+        if noted_owners:
+            piece_owners, piece_coops = noted_owners, noted_cooperators
+        elif piece.owners:
+            piece_owners, piece_coops = piece.owners, reader.partners(piece_text)
+        elif owners:
+            piece_owners, piece_coops = owners, cooperators
+        elif context.owners:
+            piece_owners, piece_coops = context.owners, context.cooperators
+        else:
+            piece_owners, piece_coops = context.addressee, ()
+        base = sentence.start + piece.start
+        deadline, words, deadline_span = noted_deadline[0], noted_deadline[1], -1
+        if deadline is None:
+            found = reader.deadline_at(piece_text)
+            if found:
+                deadline, words, deadline_span = found[0], found[1], base + found[2]
+        result.append(
+            Task(
+                start=base,
+                end=sentence.start + piece.end,
+                text=piece_text,
+                owners=piece_owners,
+                cooperators=piece_coops,
+                deadline=deadline,
+                deadline_text=words,
+                deadline_span=deadline_span,
+                targets=tuple(
+                    replace(t, start=base + t.start, end=base + t.end) for t in reader.targets(piece_text)
+                ),
+            )
+        )
+    return result
+
+
+def _exhortation(modals: list[int], visible: str, reader: Reader) -> bool:
+    """大家要…, 我们必须…: addressed to everyone, with no date or figure to hold anyone to."""
+    if not modals:
+        return False
+    text = visible.replace(" ", "")
+    if not re.search("(?:" + "|".join(EXHORTED) + r")(?:更|都|也|一定)?(?:要|必须|务必|应该|需要)", text):
+        return False
+    return not (reader.deadline(visible)[0] or reader.targets(visible))
+
+
+def _style_only(compact: str, visible: str, reader: Reader) -> bool:
+    """A short call to work harder (高度重视…按时完成, 树牢…理念) with no date, figure or work of its own."""
+    han = len(re.findall(rf"[{HAN}]", compact))
+    clauses = len(re.findall(r"[，,]", compact)) + 1
+    if han > 40 or clauses > 3 or not any(word in compact for word in STYLE_WORDS):
+        return False
+    return not (reader.deadline(visible)[0] or reader.targets(visible))
+
+
+@dataclass
+class _Piece:
+    start: int
+    end: int
+    owners: tuple[str, ...] = ()
+    inherits: bool = False  # a clause split off by its own deadline keeps the sentence's owners
+
+
+def _split(
+    reader: Reader, raw: str, visible: str, subjects: list[Subject], *, assigned: bool
+) -> list[_Piece]:
+    """Split where a clause starts with a new subject, or a new deadline, after a clause that
+    already directs work (…要抓紧启动，县财政局要…；…立即启动…，力争明年6月底前…)."""
+    owner_cuts = set()
+    for subject in subjects:
+        if not subject.leads_clause or (assigned and subject.by_assignment):
+            continue
+        comma = max(visible.rfind("，", 0, subject.at), visible.rfind(",", 0, subject.at))
+        if comma >= 0 and (assigned or modal_positions(visible[:comma])):
+            owner_cuts.add(comma + 1)
+    bounds = [0, *sorted(owner_cuts), len(raw)]
+    deadline_cuts = set()
+    for start, end in pairwise(bounds):
+        for clause in _clause_starts(visible[start:end])[1:]:
+            at = start + clause
+            if not DEADLINE_CLAUSE.match(visible[at:end]):
+                continue
+            before, _ = reader.deadline(raw[start:at])
+            after, _ = reader.deadline(raw[at:end])
+            if before and after and before != after and (assigned or modal_positions(visible[start:at])):
+                deadline_cuts.add(at)
+    pieces = []
+    cuts = sorted(owner_cuts | deadline_cuts)
+    for start, end in zip([0, *cuts], [*cuts, len(raw)], strict=False):
+        piece_subjects = [s for s in subjects if start <= s.at < end and not (assigned and s.by_assignment)]
+        owners = piece_subjects[0].owners if piece_subjects else ()
+        pieces.append(_Piece(start, end, owners=owners, inherits=start in deadline_cuts))
+    return pieces
+
+
+def directory_from(rows: Iterable[dict[str, object]]) -> Directory:
+    """A directory from plain rows ({"name", "aliases", "kind"}), as `--directory FILE` gives it."""
+    entries = []
+    for row in rows:
+        raw = row.get("aliases") or ()
+        aliases = re.split(r"[、，,\s]+", raw) if isinstance(raw, str) else [str(a) for a in raw]  # type: ignore[attr-defined]
+        entries.append(
+            Entry(
+                name=str(row["name"]),
+                aliases=tuple(a for a in aliases if a),
+                kind=str(row.get("kind", "unit")),
+            )
+        )
+    return Directory(tuple(entries))

@@ -1,0 +1,34 @@
+"""The region's directory for the extractor, and reads of source documents (scoped to the user)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from luoshi.extraction.core import Directory, Entry
+from luoshi.org.models import Leader, Person, Region, Unit, User
+from luoshi.org.selectors import scope_for
+
+
+def directory_for(region: Region) -> Directory:
+    """Leaders, people and units of the region, with the other names they go by."""
+    entries: list[Entry] = []
+    leader_people = set()
+    for leader in Leader.objects.filter(region=region, is_active=True).select_related("person"):
+        leader_people.add(leader.person_id)
+        entries.append(Entry(leader.person.name, tuple(leader.person.alias_list()), "leader", leader.pk))
+    for person in Person.objects.filter(unit__region=region, is_active=True).exclude(pk__in=leader_people):
+        entries.append(Entry(person.name, tuple(person.alias_list()), "person", person.pk))
+    for unit in Unit.objects.filter(region=region, is_active=True):
+        names = tuple(n for n in (unit.name, *unit.alias_list()) if n != unit.short_name)
+        entries.append(Entry(unit.short_name, names, "unit", unit.pk))
+    return Directory(tuple(entries))
+
+
+def document_list_for(user: User | object) -> QuerySet:
+    from luoshi.extraction.models import SourceDocument
+
+    scope = scope_for(user)
+    documents = SourceDocument.objects.select_related("region", "uploaded_by")
+    if scope.everything:
+        return documents
+    return documents.filter(region_id__in=scope.region_ids)
