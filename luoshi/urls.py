@@ -33,6 +33,7 @@ urlpatterns = [
     path("org/", include("luoshi.org.urls")),
     path("", include("luoshi.items.urls")),
     path("alerts/", include("luoshi.alerts.urls")),
+    path("extraction/", include("luoshi.extraction.urls")),
     path("pending/<slug:key>/", core_views.pending, name="pending"),
     path("healthz", core_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

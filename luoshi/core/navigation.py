@@ -106,6 +106,7 @@ PAGES: tuple[Page, ...] = (
         "extraction",
         "讲话分解",
         "file-earmark-text",
+        url_name="extraction:documents",
         group="more",
         summary="把领导讲话和会议纪要分解为待审核的督办事项。",
     ),

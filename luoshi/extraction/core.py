@@ -243,6 +243,7 @@ UNIT = "(?:" + "|".join(re.escape(u) for u in UNIT_WORDS) + ")"
 S = r"\s*"
 TARGET_PATTERNS = [
     re.compile(rf"(?:不少于|不低于|不超过|至少|达到|突破|超过|保持在){S}{NUMBER}{S}[万亿]?{S}{UNIT}"),
+    re.compile(rf"(?:不得超过|不得低于|不超过|不低于|控制在)[{HAN}]{{1,8}}?{NUMBER}{S}{UNIT}"),
     re.compile(rf"{NUMBER}{S}[万亿]?{S}{UNIT}{S}(?:以上|以内|左右)"),
     re.compile(rf"(?<![\d.]){NUMBER}{S}[万亿]{S}{UNIT}?"),
     re.compile(rf"至少[{HAN}]{{0,8}}?[{CN_NUMERAL}两\d]+{S}(?:个|项|家|处|场|次|名|人)[{HAN}]{{0,3}}"),

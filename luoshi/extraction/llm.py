@@ -179,5 +179,10 @@ def merge(rules: list[core.Task], model: list[core.Task], text: str) -> list[cor
                 targets=targets,
             )
         )
-    merged.extend(other for index, other in enumerate(model) if index not in used)
+    covered = [(task.start, task.end) for task in rules]
+    for index, other in enumerate(model):
+        if index in used or any(min(end, other.end) > max(start, other.start) for start, end in covered):
+            continue  # a second answer about words the rules already hold
+        merged.append(other)
+        covered.append((other.start, other.end))
     return sorted(merged, key=lambda t: t.start)

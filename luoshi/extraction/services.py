@@ -57,20 +57,44 @@ def resolve(
     return Resolution(patron, lead, support, unresolved)
 
 
-def proposed_title(text: str) -> str:
-    """A short title from the task's words: the work, without who and how it is said."""
-    words = " ".join(text.split()).replace("**", "")
-    words = re.sub(r"（(?:责任单位|牵头单位|配合单位|完成时限)[^）]*）", "", words)
-    words = re.sub(r"^(?:会议(?:要求|明确|强调|决定|议定)|同时|特别是|另外|此外)[，,：:]", "", words)
-    words = re.sub(r"^(?:[一二三四五六七八九十]+是|\d+[.．、])", "", words)
-    words = re.sub(r"^由[^，,]{1,20}(?:负责|牵头)[^，,]{0,10}[，,]", "", words)
-    words = re.sub(r"^(?:[^，,]{1,14}?)(?:要|必须|务必|务于|负责)", "", words, count=1)
-    words = re.sub(r"^(?:请|要|必须|务必)", "", words)
-    words = words.strip("，,。；; ")
-    if len(words) > TITLE_LENGTH:
-        cut = max(words.rfind("，", 0, TITLE_LENGTH), words.rfind("、", 0, TITLE_LENGTH))
-        words = words[: cut if cut > 10 else TITLE_LENGTH]
-    return words.strip("，,。；; ") or text[:TITLE_LENGTH]
+ASSIGNMENT_CLAUSE = re.compile(r"^由?[^，,]{1,24}?(?:同志)?(?:分工负责|具体负责|负责|牵头|配合|协助|协同)$")
+
+
+def proposed_title(text: str, owners: list[str] | tuple[str, ...] = ()) -> str:
+    """A short title from the task's words: the work itself, without who is told and how."""
+    words = " ".join(text.split()).replace("**", "").replace(" ", "")
+    words = re.sub(r"[（(](?:责任单位|牵头单位|配合单位|完成时限)[^）)]*[）)]", "", words)
+    words = re.sub(
+        r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[一二三四五六七八九十]+是)",
+        "",
+        words,
+    )
+    words = re.sub(r"^(?:会议(?:要求|明确|强调|决定|议定)|同时|特别是|另外|此外)[，,：:]?", "", words)
+    clauses = [c for c in re.split(r"[，,]", words.strip("。；;！？")) if c]
+    while len(clauses) > 1 and ASSIGNMENT_CLAUSE.match(clauses[0]):
+        clauses.pop(0)
+    if not clauses:
+        return text[:TITLE_LENGTH]
+    first = clauses[0].removeprefix("请")
+    for name in sorted(owners, key=len, reverse=True):
+        names = re.escape(name)
+        first = re.sub(
+            rf"^(?:{names}(?:同志)?)(?:[、和及与][^，,]{{1,12}}?)?(?=要|必须|务必|务于|负责|立即|在|于|会同|都|每|[{''.join(VERB_STARTS)}])",
+            "",
+            first,
+        )
+    first = re.sub(r"^(?:要|必须|务必|务于|负责|都要|都)", "", first)
+    clauses[0] = first
+    title = ""
+    for clause in clauses:
+        candidate = f"{title}，{clause}" if title else clause
+        if len(candidate) > TITLE_LENGTH and title:
+            break
+        title = candidate
+    return title[:TITLE_LENGTH].strip("，,。；; ") or text[:TITLE_LENGTH]
+
+
+VERB_STARTS = "组织开展加快推进做好完成落实加强督促建立制定抓对"
 
 
 @transaction.atomic
@@ -126,7 +150,7 @@ def _propose(document: SourceDocument, task: core.Task, directory: core.Director
         cooperators=list(task.cooperators),
         deadline_text=task.deadline_text,
         targets=[t.text for t in task.targets],
-        title=proposed_title(task.text),
+        title=proposed_title(task.text, task.owners),
         patron_leader=resolution.patron,
         lead_unit=resolution.lead_unit,
         deadline=task.deadline,

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -30,6 +31,8 @@ from luoshi.alerts.models import ConsequenceAction, Proposal, ProposalStatus
 from luoshi.alerts.services import colours_recompute, proposal_decide
 from luoshi.core import clock
 from luoshi.core.dates import month_end
+from luoshi.extraction.models import DocumentKind, SourceDocument
+from luoshi.extraction.services import document_extract, proposed_task_accept
 from luoshi.items import services
 from luoshi.items.models import Item, Kind, Measure, ProgressReport, ReportCycle, Source
 from luoshi.items.services import ItemInput, MilestoneInput, ReportInput
@@ -318,6 +321,7 @@ class Demo:
         self.office = self.users["duchaban"]
         self.items: dict[str, Item] = {}
         self.reports: dict[str, ProgressReport] = {}
+        self.documents: dict[str, SourceDocument] = {}
         self.steps: list[tuple[date, time, int, Step]] = []
 
     def on(self, day: date, at: time, step: Step) -> None:
@@ -439,6 +443,7 @@ def load_items(region: Region) -> int:
         return 0
     demo = Demo(region)
     _earlier_work(demo)
+    _minutes(demo)
     _meeting(demo)
     demo.run(until=MEETING_DAY)
     return Item.objects.filter(region=region).count()
@@ -817,6 +822,39 @@ def _earlier_work(demo: Demo) -> None:
             ),
         ],
     )
+
+
+MINUTES = (
+    Path(__file__).resolve().parents[1]
+    / "extraction"
+    / "corpus"
+    / "zhashui-2023-07-18-tourism-safety-minutes.txt"
+)
+
+
+def _minutes(demo: Demo) -> None:
+    """A deputy magistrate's topic meeting, decomposed by the extractor: the office accepts and
+    assigns what names a unit the next morning; a task addressed to no one in particular waits."""
+    day = D(2023, 7, 18)
+
+    def upload() -> None:
+        document = document_extract(
+            actor=demo.office,
+            region=demo.region,
+            title="暑期旅游和安全生产专题会议",
+            kind=DocumentKind.MINUTES,
+            meeting_date=day,
+            text=MINUTES.read_text(encoding="utf-8"),
+            file_name=MINUTES.name,
+        )
+        demo.documents["minutes"] = document
+
+    def review() -> None:
+        for task in demo.documents["minutes"].tasks.filter(lead_unit__isnull=False).order_by("start"):
+            proposed_task_accept(actor=demo.office, task=task, assign=True, as_of=D(2023, 7, 19))
+
+    demo.on(day, time(17, 30), upload)
+    demo.on(D(2023, 7, 19), time(9, 0), review)
 
 
 def _meeting(demo: Demo) -> None:

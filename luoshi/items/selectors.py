@@ -117,7 +117,7 @@ def item_detail_for(user: User | object, pk: int) -> Item:
     """One item with what its page shows, or Item.DoesNotExist when the user may not see it."""
     return (
         item_list_for(user)
-        .select_related("replaced_by", "origin_action", "parent")
+        .select_related("replaced_by", "origin_action", "parent", "source_document")
         .prefetch_related("milestones", "replaces")
         .get(pk=pk)
     )

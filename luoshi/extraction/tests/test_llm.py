@@ -1,0 +1,131 @@
+"""The optional model backend, against a small local server speaking the OpenAI chat-completions API."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+
+from luoshi.extraction import core, llm
+
+TEXT = (
+    "一、工作\n\n县财政局要在8月底前拨付首批资金。会议强调，交通安全不容忽视，"
+    "县交通运输局抓紧排查 12 处临水临崖路段，9 月 10 日前完成。"
+)
+
+
+class FakeModel(BaseHTTPRequestHandler):
+    answer: dict = {}
+    asked: list[dict] = []
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        FakeModel.asked.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
+        content = "```json\n" + json.dumps(FakeModel.answer, ensure_ascii=False) + "\n```"
+        payload = {"choices": [{"message": {"role": "assistant", "content": content}}]}
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(json.dumps(payload).encode())
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def model(settings):
+    FakeModel.asked = []
+    server = HTTPServer(("127.0.0.1", 0), FakeModel)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.LUOSHI_LLM_URL = f"http://127.0.0.1:{server.server_address[1]}/v1"
+    settings.LUOSHI_LLM_MODEL = "county-model"
+    settings.LUOSHI_LLM_API_KEY = "secret"
+    yield FakeModel
+    server.shutdown()
+
+
+def test_answers_are_validated_and_merged_with_the_rules(model):
+    model.answer = {
+        "tasks": [
+            # the rules found this one too: its owner stands, the model adds nothing wrong
+            {
+                "text": "县财政局要在8月底前拨付首批资金。",
+                "owners": ["县财政局"],
+                "deadline": "2023-08-31",
+                "targets": [],
+            },
+            # a task the rules miss (no modal), quoted with the spaces dropped
+            {
+                "text": "县交通运输局抓紧排查12处临水临崖路段，9月10日前完成。",
+                "owners": ["县交通运输局", "县长"],  # 县长 is not in the words: dropped
+                "deadline": "2023-09-10",
+                "deadline_text": "9月10日前",
+                "targets": ["12处", "100公里"],  # 100公里 is not in the words: dropped
+            },
+            {
+                "text": "县里要建一座机场。",
+                "owners": ["县发改局"],
+                "deadline": "2023-12-31",
+            },  # not in the document
+            {"text": "县财政局要在8月底前拨付首批资金。", "deadline": "2099-01-01"},  # an impossible date
+        ]
+    }
+    rules = core.extract(TEXT, meeting_date=date(2023, 7, 25))
+    asked = llm.extract(
+        TEXT, meeting_date=date(2023, 7, 25), directory=core.Directory((core.Entry("县财政局"),))
+    )
+    merged = llm.merge(rules, asked, TEXT)
+    request = model.asked[0]
+    assert request["path"] == "/v1/chat/completions" and request["auth"] == "Bearer secret"
+    assert (
+        request["body"]["model"] == "county-model" and "县财政局" in request["body"]["messages"][1]["content"]
+    )
+    assert [(t.owners, t.deadline) for t in merged] == [
+        (("县财政局",), date(2023, 8, 31)),
+        (("县交通运输局",), date(2023, 9, 10)),
+    ]
+    second = merged[1]
+    assert TEXT[second.start : second.end] == second.text and "12 处" in second.text
+    assert [t.text for t in second.targets] == ["12处"]
+
+
+def test_an_unreachable_or_garbled_model_is_reported(settings):
+    settings.LUOSHI_LLM_URL = "http://127.0.0.1:9/v1"
+    settings.LUOSHI_LLM_TIMEOUT = 2
+    with pytest.raises(llm.ModelUnavailable):
+        llm.extract(TEXT, meeting_date=date(2023, 7, 25), directory=core.Directory())
+    with pytest.raises(llm.ModelUnavailable):
+        llm.parse("我不知道")
+
+
+@pytest.mark.django_db
+def test_the_review_page_can_use_the_model(model, supervisor, zhashui):
+    from luoshi.extraction.services import document_extract
+
+    model.answer = {
+        "tasks": [
+            {
+                "text": "县交通运输局抓紧排查12处临水临崖路段，9月10日前完成。",
+                "owners": ["县交通运输局"],
+                "deadline": "2023-09-10",
+            }
+        ]
+    }
+    document = document_extract(
+        actor=supervisor,
+        region=zhashui,
+        title="测试",
+        meeting_date=date(2023, 7, 25),
+        text=TEXT,
+        use_model=True,
+    )
+    assert document.backend == "rules+model"
+    assert [t.lead_unit.short_name for t in document.tasks.order_by("start")] == ["县财政局", "县交通运输局"]
+
+
+def test_the_model_is_never_needed(settings):
+    settings.LUOSHI_LLM_URL = ""
+    assert not llm.configured()
