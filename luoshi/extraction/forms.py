@@ -8,9 +8,9 @@ from luoshi.core.forms import BootstrapFormMixin
 from luoshi.extraction import llm
 from luoshi.extraction.models import DocumentKind, ProposedTask
 from luoshi.extraction.reading import ACCEPTED
-from luoshi.items.forms import DATE_WIDGET
+from luoshi.items.forms import DATE_WIDGET, limit_to_region
 from luoshi.items.models import Kind
-from luoshi.org.models import Leader, Region, Unit
+from luoshi.org.models import Region
 
 
 class DocumentForm(BootstrapFormMixin, forms.Form):
@@ -57,9 +57,4 @@ class ProposedTaskForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = Kind.choices
-        self.fields["patron_leader"].queryset = Leader.objects.filter(
-            region=region, is_active=True
-        ).select_related("person")
-        units = Unit.objects.filter(region=region, is_active=True)
-        self.fields["lead_unit"].queryset = units
-        self.fields["support_units"].queryset = units
+        limit_to_region(self, region, leaders=("patron_leader",), units=("lead_unit", "support_units"))

@@ -28,6 +28,18 @@ from luoshi.org.models import Leader, Person, Region, Unit
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def limit_to_region(
+    form: forms.BaseForm, region: Region, *, leaders: tuple[str, ...] = (), units: tuple[str, ...] = ()
+) -> None:
+    """Offer only the region's active leaders and units in the named fields."""
+    for name in leaders:
+        form.fields[name].queryset = Leader.objects.filter(region=region, is_active=True).select_related(
+            "person"
+        )
+    for name in units:
+        form.fields[name].queryset = Unit.objects.filter(region=region, is_active=True)
+
+
 class ItemForm(BootstrapFormMixin, forms.Form):
     code = forms.CharField(
         label="编号", max_length=30, required=False, help_text="留空时自动编号，如 DB-2023-0042"
@@ -71,12 +83,7 @@ class ItemForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.region = region
-        self.fields["patron_leader"].queryset = Leader.objects.filter(
-            region=region, is_active=True
-        ).select_related("person")
-        units = Unit.objects.filter(region=region, is_active=True)
-        self.fields["lead_unit"].queryset = units
-        self.fields["support_units"].queryset = units
+        limit_to_region(self, region, leaders=("patron_leader",), units=("lead_unit", "support_units"))
         self.fields["responsible_person"].queryset = Person.objects.filter(
             unit__region=region, is_active=True
         ).select_related("unit")
@@ -292,7 +299,7 @@ class SupervisionActionForm(BootstrapFormMixin, forms.Form):
         self.fields["items"].queryset = (
             items.filter(region=region).exclude(status=Status.DRAFT).order_by("code")
         )
-        self.fields["units"].queryset = Unit.objects.filter(region=region, is_active=True)
+        limit_to_region(self, region, units=("units",))
 
 
 class RectificationForm(BootstrapFormMixin, forms.Form):
@@ -304,7 +311,7 @@ class RectificationForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_unit"].queryset = Unit.objects.filter(region=region, is_active=True)
+        limit_to_region(self, region, units=("lead_unit",))
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
