@@ -277,9 +277,6 @@ class Milestone(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def is_overdue(self, as_of: object) -> bool:
-        return self.done_on is None and self.due < as_of  # type: ignore[operator]
-
 
 class ReportStatus(models.TextChoices):
     PENDING_APPROVAL = "pending_approval", "待单位负责人审核"

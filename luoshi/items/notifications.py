@@ -15,7 +15,6 @@ import urllib.parse
 from collections.abc import Iterable
 from functools import partial
 
-from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
@@ -111,7 +110,3 @@ def _queue_webhook(url: str, payload: dict[str, object], dingtalk_secret: str = 
     from luoshi.items.tasks import post_webhook
 
     post_webhook(url, payload, dingtalk_secret)
-
-
-def site_name() -> str:
-    return getattr(settings, "LUOSHI_SITE_NAME", "落实")

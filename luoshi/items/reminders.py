@@ -29,7 +29,7 @@ from luoshi.items.models import (
 )
 from luoshi.items.reporting import item_reporting_state
 from luoshi.items.schedule import period_label
-from luoshi.org.models import Region, Unit
+from luoshi.org.models import Region, Unit, User
 
 BEFORE, TODAY, OVERDUE = "before", "today", "overdue"
 
@@ -170,9 +170,12 @@ def reminders_send(*, as_of: date, region: Region | None = None) -> int:
         ]
     )
     by_unit: dict[Unit, list[Candidate]] = defaultdict(list)
+    people: dict[int | None, list[User]] = {}
     for candidate in fresh:
         item = candidate.item
-        recipients = notifications.unit_people(item.lead_unit_id)
+        if item.lead_unit_id not in people:
+            people[item.lead_unit_id] = notifications.unit_people(item.lead_unit_id)
+        recipients = list(people[item.lead_unit_id])
         if candidate.stage == OVERDUE and candidate.kind == ReminderKind.DEADLINE:
             recipients += notifications.leader_users(item.patron_leader)
         notifications.notify(recipients, item=item, title=f"催办：{candidate.message}")

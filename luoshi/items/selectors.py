@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from luoshi.core.workdays import WorkCalendar
 from luoshi.items.models import (
@@ -185,10 +185,6 @@ def notifications_for(user: User) -> QuerySet[Notification]:
 
 def unread_count(user: User) -> int:
     return user.notifications.filter(read_at__isnull=True).count()
-
-
-def status_counts(items: QuerySet[Item]) -> dict[str, int]:
-    return dict(items.order_by().values_list("status").annotate(n=Count("pk")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -142,8 +142,11 @@ class ItemInput:
     milestones: Sequence[MilestoneInput] = field(default_factory=list)
 
 
-# Fields copied straight from ItemInput onto Item.
+# Fields copied straight from ItemInput onto Item; the edit form changes all but where it came from.
 ITEM_FIELDS = [f.name for f in fields(ItemInput) if f.name not in {"support_units", "milestones"}]
+EDITABLE_FIELDS = [
+    name for name in ITEM_FIELDS if name not in {"source_document", "source_start", "source_end", "parent"}
+]
 
 
 def item_next_code(*, region: Region, year: int) -> str:
@@ -252,7 +255,7 @@ def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInp
     item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
     _check_belongs(item.region, data)
     changes = {}
-    for name in ITEM_FIELDS:
+    for name in EDITABLE_FIELDS:
         if name == "code" and not data.code.strip():
             continue
         old, new = getattr(item, name), getattr(data, name)
@@ -485,7 +488,7 @@ def report_submit(
         unit = supersedes.unit
         start, end, due = supersedes.period_start, supersedes.period_end, supersedes.due_on
     else:
-        ensure(rules.can_report(actor, item), _cannot_report_reason(item))
+        ensure(rules.can_report(actor, item), cannot_report_reason(item))
         unit = _reporting_unit(actor, item)
         start, end, due = item_period(item, data.period_start)
     _check_measure(item, data)
@@ -543,7 +546,7 @@ def report_submit(
     return report
 
 
-def _cannot_report_reason(item: Item) -> str:
+def cannot_report_reason(item: Item) -> str:
     if item.status not in rules.REPORTABLE_STATUSES:
         if item.status == Status.ASSIGNED:
             return "事项还未签收：请单位负责人先签收，再报送进度。"

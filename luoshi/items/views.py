@@ -293,7 +293,7 @@ def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "items/refused.html",
-            {"message": services._cannot_report_reason(item), "item": item},
+            {"message": services.cannot_report_reason(item), "item": item},
             status=403,
         )
     return _report_form(request, item, correcting=None)

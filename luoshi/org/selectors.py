@@ -175,11 +175,6 @@ def scope_for(user: User | object) -> Scope:
     return scope
 
 
-def scope_forget(user: User) -> None:
-    """Drop the cached scope, after the user's memberships changed."""
-    user.__dict__.pop("_luoshi_scope", None)
-
-
 def region_list_for(user: User | object) -> QuerySet[Region]:
     scope = scope_for(user)
     regions = Region.objects.all()

@@ -158,3 +158,16 @@ def test_only_the_office_reviews_and_other_counties_see_nothing(
     response = client_for(magistrate).post(f"/extraction/tasks/{task.pk}/", {"action": "reject"}, follow=True)
     assert "只有督查办可以审核" in response.content.decode()
     assert ProposedTask.objects.get(pk=task.pk).status == ProposalStatus.PROPOSED
+
+
+def test_editing_an_accepted_item_keeps_the_words_it_came_from(document, supervisor):
+    task = document.tasks.order_by("start").first()
+    item = services.proposed_task_accept(actor=supervisor, task=task, assign=False, as_of=date(2023, 7, 19))
+    form = client_for(supervisor).get(f"/items/{item.pk}/edit/").context["form"]
+    payload = {k: v for k, v in form.initial.items() if v is not None and k != "support_units"}
+    payload |= {"title": "改过的名称", "support_units": [u.pk for u in form.initial["support_units"]]}
+    payload |= {"lead_unit": item.lead_unit_id, "patron_leader": item.patron_leader_id}
+    payload |= {"milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0}
+    assert client_for(supervisor).post(f"/items/{item.pk}/edit/", payload).status_code == 302
+    item.refresh_from_db()
+    assert item.title == "改过的名称" and item.source_document == document and item.source_words == task.text
