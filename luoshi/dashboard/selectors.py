@@ -73,6 +73,7 @@ class Dashboard:
     not_reported: list[Counted]
     units: list[Counted]
     leaders: list[Counted]
+    regions: list[Counted]  # one row per region when the user sees more than one
     trend: dict[str, list]
 
     @property
@@ -143,6 +144,18 @@ def dashboard_for(user: User | object, *, as_of: date) -> Dashboard:
         .order_by("item__patron_leader__rank")
     ]
 
+    regions = [
+        Counted(
+            row["item__region__name"],
+            row,
+            {c: item_list_url(period, region=row["item__region"], colour=c) for c in COLOURS}
+            | {"total": item_list_url(period, region=row["item__region"])},
+        )
+        for row in rows.values("item__region", "item__region__name", "item__region__sort_order")
+        .annotate(**colour_counts())
+        .order_by("item__region__sort_order", "item__region")
+    ]
+
     trend_rows = (
         ItemColour.objects.filter(
             period__year=period.year,
@@ -175,6 +188,7 @@ def dashboard_for(user: User | object, *, as_of: date) -> Dashboard:
         not_reported=not_reported,
         units=units,
         leaders=leaders,
+        regions=regions if len(regions) > 1 else [],
         trend=trend,
     )
 

@@ -353,6 +353,7 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
         choices=[("", ""), ("overdue", "逾期未报")], required=False, widget=forms.HiddenInput
     )
     lead = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, units: QuerySet[Unit], leaders: QuerySet[Leader], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -391,6 +392,7 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
             deadline_to=d.get("deadline_to"),
             text=(d.get("text") or "").strip(),
             lead_unit=d["lead"].pk if d.get("lead") else None,
+            region=d.get("region"),
             month=d.get("month"),
             overdue=bool(d.get("overdue")),
             report_overdue=d.get("report") == "overdue",
