@@ -8,6 +8,8 @@
     第三季度（末）, 三季度                                → the quarter's last day
     上半年（前）                                         → 30 June
     明年3月底                                            → next year
+    今年3月底                                            → this year, never rolled forward
+    本月底（前）, 本月内 / 下月底（前）, 下个月底          → the end of this / next month
     立即, 马上                                           → the reference day itself (when allowed)
 
 Chinese numerals (八月底前, 十月二十日) and stray spaces (8 月底前) are accepted. With
@@ -63,13 +65,14 @@ def month_end(year: int, month: int) -> date:
 
 _FULL = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})[日号]?(?:前|之前|以前)?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_PREFIX = r"^(?P<next>明年)?(?:(?P<year>\d{4})年)?"
+_PREFIX = r"^(?:(?P<next>明年)|(?P<this>今年))?(?:(?P<year>\d{4})年)?"
 _MONTH_DAY = re.compile(_PREFIX + rf"(?P<month>{NUMBER})月(?P<day>{NUMBER})[日号](?:前|之前|以前)?$")
 _MONTH_END = re.compile(_PREFIX + rf"(?P<month>{NUMBER})月(?:底|末|份|)(?:前|之前|以前|内)?$")
 _TEN_DAYS = re.compile(_PREFIX + rf"(?P<month>{NUMBER})月(?P<part>上|中|下)旬(?:前|之前|以前|末)?$")
 _YEAR_END = re.compile(_PREFIX + r"(?:年底|年末|年内|年终)(?:前|之前|以前)?$")
 _QUARTER = re.compile(_PREFIX + rf"第?(?P<quarter>{NUMBER})季度(?:末|底)?(?:前|之前|以前)?$")
 _HALF = re.compile(_PREFIX + r"上半年(?:末|底)?(?:前|之前|以前|内)?$")
+_RELATIVE_MONTH = re.compile(r"^(?P<which>本|当|下个?|次)月(?:底|末|份)?(?:前|之前|以前|内)?$")
 _NOW = re.compile(r"^(?:立即|马上|立刻|即刻)$")
 
 
@@ -92,10 +95,17 @@ def resolve_date(
             return int(match["year"])
         if match["next"]:
             return reference.year + 1
+        if match["this"]:
+            return reference.year
         if roll_forward and month < reference.month:
             return reference.year + 1
         return reference.year
 
+    match = _RELATIVE_MONTH.match(text)
+    if match:
+        if match["which"] in ("本", "当"):
+            return month_end(reference.year, reference.month)
+        return month_end(reference.year + reference.month // 12, reference.month % 12 + 1)
     match = _MONTH_DAY.match(text)
     if match:
         month, day = chinese_number(match["month"]), chinese_number(match["day"])

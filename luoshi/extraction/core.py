@@ -125,7 +125,7 @@ ANNOTATION = re.compile(rf"[（(](?=[^）)]*(?:{ANNOTATION_KEYS}))([^）)]*)[）
 CN_NUMERAL = "一二三四五六七八九十"
 
 # Modal words that direct work. "要" is a modal except in these words.
-MODALS = ("必须", "务必", "务于", "确保", "力争", "需要", "须", "应当", "要")
+MODALS = ("必须", "务必", "务于", "确保", "力争", "需要", "须", "应当", "一律", "要")
 NOT_MODAL_YAO = words(
     "主要 重要 需要 要求 只要 纲要 摘要 要点 要素 要害 要闻 要件 要务 要领 机要 "
     "首要 次要 必要 紧要 要塞 要职 要员 险要"
@@ -160,7 +160,7 @@ NOT_OWNERS = ("全县", "全市", "上级", "群众", "工作", "任务", "项�
 # After these a subject begins; before an owner, these make it an object (督促各乡镇…).
 SUBJECT_LEADS = ("请", "由", "力争", "确保", "要求", "同时", "特别是", "尤其是", "其中", "另外", "此外")
 # An owner's name does not start with a modal or a preposition.
-NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|由|让|使|给"
+NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|由|让|使|给|会议"
 # Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
 VERBS = "|".join(
     (
@@ -181,7 +181,7 @@ LEAD = re.compile(
 STYLE_WORDS = words(
     "高度重视 引起重视 提高认识 统一思想 增强意识 坚定信心 改进作风 转变作风 真抓实干 "
     "担当作为 主动作为 亲自抓 按时完成 勇争一流 狠抓落实 抓出成效 树牢 树立 理念 "
-    "主要精力 亲自 态度 高度负责"
+    "主要精力 亲自 态度 高度负责 思想统一 责任感 紧迫感 使命感"
 )
 CONDITIONS = ("发现", "一旦", "遇到", "遇有", "如有", "出现", "接到")
 # What follows an owner's name in a sentence: an obligation, an assignment, a verb of work.
@@ -195,9 +195,20 @@ TERM_FOLLOWERS = (
 EXHORTED = ("大家", "我们", "全县上下", "各级干部")
 CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
 IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
+# A time that opens a directing sentence before its verb: 今冬明春完成…, 年底前完成…
+TIME_LEAD = re.compile(
+    r"^(?:今冬明春|今冬|明春|下半年|近期|年内|年底|本月底?|下月底?|"
+    r"[\d一二三四五六七八九十]{1,3}月(?:底|末|份|[上中下]旬|\d{1,2}日)?)(?:之前|以前|前)?[，,]?"
+)
 DEADLINE_CLAUSE = re.compile(
     r"\s*(?:力争|确保|务必|务于|并|要|于|在)?\s*(?:明年|\d{4}\s*年)?\s*[\d一二三四五六七八九十]{1,3}\s*月|\s*(?:力争|确保)?\s*年底前"
 )
+# What follows 由A when A carries out a decision (由县政府办按程序印发实施), not an assignment.
+DONE_BY = re.compile(
+    r"(?:按程序|按规定|依法|依规|统一)?(?:印发|实施|组织实施|办理|报送|制定|起草|发布|对接|落实|执行|审核|督办)"
+)
+# Minutes put the meeting before the subject: 会议要求各部门…, 会议明确，县财政局…
+MINUTES_LEAD = re.compile(r"会议(?:要求|明确|强调|决定|责成|指出|议定|商定)[，,：:]?")
 MINUTES_DIRECTIVE = re.compile(r"会议(要求|明确|强调|决定|指出要|同意|议定|责成|商定)")
 REVIEW_LEADS = re.compile(r"^(会议听取了|会议审议了|会议传达了|会议学习了|会议研究了|会上，)")
 
@@ -209,13 +220,14 @@ ITEM = re.compile(
 HEADING_MAX = 24  # Han characters
 
 DATE_PHRASE = re.compile(
-    rf"(?:(?:明年|\d{{4}}\s*年)\s*)?"
+    rf"(?:(?:明年|今年|\d{{4}}\s*年)\s*)?"
     rf"(?:"
     rf"(?P<md>[\d{CN_NUMERAL}]{{1,3}}\s*月\s*[\d{CN_NUMERAL}]{{1,3}}\s*[日号](?:\s*(?:之前|以前|前))?)"
     rf"|(?P<xun>[\d{CN_NUMERAL}]{{1,3}}\s*月\s*[上中下]旬(?:\s*(?:之前|以前|前|末))?)"
     rf"|(?P<me>[\d{CN_NUMERAL}]{{1,3}}\s*月\s*(?:底|末|份)(?:\s*(?:之前|以前|前))?)"
     rf"|(?P<ye>年底前|年底之前|年底|年内|年末)"
     rf"|(?P<q>第?[一二三四1-4]\s*季度(?:末|底)?(?:\s*(?:之前|以前|前))?)"
+    rf"|(?P<rel>(?:本|当|下个?)月(?:底|末|内)(?:之前|以前|前)?)"
     rf"|(?P<now>立即|马上|立刻|即刻)"
     rf")"
 )
@@ -235,22 +247,31 @@ DESCRIPTIVE_BEFORE = (
 )
 NUMBER = r"\d+(?:\.\d+)?"
 UNIT_WORDS = words(
-    "个百分点 平方米 公里 千米 千瓦 万元 亿元 元 个 家 天 袋 亩 吨 人 户 次 "
+    "个百分点 平方米 公里 千米 千瓦 万元 亿元 元 个 家 天 袋 亩 吨 人次 场次 人 户 次 "
     "场 项 处 座 栋 米 辆 台 套 所 间 张 条 件 笔 批 期 起 名 位 例 宗 "
     "份 篇 % ％"
 )
-UNIT = "(?:" + "|".join(re.escape(u) for u in UNIT_WORDS) + ")"
+UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True)) + ")"
 S = r"\s*"
 TARGET_PATTERNS = [
-    re.compile(rf"(?:不少于|不低于|不超过|至少|达到|突破|超过|保持在){S}{NUMBER}{S}[万亿]?{S}{UNIT}"),
+    re.compile(
+        rf"(?:不少于|不低于|不超过|至少|达到|突破|超过|保持在){S}{NUMBER}{S}[万亿]?{S}{UNIT}(?:{S}(?:以上|以内|左右))?"
+    ),
     re.compile(rf"(?:不得超过|不得低于|不超过|不低于|控制在)[{HAN}]{{1,8}}?{NUMBER}{S}{UNIT}"),
     re.compile(rf"{NUMBER}{S}[万亿]?{S}{UNIT}{S}(?:以上|以内|左右)"),
     re.compile(rf"(?<![\d.]){NUMBER}{S}[万亿]{S}{UNIT}?"),
-    re.compile(rf"至少[{HAN}]{{0,8}}?[{CN_NUMERAL}两\d]+{S}(?:个|项|家|处|场|次|名|人)[{HAN}]{{0,3}}"),
+    # 至少打造一个亮点 (a measure word and its noun), 至少研判一次 (a number of times)
     re.compile(
-        rf"(?<=完成|新增|实现|培育|引进|建成|招引|签约|新建|改造|种植|销售|储备){S}{NUMBER}{S}[万亿]?{S}{UNIT}"
+        rf"至少[{HAN}]{{0,8}}?[{CN_NUMERAL}两\d]+{S}(?:个|项|家|处|名|人)(?:[{HAN}]{{1,2}}(?=[，。；、,]|$))?"
+    ),
+    re.compile(rf"至少[{HAN}]{{0,8}}?[{CN_NUMERAL}两\d]+{S}(?:场次|人次|次|场)"),
+    re.compile(
+        rf"(?<=完成|新增|实现|培育|引进|建成|招引|签约|新建|改造|种植|销售|储备|压减|压缩|降低|下降|减少|增长|提高|提升)"
+        rf"{S}{NUMBER}{S}[万亿]?{S}{UNIT}"
     ),
     re.compile(rf"(?<![\d.]){NUMBER}{S}(?:亩|吨|公里|千米|平方米|立方米|千瓦|兆瓦|袋|株|人次|户)"),
+    # 新培育电商示范村5个: a verb of creating, what it creates, how many
+    re.compile(rf"(?:培育|建成|新建|打造|创建|引进|招引|新增|认定|评选){S}[{HAN}]{{1,10}}?{NUMBER}{S}{UNIT}"),
 ]
 
 
@@ -412,6 +433,8 @@ def modal_positions(text: str) -> list[int]:
                 continue
             if word == "须" and text[max(0, at - 1) : at] in ("必", "无"):
                 continue
+            if word == "一律" and text[max(0, at - 1) : at] in ("不", "非"):
+                continue
             found.append(at)
     return sorted(set(found))
 
@@ -438,6 +461,17 @@ def is_heading(text: str, sentence: Sentence, following: Sentence | None) -> str
     if sentence.bold and han <= HEADING_MAX:
         return "item"
     return ""
+
+
+def subject_start(visible: str, start: int) -> int:
+    """Where a clause's subject may start: after a list number and the meeting (会议要求…)."""
+    lead = LEAD.match(visible, start)
+    offset = lead.end() if lead else start
+    minutes = MINUTES_LEAD.match(visible, offset)
+    if minutes is None:
+        return offset
+    lead = LEAD.match(visible, minutes.end())  # 会议要求：一是…
+    return lead.end() if lead else minutes.end()
 
 
 def _clause_starts(text: str) -> list[int]:
@@ -524,11 +558,20 @@ class Reader:
         limit = min(len(text), at + 18)
         for end in range(limit, at, -1):
             candidate = text[at:end]
+            if self._is_list(candidate):
+                continue  # 县自然资源局和县住建局: two owners, read one by one
             if self.term.fullmatch(candidate) and self._is_owner(candidate):
                 rest = text[end:]
                 if not rest or re.match(rf"[^{HAN}]|、|和|及|与|以及|同志|{TERM_FOLLOWERS}", rest):
                     return end
         return None
+
+    def _is_list(self, candidate: str) -> bool:
+        for match in re.finditer(r"和|及|与", candidate):
+            left, right = candidate[: match.start()], candidate[match.end() :]
+            if all(self.term.fullmatch(side) and self._is_owner(side) for side in (left, right)):
+                return True
+        return False
 
     def _is_owner(self, term: str) -> bool:
         bare = term.removesuffix("同志")
@@ -566,11 +609,14 @@ class Reader:
         visible = outside_quotes(text)
         modals = set(modal_positions(visible))
         for start in _clause_starts(visible):
-            lead = LEAD.match(visible[start:])
-            offset = start + (lead.end() if lead else 0)
+            offset = subject_start(visible, start)
             word = next((w for w in SUBJECT_LEADS if visible.startswith(w, offset)), None)
             if word == "由":
-                continue  # an assignment, read by assignment()
+                # 由A同志负责 is an assignment, read by assignment(); 由A印发实施 names who does it
+                owners, end = self.owner_list(visible, offset + 1)
+                if owners and DONE_BY.match(visible, end):
+                    found.append(Subject(offset + 1, owners, False))
+                continue
             if word:
                 offset += len(word)
             leads_clause = word is None or word in ("同时", "特别是", "尤其是", "其中", "另外", "此外")
@@ -665,12 +711,16 @@ class Reader:
         return tuple(owners), tuple(cooperators), deadline
 
     def partners(self, text: str) -> tuple[str, ...]:
-        """Units named to work with the owner: 会同A、B, 协同A…"""
+        """Units named to work with the owner: 会同A、B, 协同A…, and A、B配合 after who leads."""
         visible = outside_quotes(text)
         found: list[str] = []
         for match in re.finditer(r"会同|协同|联合", visible):
             names, _end = self.owner_list(visible, match.end())
             found.extend(names)
+        for match in re.finditer(r"牵头[、，,]", visible):
+            names, end = self.owner_list(visible, match.end())
+            if names and re.match(r"\s*(?:配合|协助)", visible[end:]):
+                found.extend(names)
         return tuple(dict.fromkeys(found))
 
     # Deadlines and targets ---------------------------------------------------------------------
@@ -680,10 +730,10 @@ class Reader:
         return (found[0], found[1]) if found else (None, "")
 
     def deadline_at(self, text: str) -> tuple[date, str, int] | None:
-        """The deadline, its words and where they start in `text`."""
-        """The task's deadline and its words; a phrase with 前 beats a bare month, the last one wins."""
+        """The task's deadline, its words and where they start in `text`: a phrase with 前 beats a
+        bare month, the last one wins; dates before the meeting only describe."""
         visible = outside_quotes(text)
-        best: tuple[int, int, str] | None = None  # (rank, position, words)
+        best: tuple[int, int, date, str] | None = None  # (rank, position, date, words)
         for match in DATE_PHRASE.finditer(visible):
             words = text[match.start() : match.end()]
             before = visible[max(0, match.start() - 4) : match.start()].replace(" ", "")
@@ -696,14 +746,15 @@ class Reader:
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if any(word in visible[clause_start + 1 : match.start()] for word in CONDITIONS):
                     continue  # 发现火情立即报告: how to react, not when the work is done
-            rank = 2 if re.search(r"前|之前|以前|年内", words) else (1 if match.group("now") else 0)
+            resolved = resolve_date(words, reference=self.meeting_date, roll_forward=True)
+            if resolved is None or resolved < self.meeting_date:
+                continue  # 今年3月份…: a month already past describes, it is no deadline
+            rank = 2 if re.search(r"前|之前|以前|年内|月内", words) else (1 if match.group("now") else 0)
             if best is None or (rank, match.start()) >= best[:2]:
-                best = (rank, match.start(), words)
+                best = (rank, match.start(), resolved, words)
         if best is None:
             return None
-        words = best[2].strip()
-        resolved = resolve_date(words, reference=self.meeting_date, roll_forward=True)
-        return (resolved, words, best[1]) if resolved else None
+        return best[2], best[3].strip(), best[1]
 
     @staticmethod
     def targets(text: str) -> tuple[Target, ...]:
@@ -841,15 +892,16 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
         return []
     noted_owners, noted_cooperators, noted_deadline = reader.annotation(raw)
     if not subjects and not owners:
-        lead = LEAD.match(visible)
-        named, _end = reader.owner_list(visible, lead.end() if lead else 0)
-        if named and (context.directing or reader.deadline(raw)[0] or reader.targets(raw)):
-            subjects = [Subject(lead.end() if lead else 0, named, True)]
+        at = subject_start(visible, 0)
+        named, end = reader.owner_list(visible, at)
+        rest = DATE_PHRASE.sub("", visible[end:])
+        says_more = len(re.findall(rf"[{HAN}]", rest)) >= 2  # not a signature and its date
+        if named and says_more and (context.directing or reader.deadline(raw)[0] or reader.targets(raw)):
+            subjects = [Subject(at, named, True)]
 
     modals = modal_positions(visible)
-    imperative = context.directing and bool(
-        IMPERATIVE_START.match(LEAD.sub("", compact, count=1).removeprefix("同时，"))
-    )
+    opening = _visible(visible[subject_start(visible, 0) :]).removeprefix("同时，")
+    imperative = context.directing and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1)))
     if not (modals or owners or subjects or imperative or noted_owners):
         return []
     if _exhortation(modals, visible, reader) or _style_only(compact, visible, reader):
@@ -857,7 +909,7 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
     if re.match(r"^[^，。]{0,20}既是", compact):
         return []  # an explanation of why the work matters (X既是…也是…)
 
-    result = []
+    result: list[Task] = []
     for piece in _split(reader, raw, visible, subjects, assigned=bool(owners)):
         piece_text = text[sentence.start + piece.start : sentence.start + piece.end]
         piece_visible = outside_quotes(piece_text)
@@ -872,6 +924,8 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
             continue
         if noted_owners:
             piece_owners, piece_coops = noted_owners, noted_cooperators
+        elif piece.owners and piece.inherits and result:
+            piece_owners, piece_coops = piece.owners, result[-1].cooperators
         elif piece.owners:
             piece_owners, piece_coops = piece.owners, reader.partners(piece_text)
         elif owners:
@@ -952,14 +1006,18 @@ def _split(
                 continue
             before, _ = reader.deadline(raw[start:at])
             after, _ = reader.deadline(raw[at:end])
-            if before and after and before != after and (assigned or modal_positions(visible[start:at])):
+            directing = assigned or any(s.by_assignment for s in subjects if start <= s.at < at)
+            if before and after and before != after and (directing or modal_positions(visible[start:at])):
                 deadline_cuts.add(at)
-    pieces = []
+    pieces: list[_Piece] = []
     cuts = sorted(owner_cuts | deadline_cuts)
     for start, end in zip([0, *cuts], [*cuts, len(raw)], strict=False):
         piece_subjects = [s for s in subjects if start <= s.at < end and not (assigned and s.by_assignment)]
         owners = piece_subjects[0].owners if piece_subjects else ()
-        pieces.append(_Piece(start, end, owners=owners, inherits=start in deadline_cuts))
+        inherits = start in deadline_cuts
+        if inherits and not owners and pieces:
+            owners = pieces[-1].owners  # …要立即启动，确保11月15日完成: the same subject
+        pieces.append(_Piece(start, end, owners=owners, inherits=inherits))
     return pieces
 
 

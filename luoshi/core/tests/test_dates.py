@@ -42,6 +42,11 @@ REF = date(2023, 7, 25)
         ("2024年3月底", date(2024, 3, 31)),
         ("立即", date(2023, 7, 25)),
         ("马上", date(2023, 7, 25)),
+        ("本月底前", date(2023, 7, 31)),
+        ("本月内", date(2023, 7, 31)),
+        ("下月底前", date(2023, 8, 31)),
+        ("下个月底", date(2023, 8, 31)),
+        ("今年年底前", date(2023, 12, 31)),
     ],
 )
 def test_resolves(text, expected):
@@ -59,6 +64,11 @@ def test_roll_forward_reads_an_earlier_month_as_next_year():
     assert resolve_date("3月底前", reference=REF, roll_forward=True) == date(2024, 3, 31)
     assert resolve_date("3月底前", reference=REF) == date(2023, 3, 31)
     assert resolve_date("7月31日前", reference=REF, roll_forward=True) == date(2023, 7, 31)
+
+
+def test_this_year_is_never_rolled_forward_and_december_rolls_into_january():
+    assert resolve_date("今年3月底", reference=REF, roll_forward=True) == date(2023, 3, 31)
+    assert resolve_date("下月底前", reference=date(2023, 12, 5)) == date(2024, 1, 31)
 
 
 def test_now_can_be_refused():

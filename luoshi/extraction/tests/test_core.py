@@ -173,3 +173,110 @@ def test_quoted_punctuation_does_not_end_a_sentence():
     (task,) = run(text, "2023-07-25")
     assert task["deadline"] == "2023-12-31" and task["text"].endswith("拍摄。")
     assert len(sentences(text)) == 2
+
+
+def test_a_call_to_align_thinking_is_not_a_task():
+    text = "一、形势\n\n各级各部门一定要把思想统一到县委的部署上来，切实增强责任感和紧迫感。"
+    assert run(text, "2023-10-16") == []
+
+
+def test_a_target_keeps_its_bound_after_the_verb():
+    text = "一、工作\n\n县城管局负责道路清扫，机扫率达到85%以上，一般性支出压减10%。"
+    (task,) = run(text, "2023-10-16")
+    assert task["targets"] == ["达到85%以上", "10%"]
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("本月底前", "2023-10-31"),
+        ("本月内", "2023-10-31"),
+        ("下月底前", "2023-11-30"),
+        ("今年年底前", "2023-12-31"),
+        ("今年11月底前", "2023-11-30"),
+    ],
+)
+def test_deadlines_relative_to_the_meeting_month(words, expected):
+    text = f"一、工作\n\n县发改局要制定实施方案，{words}报县政府审定。"
+    (task,) = run(text, "2023-10-16")
+    assert (task["deadline"], task["deadline_text"]) == (expected, words)
+
+
+def test_a_month_of_this_year_already_past_describes():
+    text = "一、工作\n\n对今年3月份排查出的隐患，县应急局要逐一复查。"
+    (task,) = run(text, "2023-10-16")
+    assert task["deadline"] is None
+
+
+def test_a_sentence_that_opens_with_its_time_still_belongs_to_the_assigned_item():
+    text = (
+        "一、工作\n\n（四）推进清洁取暖。由县发改局牵头，县财政局配合，抓紧制定方案。"
+        "今冬明春完成改造1500户。年底前完成验收。"
+    )
+    tasks = run(text, "2023-10-16")
+    assert [(t["owners"], t["cooperators"]) for t in tasks] == [(["县发改局"], ["县财政局"])] * 3
+    assert tasks[1]["targets"] == ["1500户"]
+    assert tasks[2]["deadline"] == "2023-12-31"
+
+
+def test_minutes_that_require_without_a_modal():
+    text = (
+        "三、研究预算编制工作\n\n会议同意县财政局提出的编制原则。"
+        "会议要求各部门严格执行过紧日子要求，于11月25日前报送预算草案。"
+    )
+    (task,) = run(text, "2023-11-03")
+    assert task["owners"] == ["各部门"] and task["deadline"] == "2023-11-25"
+    assert task["text"].startswith("会议要求各部门")
+
+
+def test_a_clause_split_off_by_its_deadline_keeps_the_sentence_owner():
+    text = "一、工作\n\n县住建局要督促热力公司立即启动管网试压，确保11月15日正常供暖。"
+    first, second = run(text, "2023-11-03")
+    assert [first["owners"], second["owners"]] == [["县住建局"], ["县住建局"]]
+    assert [first["deadline"], second["deadline"]] == ["2023-11-03", "2023-11-15"]
+
+
+def test_by_whom_a_decision_is_carried_out():
+    text = "四、其他事项\n\n会议原则通过《停车管理办法》，由县政府办按程序印发实施。"
+    (task,) = run(text, "2023-11-03")
+    assert task["owners"] == ["县政府办"]
+
+
+def test_a_rule_without_exception_directs_work():
+    text = "一、工作\n\n对治理不达标的企业，一律停产整治。"
+    (task,) = run(text, "2023-10-16")
+    assert task["owners"] == []
+
+
+def test_who_leads_and_who_assists_carry_over_a_split_by_deadline():
+    text = (
+        "一、工作\n\n对未开工项目，县发改局牵头、县自然资源局和县住建局配合，"
+        "10月15日前解决前置要件问题，确保10月底前全部开工。"
+    )
+    first, second = run(text, "2023-09-26")
+    assert [first["deadline"], second["deadline"]] == ["2023-10-15", "2023-10-31"]
+    for task in (first, second):
+        assert (task["owners"], task["cooperators"]) == (["县发改局"], ["县自然资源局", "县住建局"])
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("各镇要支持电商发展，年内新培育电商示范村5个。", "培育电商示范村5个"),
+        ("县商务局要组织促消费活动不少于10场次。", "不少于10场次"),
+        ("各位领导要每周至少研判一次经济运行情况。", "至少研判一次"),
+        ("各镇要至少打造一个亮点。", "至少打造一个亮点"),
+    ],
+)
+def test_targets_name_their_measure(sentence, target):
+    (task,) = run(f"一、工作\n\n{sentence}", "2023-09-26")
+    assert task["targets"] == [target]
+
+
+def test_the_signature_of_a_notice_is_not_a_task():
+    text = (
+        "各镇人民政府：\n\n现通知如下：\n\n1.县林业局要在12月10日前完成培训。\n\n"
+        "清河县人民政府办公室\n\n2023年11月8日"
+    )
+    (task,) = run(text, "2023-11-08")
+    assert task["owners"] == ["县林业局"]
