@@ -9,7 +9,7 @@
     上半年（前）                                         → 30 June
     明年3月底                                            → next year
     今年3月底                                            → this year, never rolled forward
-    本月底（前）, 本月内 / 下月底（前）, 下个月底          → the end of this / next month
+    本月底（前）, 月底前, 本月内 / 下月底（前）, 下个月底  → the end of this / next month
     立即, 马上                                           → the reference day itself (when allowed)
 
 Chinese numerals (八月底前, 十月二十日) and stray spaces (8 月底前) are accepted. With
@@ -72,7 +72,7 @@ _TEN_DAYS = re.compile(_PREFIX + rf"(?P<month>{NUMBER})月(?P<part>上|中|下)�
 _YEAR_END = re.compile(_PREFIX + r"(?:年底|年末|年内|年终)(?:前|之前|以前)?$")
 _QUARTER = re.compile(_PREFIX + rf"第?(?P<quarter>{NUMBER})季度(?:末|底)?(?:前|之前|以前)?$")
 _HALF = re.compile(_PREFIX + r"上半年(?:末|底)?(?:前|之前|以前|内)?$")
-_RELATIVE_MONTH = re.compile(r"^(?P<which>本|当|下个?|次)月(?:底|末|份)?(?:前|之前|以前|内)?$")
+_RELATIVE_MONTH = re.compile(r"^(?P<which>本|当|下个?|次)?月份?(?P<end>底|末|内)?(?:前|之前|以前|内)?$")
 _NOW = re.compile(r"^(?:立即|马上|立刻|即刻)$")
 
 
@@ -102,8 +102,8 @@ def resolve_date(
         return reference.year
 
     match = _RELATIVE_MONTH.match(text)
-    if match:
-        if match["which"] in ("本", "当"):
+    if match and (match["which"] or match["end"]):
+        if match["which"] in (None, "本", "当"):
             return month_end(reference.year, reference.month)
         return month_end(reference.year + reference.month // 12, reference.month % 12 + 1)
     match = _MONTH_DAY.match(text)

@@ -4,22 +4,27 @@ The rules follow the task guidelines (what a task is, owners explicit then inher
 resolved against the meeting date, targets as written):
 
 1. The text is read as it is, offsets are characters into it. Lines broken by the page layout
-   (a break after a character that cannot end a sentence) are joined; paragraphs end at breaks
-   after terminal punctuation.
+   (a break after a character that cannot end a sentence, on a line full to the margin) are
+   joined; paragraphs end at breaks after terminal punctuation, and at titles, signatures,
+   headings and date lines.
 2. Sentences end at 。！？ and ；, never inside quotation marks. Headings (一、…, （一）…, 一要…,
    1.… followed by more text, or bold **…**) structure the text and are never tasks.
 3. A sentence is a task when it directs work outside quotation marks: a modal (要, 必须, 务必,
    确保, 力争, 请…), an assignment (由X同志负责/牵头), or an imperative verb where the text is
    already directing (an item with an assignment, minutes' 会议要求, a list under "X要：").
-   Preambles before the first section, reviews, exhortations to everyone (大家要…), quotations,
-   explanations (X既是…) and closings (同志们, 让我们) are not tasks.
-4. Owners: a subject before the modal in the sentence (县财政局要…, 请X…, 力争X都…); otherwise
-   the item's assignment (由X同志负责 governs the item's following sentences, Y同志配合 adds a
-   cooperator); otherwise the addressee of a list ("各乡镇要："); otherwise none.
+   The point of a list under "X要：" directs work whatever its verb. Preambles before the first
+   heading of a structured document, reviews, exhortations to everyone (大家要…), calls to
+   attitude (增强紧迫感, 提高政治站位), quotations, explanations (X既是…) and closings (同志们,
+   让我们) are not tasks.
+4. Owners: a subject before the modal in the sentence (县财政局要…, 会议要求各部门…, 请X…,
+   力争X都…, 由X印发); otherwise the item's assignment (由X同志负责 or 请X副县长牵头 governs the
+   item's following sentences, Y同志配合 adds a cooperator); otherwise the addressee of a list
+   ("各乡镇要：", until the next heading of its level); otherwise none.
 5. A sentence splits into several tasks where a clause starts with a new subject (…，县财政局要…)
    after a clause that already directs work.
-6. Deadlines: the date expressions outside quotes (X月底前, X月X日前, 年底前, 立即…), a phrase
-   with 前 preferred over a bare month; dates that only describe (已进入三季度, 距离…) are skipped.
+6. Deadlines: the date expressions outside quotes (X月底前, X月X日前, 年底前, 本月底前, 第四季度,
+   立即…), a phrase with 前 preferred over a bare month; dates that only describe (已进入三季度,
+   距离…, a month already past), or recur (每月底前), are skipped.
 7. Targets: amounts with 不少于/至少/以上/以内/达到…, and amounts in 万/亿, as written.
 """
 
@@ -127,7 +132,7 @@ CN_NUMERAL = "一二三四五六七八九十"
 # Modal words that direct work. "要" is a modal except in these words.
 MODALS = ("必须", "务必", "务于", "确保", "力争", "需要", "须", "应当", "一律", "要")
 NOT_MODAL_YAO = words(
-    "主要 重要 需要 要求 只要 纲要 摘要 要点 要素 要害 要闻 要件 要务 要领 机要 "
+    "主要 重要 需要 要求 只要 纲要 纪要 摘要 要点 要素 要害 要闻 要件 要务 要领 机要 "
     "首要 次要 必要 紧要 要塞 要职 要员 险要"
 )
 # Verbs that direct work when the text around is already directing (an assigned item, 会议要求…).
@@ -155,6 +160,10 @@ SURNAMES = (
     "翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫"
 )
 TITLES = "常委|县长|书记|主任|局长|镇长|乡长|部长|主席|委员|组长|区长|市长|秘书长|调研员"
+NAME_THEN_TITLE = re.compile(
+    rf"^([{SURNAMES}][{HAN}]{{1,2}})(?:常务)?副?(?:县长|书记|主任|局长|镇长|乡长|部长|主席|区长|市长|组长)$"
+)
+NOT_NAMES = ("常务", "包抓", "分管", "主管", "挂联", "驻村", "专职", "兼职", "执行", "党委", "纪委", "常委")
 PRONOUNS = ("大家", "我们", "我", "你们", "他们", "这些", "这", "那")
 NOT_OWNERS = ("全县", "全市", "上级", "群众", "工作", "任务", "项目")
 # After these a subject begins; before an owner, these make it an object (督促各乡镇…).
@@ -181,7 +190,7 @@ LEAD = re.compile(
 STYLE_WORDS = words(
     "高度重视 引起重视 提高认识 统一思想 增强意识 坚定信心 改进作风 转变作风 真抓实干 "
     "担当作为 主动作为 亲自抓 按时完成 勇争一流 狠抓落实 抓出成效 树牢 树立 理念 "
-    "主要精力 亲自 态度 高度负责 思想统一 责任感 紧迫感 使命感"
+    "主要精力 亲自 态度 高度负责 思想统一 责任感 紧迫感 使命感 政治站位 提高站位 务实的作风 工作作风"
 )
 CONDITIONS = ("发现", "一旦", "遇到", "遇有", "如有", "出现", "接到")
 # What follows an owner's name in a sentence: an obligation, an assignment, a verb of work.
@@ -205,7 +214,8 @@ DEADLINE_CLAUSE = re.compile(
 )
 # What follows 由A when A carries out a decision (由县政府办按程序印发实施), not an assignment.
 DONE_BY = re.compile(
-    r"(?:按程序|按规定|依法|依规|统一)?(?:印发|实施|组织实施|办理|报送|制定|起草|发布|对接|落实|执行|审核|督办)"
+    r"(?:按程序|按规定|依法|依规|依纪依法|统一|严肃)?"
+    r"(?:印发|实施|组织实施|办理|报送|制定|起草|发布|对接|落实|执行|审核|督办|问责|追责|查处|处理)"
 )
 # Minutes put the meeting before the subject: 会议要求各部门…, 会议明确，县财政局…
 MINUTES_LEAD = re.compile(r"会议(?:要求|明确|强调|决定|责成|指出|议定|商定)[，,：:]?")
@@ -218,6 +228,9 @@ ITEM = re.compile(
     rf"^(?:\*\*)?(?:[{CN_NUMERAL}]+[是要]|第[{CN_NUMERAL}]+[，、是]|其[{CN_NUMERAL}]+[，、是]|\d+[.．、]|[①-⑳])"
 )
 HEADING_MAX = 24  # Han characters
+ITEM_MARK = re.compile(rf"^(?:\*\*)?(?:\d+[.．、]|[（(][{CN_NUMERAL}\d]+[）)]|[①-⑳]|[{CN_NUMERAL}]+是)")
+HEADING_START = re.compile(rf"^(?:\*\*)?(?:[{CN_NUMERAL}]+、|[（(][{CN_NUMERAL}\d]+[）)])")
+DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$")
 
 DATE_PHRASE = re.compile(
     rf"(?:(?:明年|今年|\d{{4}}\s*年)\s*)?"
@@ -227,7 +240,7 @@ DATE_PHRASE = re.compile(
     rf"|(?P<me>[\d{CN_NUMERAL}]{{1,3}}\s*月\s*(?:底|末|份)(?:\s*(?:之前|以前|前))?)"
     rf"|(?P<ye>年底前|年底之前|年底|年内|年末)"
     rf"|(?P<q>第?[一二三四1-4]\s*季度(?:末|底)?(?:\s*(?:之前|以前|前))?)"
-    rf"|(?P<rel>(?:本|当|下个?)月(?:底|末|内)(?:之前|以前|前)?)"
+    rf"|(?P<rel>(?:本|当|下个?)?月(?:底|末|内)(?:之前|以前|前)?)"
     rf"|(?P<now>立即|马上|立刻|即刻)"
     rf")"
 )
@@ -271,7 +284,9 @@ TARGET_PATTERNS = [
     ),
     re.compile(rf"(?<![\d.]){NUMBER}{S}(?:亩|吨|公里|千米|平方米|立方米|千瓦|兆瓦|袋|株|人次|户)"),
     # 新培育电商示范村5个: a verb of creating, what it creates, how many
-    re.compile(rf"(?:培育|建成|新建|打造|创建|引进|招引|新增|认定|评选){S}[{HAN}]{{1,10}}?{NUMBER}{S}{UNIT}"),
+    re.compile(
+        rf"(?:完成|实现|培育|建成|新建|打造|创建|引进|招引|新增|认定|评选){S}[{HAN}]{{1,10}}?{NUMBER}{S}{UNIT}"
+    ),
 ]
 
 
@@ -306,8 +321,19 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
     for match in re.finditer(r"[ \t]*\n[\s]*", text):
         before = text[start : match.start()]
         last = _visible(before)[-1:]
-        line = before.rsplit("\n", 1)[-1]
-        if bool(last) and last not in TERMINAL + "：:" and len(_visible(line)) >= full:
+        line = _visible(before.rsplit("\n", 1)[-1])
+        following = _visible(text[match.end() : text.find("\n", match.end()) % (len(text) + 1)])
+        short = len(line) < typical * 0.9  # not full to the margin
+        authors = (
+            # a title or a signature: a whole line without punctuation
+            (short and line == _visible(before) and not re.search(r"[，、。；：！？,;:]", line))
+            # a heading that has not ended with a full stop
+            or (short and HEADING_START.match(line) is not None and not re.search(f"[{TERMINAL}]", line))
+            # before a heading or a date line
+            or HEADING_START.match(following) is not None
+            or DATE_LINE.match(following) is not None
+        )
+        if last and last not in TERMINAL + "：:" and len(line) >= full and not authors:
             soft.append((match.start(), match.end()))
         else:
             start = match.end()
@@ -536,7 +562,10 @@ class Reader:
         named: list[str] = []
         for owner in owners:
             titled_name = re.match(rf"^(?:.*(?:{TITLES}))([{HAN}]{{2,3}})$", owner)
-            if owner.endswith("同志") or (titled_name and not owner.endswith(OWNER_SUFFIXES)):
+            name_then_title = NAME_THEN_TITLE.match(owner)
+            if name_then_title and name_then_title.group(1) not in NOT_NAMES:
+                named.append(name_then_title.group(1))  # 张文斌副县长 → 张文斌
+            elif owner.endswith("同志") or (titled_name and not owner.endswith(OWNER_SUFFIXES)):
                 bare = owner.removesuffix("同志")
                 titled = re.match(rf"^(?:.*(?:{TITLES}))([{HAN}]{{2,3}})$", bare)
                 if titled:
@@ -672,7 +701,7 @@ class Reader:
         visible = outside_quotes(text)
         owners: list[str] = []
         cooperators: list[str] = []
-        for match in re.finditer(r"由", visible):
+        for match in re.finditer(r"由|请", visible):
             names, end = self.owner_list(visible, match.end())
             if names and re.match(r"\s*(?:负责|牵头|主抓|统筹|组织实施|具体负责)", visible[end:]):
                 owners.extend(names)
@@ -681,7 +710,7 @@ class Reader:
         for start in _clause_starts(visible):
             lead = LEAD.match(visible[start:])
             offset = start + (lead.end() if lead else 0)
-            if visible.startswith("由", offset):
+            if visible.startswith(("由", "请"), offset):
                 continue
             names, end = self.owner_list(visible, offset)
             tail = visible[end:]
@@ -737,8 +766,8 @@ class Reader:
         for match in DATE_PHRASE.finditer(visible):
             words = text[match.start() : match.end()]
             before = visible[max(0, match.start() - 4) : match.start()].replace(" ", "")
-            if any(before.endswith(word) for word in DESCRIPTIVE_BEFORE):
-                continue
+            if any(before.endswith(word) for word in DESCRIPTIVE_BEFORE) or before.endswith("每"):
+                continue  # 截至7月底: a date that describes; 每月底前: a date that recurs
             after = visible[match.end() : match.end() + 2]
             if match.group("ye") == "年底" and after.startswith(("拟", "的")):
                 continue
@@ -791,19 +820,33 @@ def _target(words: str) -> Target:
 # The document
 
 
+LEVELS = {"section": 0, "subsection": 1, "item": 2}
+
+
 @dataclass
 class _Context:
-    section: int = -1  # number of top-level sections seen
+    level: int = -1  # the level of the innermost heading so far (LEVELS), -1 before the first
     owners: tuple[str, ...] = ()  # an item's assignment (由X同志负责)
     cooperators: tuple[str, ...] = ()
     addressee: tuple[str, ...] = ()  # "各乡镇各单位要：" before a list
+    in_list: bool = False  # inside the list that a sentence ending in ： opened
     section_directing: bool = False  # a section of 会议要求/议定 or under an addressee
+    directing_level: int = -1  # the heading level where section_directing and addressee were set
     item_directing: bool = False  # an item with an assignment
-    sections_exist: bool = False
 
     @property
     def directing(self) -> bool:
         return self.section_directing or self.item_directing
+
+    def enter(self, heading: str, raw: str) -> None:
+        """A heading closes the item's assignment, and the list and the directing words of its level."""
+        level = LEVELS[heading]
+        if level <= self.directing_level or (self.directing_level < 0 and level == 0):
+            self.addressee, self.section_directing = (), False
+        if heading == "section" and MINUTES_DIRECTIVE.search(raw):
+            self.section_directing = True  # 一、会议议定事项
+        self.level = self.directing_level = level
+        self.owners, self.cooperators, self.item_directing, self.in_list = (), (), False, False
 
 
 def extract(text: str, *, meeting_date: date, directory: Directory | None = None) -> list[Task]:
@@ -848,22 +891,24 @@ def _in_original(task: Task, text: str, where: list[int]) -> Task:
 def _extract(text: str, meeting_date: date, directory: Directory | None) -> list[Task]:
     reader = Reader(directory or Directory(), meeting_date)
     all_sentences = sentences(text)
-    context = _Context(
-        sections_exist=any(SECTION.match(_visible(text[s.start : s.end])) for s in all_sentences)
-    )
-    tasks: list[Task] = []
+    headings = []
     for index, sentence in enumerate(all_sentences):
         following = all_sentences[index + 1] if index + 1 < len(all_sentences) else None
-        raw = text[sentence.start : sentence.end]
-        heading = is_heading(text, sentence, following)
-        if heading == "section":
-            context.section += 1
-            context.addressee = ()
-            context.section_directing = bool(MINUTES_DIRECTIVE.search(raw))
-        if heading:
-            context.owners, context.cooperators, context.item_directing = (), (), False
-            continue
-        tasks.extend(_read(reader, text, sentence, context))
+        before = all_sentences[index - 1] if index else None
+        previous = _visible(text[before.start : before.end]) if before else ""
+        # the last point of a list (…；（3）…。) is no heading
+        element = previous.endswith(("；", ";")) and ITEM_MARK.match(previous) is not None
+        headings.append("" if element else is_heading(text, sentence, following))
+    # A structured document (two headings of its first kind or more) opens with a preamble.
+    first = next((h for h in headings if h), "")
+    preamble = headings.index(first) if first and headings.count(first) >= 2 else 0
+    context = _Context()
+    tasks: list[Task] = []
+    for index, sentence in enumerate(all_sentences):
+        if headings[index]:
+            context.enter(headings[index], text[sentence.start : sentence.end])
+        elif index >= preamble:
+            tasks.extend(_read(reader, text, sentence, context))
     return tasks
 
 
@@ -871,8 +916,6 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
     raw = text[sentence.start : sentence.end]
     visible = outside_quotes(raw)
     compact = _visible(visible)
-    if context.sections_exist and context.section < 0:
-        return []  # the preamble before the first section
     if compact.startswith(CLOSINGS) or REVIEW_LEADS.match(compact):
         return []
     if MINUTES_DIRECTIVE.search(compact[:8]):
@@ -886,9 +929,9 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
     if visible.rstrip().endswith(("：", ":")):
         if subjects and not owners:
             context.addressee = subjects[0].owners  # "各乡镇各单位要：" before a list
-        context.section_directing = context.section_directing or bool(
-            subjects or MINUTES_DIRECTIVE.search(compact) or compact.endswith(("如下：", "如下:"))
-        )
+        if subjects or MINUTES_DIRECTIVE.search(compact) or compact.endswith(("如下：", "如下:")):
+            context.section_directing, context.directing_level = True, context.level
+        context.in_list = True
         return []
     noted_owners, noted_cooperators, noted_deadline = reader.annotation(raw)
     if not subjects and not owners:
@@ -901,7 +944,10 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
 
     modals = modal_positions(visible)
     opening = _visible(visible[subject_start(visible, 0) :]).removeprefix("同时，")
-    imperative = context.directing and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1)))
+    point = context.addressee and context.in_list and ITEM_MARK.match(compact)  # 各位副县长要：（1）…
+    imperative = bool(point) or (
+        context.directing and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1)))
+    )
     if not (modals or owners or subjects or imperative or noted_owners):
         return []
     if _exhortation(modals, visible, reader) or _style_only(compact, visible, reader):

@@ -44,6 +44,7 @@ REF = date(2023, 7, 25)
         ("马上", date(2023, 7, 25)),
         ("本月底前", date(2023, 7, 31)),
         ("本月内", date(2023, 7, 31)),
+        ("月底前", date(2023, 7, 31)),
         ("下月底前", date(2023, 8, 31)),
         ("下个月底", date(2023, 8, 31)),
         ("今年年底前", date(2023, 12, 31)),
@@ -54,7 +55,8 @@ def test_resolves(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "尽快", "8月末尾", "13月底", "2月30日", "2023-02-30", "全年", "下半年", "按期", "早日"]
+    "text",
+    ["", "尽快", "8月末尾", "13月底", "2月30日", "2023-02-30", "全年", "下半年", "按期", "早日", "月前"],
 )
 def test_unreadable(text):
     assert resolve_date(text, reference=REF) is None

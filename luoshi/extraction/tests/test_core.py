@@ -280,3 +280,43 @@ def test_the_signature_of_a_notice_is_not_a_task():
     )
     (task,) = run(text, "2023-11-08")
     assert task["owners"] == ["县林业局"]
+
+
+def test_a_title_and_its_date_line_are_not_joined_to_the_text():
+    text = (
+        "县委书记在县委财经委员会2023年第三次全体会议上的讲话要点\n\n（2023年8月14日）\n\n"
+        "今年以来，各项指标总体平稳，但也存在一些问题，需要我们认真加以研究并推动解决。\n\n"
+        "第一，关于稳工业。县工信局要在9月底前走访全部规上企业。\n\n"
+        "第二，关于抓财源。县财政局要加强收入征管。"
+    )
+    first, second = run(text, "2023-08-14")
+    assert first["owners"] == ["县工信局"] and first["text"].startswith("县工信局")
+    assert second["owners"] == ["县财政局"]
+
+
+def test_please_a_leader_to_lead_is_an_assignment():
+    text = "第一，关于稳工业。请张文斌副县长牵头，县工信局具体负责，月底前走访全部企业。要建立帮扶台账。"
+    first, second = run(text, "2023-08-14")
+    assert first["owners"] == second["owners"] == ["张文斌", "县工信局"]
+    assert (first["deadline"], first["deadline_text"]) == ("2023-08-31", "月底前")
+
+
+def test_what_recurs_every_month_has_no_deadline():
+    (task,) = run("一、工作\n\n县统计局要每月底前报送分析报告。", "2023-08-14")
+    assert task["deadline"] is None
+
+
+def test_every_point_of_a_list_belongs_to_its_addressee_until_the_next_point():
+    text = (
+        "第三，关于防风险。各位副县长要：\n（1）对分管领域的风险进行一次全面摸排；\n"
+        "（2）9月10日前向县委书面报告风险底数；\n（3）每月至少召开一次风险研判会。\n\n"
+        "第四，关于抓落实。县委办要建立台账。对工作推进不力的，由县纪委监委严肃问责。"
+    )
+    tasks = run(text, "2023-08-14")
+    assert [t["owners"] for t in tasks] == [["各位副县长"]] * 3 + [["县委办"], ["县纪委监委"]]
+    assert tasks[1]["deadline"] == "2023-09-10"
+
+
+def test_a_call_to_raise_political_standing_is_not_a_task():
+    text = "一、工作\n\n会议要求，各级各部门要进一步提高政治站位，以更加务实的作风抓好各项工作落实。"
+    assert run(text, "2023-08-14") == []
