@@ -260,18 +260,23 @@ DESCRIPTIVE_BEFORE = (
 )
 NUMBER = r"\d+(?:\.\d+)?"
 UNIT_WORDS = words(
-    "个百分点 平方米 公里 千米 千瓦 万元 亿元 元 个 家 天 袋 亩 吨 人次 场次 人 户 次 "
-    "场 项 处 座 栋 米 辆 台 套 所 间 张 条 件 笔 批 期 起 名 位 例 宗 "
+    "个百分点 个工作日 工作日 小时 分钟 平方米 公里 千米 千瓦 万元 亿元 元 个 家 天 袋 亩 吨 "
+    "人次 场次 人 户 次 场 项 处 座 栋 米 辆 台 套 所 间 张 条 件 笔 批 期 起 名 位 例 宗 "
     "份 篇 % ％"
 )
 UNIT = "(?:" + "|".join(re.escape(u) for u in sorted(UNIT_WORDS, key=len, reverse=True)) + ")"
 S = r"\s*"
 TARGET_PATTERNS = [
+    # 压缩至15个工作日以内, 提高到90%: a measure brought to a level
     re.compile(
-        rf"(?:不少于|不低于|不超过|至少|达到|突破|超过|保持在){S}{NUMBER}{S}[万亿]?{S}{UNIT}(?:{S}(?:以上|以内|左右))?"
+        rf"(?:压缩|缩短|降低|下降|减少|提高|提升|增加|压减)[至到]{S}{NUMBER}{S}[万亿]?{S}{UNIT}"
+        rf"(?:{S}(?:以上|以内|以下|左右))?"
+    ),
+    re.compile(
+        rf"(?:不少于|不低于|不超过|至少|达到|突破|超过|保持在){S}{NUMBER}{S}[万亿]?{S}{UNIT}(?:{S}(?:以上|以内|以下|左右))?"
     ),
     re.compile(rf"(?:不得超过|不得低于|不超过|不低于|控制在)[{HAN}]{{1,8}}?{NUMBER}{S}{UNIT}"),
-    re.compile(rf"{NUMBER}{S}[万亿]?{S}{UNIT}{S}(?:以上|以内|左右)"),
+    re.compile(rf"{NUMBER}{S}[万亿]?{S}{UNIT}{S}(?:以上|以内|以下|左右)"),
     re.compile(rf"(?<![\d.]){NUMBER}{S}[万亿]{S}{UNIT}?"),
     # 至少打造一个亮点 (a measure word and its noun), 至少研判一次 (a number of times)
     re.compile(

@@ -266,6 +266,8 @@ def test_who_leads_and_who_assists_carry_over_a_split_by_deadline():
         ("县商务局要组织促消费活动不少于10场次。", "不少于10场次"),
         ("各位领导要每周至少研判一次经济运行情况。", "至少研判一次"),
         ("各镇要至少打造一个亮点。", "至少打造一个亮点"),
+        ("县住建局要优化审批流程，审批时限压缩至15个工作日以内。", "压缩至15个工作日以内"),
+        ("县环卫所要把垃圾清运时间缩短到2小时以下。", "缩短到2小时以下"),
     ],
 )
 def test_targets_name_their_measure(sentence, target):
