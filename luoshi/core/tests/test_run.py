@@ -89,3 +89,19 @@ def test_luoshi_run_serves_the_demo_and_every_account_logs_in(tmp_path):
     assert f"http://127.0.0.1:{port}" in output
     for spec in ACCOUNTS:
         assert spec.username in output  # the demo accounts are printed
+
+
+@pytest.mark.slow
+def test_luoshi_demo_on_an_empty_data_directory_migrates_first(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "LUOSHI_TODAY"}}
+    env |= {"LUOSHI_ENV": "development", "LUOSHI_DEMO": "1", "LUOSHI_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-m", "luoshi.cli", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "演示县已加载" in result.stdout and "Traceback" not in result.stderr

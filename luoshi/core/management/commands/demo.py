@@ -3,9 +3,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from luoshi.core.demo import accounts_file, demo_accounts_text, demo_load
+from luoshi.core.demo import accounts_file, demo_accounts_text, demo_allowed, demo_load
 
 
 class Command(BaseCommand):
@@ -16,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, reset: bool, **options: Any) -> None:
         try:
+            demo_allowed()
+            call_command("migrate", interactive=False, verbosity=0)  # a fresh data directory
             accounts = demo_load(reset=reset)
         except ImproperlyConfigured as error:
             raise CommandError(str(error)) from error
