@@ -229,7 +229,7 @@ ITEM = re.compile(
 )
 HEADING_MAX = 24  # Han characters
 ITEM_MARK = re.compile(rf"^(?:\*\*)?(?:\d+[.．、]|[（(][{CN_NUMERAL}\d]+[）)]|[①-⑳]|[{CN_NUMERAL}]+是)")
-HEADING_START = re.compile(rf"^(?:\*\*)?(?:[{CN_NUMERAL}]+、|[（(][{CN_NUMERAL}\d]+[）)])")
+HEADING_START = re.compile(f"{SECTION.pattern}|{SUBSECTION.pattern}")
 DATE_LINE = re.compile(r"^[（(]?\d{4}年\d{1,2}月\d{1,2}日[）)]?$")
 
 DATE_PHRASE = re.compile(
@@ -327,7 +327,8 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
         before = text[start : match.start()]
         last = _visible(before)[-1:]
         line = _visible(before.rsplit("\n", 1)[-1])
-        following = _visible(text[match.end() : text.find("\n", match.end()) % (len(text) + 1)])
+        line_end = text.find("\n", match.end())
+        following = _visible(text[match.end() : line_end if line_end >= 0 else len(text)])
         short = len(line) < typical * 0.9  # not full to the margin
         authors = (
             # a title or a signature: a whole line without punctuation
@@ -713,8 +714,7 @@ class Reader:
         if not owners:
             return (), ()
         for start in _clause_starts(visible):
-            lead = LEAD.match(visible[start:])
-            offset = start + (lead.end() if lead else 0)
+            offset = subject_start(visible, start)
             if visible.startswith(("由", "请"), offset):
                 continue
             names, end = self.owner_list(visible, offset)
@@ -847,10 +847,10 @@ class _Context:
         """A heading closes the item's assignment, and the list and the directing words of its level."""
         level = LEVELS[heading]
         if level <= self.directing_level or (self.directing_level < 0 and level == 0):
-            self.addressee, self.section_directing = (), False
+            self.addressee, self.section_directing, self.directing_level = (), False, -1
         if heading == "section" and MINUTES_DIRECTIVE.search(raw):
-            self.section_directing = True  # 一、会议议定事项
-        self.level = self.directing_level = level
+            self.section_directing, self.directing_level = True, level  # 二、会议议定以下事项：
+        self.level = level
         self.owners, self.cooperators, self.item_directing, self.in_list = (), (), False, False
 
 

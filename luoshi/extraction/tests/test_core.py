@@ -322,3 +322,13 @@ def test_every_point_of_a_list_belongs_to_its_addressee_until_the_next_point():
 def test_a_call_to_raise_political_standing_is_not_a_task():
     text = "一、工作\n\n会议要求，各级各部门要进一步提高政治站位，以更加务实的作风抓好各项工作落实。"
     assert run(text, "2023-08-14") == []
+
+
+def test_agreed_matters_of_minutes_direct_every_subsection_under_them():
+    text = (
+        "一、会议认为，工作总体平稳。\n\n二、会议议定以下事项：\n\n"
+        "（一）景区安全。加强汛期巡查。\n\n（二）交通保障。加强节假日疏导。\n\n"
+        "三、其他事项\n\n加强宣传引导。"
+    )
+    tasks = run(text, "2023-07-18")
+    assert [t["text"] for t in tasks] == ["加强汛期巡查。", "加强节假日疏导。"]
