@@ -22,14 +22,23 @@ $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
 
+# luoshi itself is installed editable, built by the venv's own setuptools (no separate build
+# environment to download). A new venv has no setuptools (Python 3.12+) or one too old to build a
+# wheel (3.11's 65.x: "invalid command 'bdist_wheel'"), so a recent one comes first. -qq hides
+# setuptools' notice about editable installs; errors still show.
+define install_luoshi
+	$(BIN)/python -m pip install --quiet "setuptools>=77"
+	$(BIN)/python -m pip install -qq --no-deps --no-build-isolation -e .
+endef
+
 $(VENV)/.installed: requirements.lock pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --quiet --no-deps -e .
+	$(install_luoshi)
 	@touch $@
 
 $(VENV)/.installed-dev: requirements-dev.lock pyproject.toml | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e . || $(BIN)/python -m pip install --quiet --no-deps -e .
+	$(install_luoshi)
 	@touch $@ $(VENV)/.installed
 
 node_modules/.installed: package.json package-lock.json

@@ -1,8 +1,8 @@
 """The ``luoshi`` command: luoshi's own commands in front of Django's management commands.
 
-luoshi run [--port N] [--no-demo]   migrate, load the demo when empty, serve with the job worker
-luoshi demo [--reset]               load (or reload) the demo county
-luoshi migrate / createsuperuser …  Django's own commands
+luoshi run [--port N] [--no-demo] [--debug]  migrate, load the demo when empty, serve with the job worker
+luoshi demo [--reset]                        load (or reload) the demo county
+luoshi migrate / createsuperuser …           Django's own commands
 """
 
 from __future__ import annotations

@@ -17,6 +17,30 @@ SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
 DEMO_DATE = date(2023, 7, 25)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _commits_at_service_end() -> Iterator[None]:
+    """What a service leaves for after its commit (colours, notifications) happens when it ends."""
+    from luoshi.testing.commits import commits_at_service_end
+
+    with commits_at_service_end():
+        yield
+
+
+@pytest.fixture
+def project_ledger() -> Iterator[None]:
+    """A ledger of kind "project" plugged in the way a ledger app plugs in, for tests of the layers
+    below the ledgers (items and alerts know no ledger of their own)."""
+    from luoshi.core import registry
+
+    ledger = registry.Ledger(kind="project", label="重点项目", app_label="tests", order=20)
+    already = registry.ledger("project") is not None
+    if not already:
+        registry.register(ledger)
+    yield
+    if not already:
+        registry.unregister("project")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_files(settings: object, tmp_path: Path) -> None:
     """Uploads and generated files of a test go to its own temporary folder."""
@@ -51,6 +75,7 @@ def demo_db(
     from django.test import override_settings
 
     from luoshi.core.demo import demo_load
+    from luoshi.testing.commits import outer_test_transaction
 
     files = tmp_path_factory.mktemp("demo")
     with (
@@ -58,7 +83,7 @@ def demo_db(
         override_settings(
             LUOSHI_DEMO=True, LUOSHI_TODAY=DEMO_DATE, MEDIA_ROOT=files / "uploads", DATA_DIR=files
         ),
-        transaction.atomic(),
+        outer_test_transaction(),
     ):
         os.environ["LUOSHI_DEMO_PASSWORD"] = "demo-pass-2023"  # noqa: S105 - a test password
         try:

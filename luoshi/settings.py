@@ -12,7 +12,8 @@ Environment variables (all optional on a single machine):
   (default ``./var``).
 - ``LUOSHI_DEMO``: ``1`` to run as the demo county (default on in development, off elsewhere).
 - ``LUOSHI_TODAY``: pin the date the system treats as today (ISO date); the demo pins 2023-07-25.
-- ``DEBUG``: ``1`` or ``0``; defaults to on in development only. Refused in production.
+- ``DEBUG``: ``1`` for a developer's debugging pages (or ``luoshi run --debug``); off by default
+  everywhere, ``make run`` included. Refused in production.
 """
 
 from __future__ import annotations
@@ -49,7 +50,9 @@ DATA_DIR = Path(os.environ.get("LUOSHI_DATA_DIR") or BASE_DIR / "var").resolve()
 if not TESTING:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_flag("DEBUG", default=LUOSHI_ENV == "development")
+# Off unless a developer asks for it: with DEBUG on, a wrong address lists every URL of the app and
+# an error shows its traceback to whoever is at the screen. `make run` is what users run.
+DEBUG = env_flag("DEBUG", default=False)
 
 
 def _secret_key() -> str:
@@ -96,6 +99,7 @@ INSTALLED_APPS = [
     "luoshi.core",
     "luoshi.org",
     "luoshi.items",
+    "luoshi.notifications",
     "luoshi.alerts",
     "luoshi.dashboard",
     "luoshi.extraction",
@@ -267,6 +271,9 @@ LUOSHI_LLM_URL = os.environ.get("LUOSHI_LLM_URL", "").strip().rstrip("/")
 LUOSHI_LLM_MODEL = os.environ.get("LUOSHI_LLM_MODEL", "").strip()
 LUOSHI_LLM_API_KEY = os.environ.get("LUOSHI_LLM_API_KEY", "").strip()
 LUOSHI_LLM_TIMEOUT = int(os.environ.get("LUOSHI_LLM_TIMEOUT", "120"))
+# "立即" in a speech is given this many working days from the meeting (the office's time limit),
+# so that an item is not overdue on the day it is assigned.
+LUOSHI_IMMEDIATE_WORKDAYS = int(os.environ.get("LUOSHI_IMMEDIATE_WORKDAYS", "5"))
 
 LOGGING = {
     "version": 1,
@@ -280,6 +287,7 @@ LOGGING = {
     },
 }
 
-# Static files in development come straight from the source folders, without collectstatic.
+# With DEBUG on, static files come straight from the source folders; otherwise from the files that
+# `luoshi run` (or `luoshi collectstatic`) collected into STATIC_ROOT, with hashed names.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -32,6 +32,7 @@ urlpatterns = [
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("org/", include("luoshi.org.urls")),
     path("", include("luoshi.items.urls")),
+    path("", include("luoshi.notifications.urls")),
     path("alerts/", include("luoshi.alerts.urls")),
     path("extraction/", include("luoshi.extraction.urls")),
     path("pending/<slug:key>/", core_views.pending, name="pending"),

@@ -5,3 +5,11 @@ class AlertsConfig(AppConfig):
     name = "luoshi.alerts"
     label = "alerts"
     verbose_name = "三色预警"
+
+    def ready(self) -> None:
+        from luoshi.alerts.services import on_items_changed
+        from luoshi.alerts.views import item_colours_section
+        from luoshi.items.hooks import item_page_sections, items_changed
+
+        items_changed.connect(on_items_changed)
+        item_page_sections.connect(item_colours_section, order=20)

@@ -26,7 +26,8 @@ from luoshi.alerts.models import (
 from luoshi.core import clock
 from luoshi.core.selectors import work_calendar
 from luoshi.core.workdays import WorkCalendar
-from luoshi.items import notifications, rules
+from luoshi.items import rules
+from luoshi.items.hooks import Audience, ItemsChanged, notice_publish
 from luoshi.items.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
@@ -358,11 +359,29 @@ def _store_period(
     )
 
 
-def item_colours_refresh(*, items: Iterable[Item], as_of: date) -> None:
-    """After a change to some items: their colours (and their parents') follow at once."""
-    ids = {item.pk for item in items}
-    parents = set(Item.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True))
-    colours_recompute(as_of=as_of, items=Item.objects.filter(pk__in=ids | parents))
+def item_colours_refresh(*, items: Iterable[Item | int], as_of: date) -> None:
+    """After a change to some items: their colours follow, and so do their ancestors'. A parent
+    takes the worst colour of *all* its children, so every child of each ancestor is rated too."""
+    ids = {item if isinstance(item, int) else item.pk for item in items}
+    ancestors: set[int] = set()
+    frontier = ids
+    while frontier:
+        frontier = (
+            set(
+                Item.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)
+            )
+            - ancestors
+        )
+        ancestors |= frontier
+    siblings = (
+        set(Item.objects.filter(parent_id__in=ancestors).values_list("pk", flat=True)) if ancestors else set()
+    )
+    colours_recompute(as_of=as_of, items=Item.objects.filter(pk__in=ids | ancestors | siblings))
+
+
+def on_items_changed(change: ItemsChanged) -> None:
+    """Receiver of items' `items_changed` hook (connected in AlertsConfig.ready)."""
+    item_colours_refresh(items=change.item_ids, as_of=change.as_of)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -487,12 +506,12 @@ def proposal_decide(*, actor: User, proposal: Proposal, confirm: bool, as_of: da
             findings=proposal.reason,
         )
         if proposal.action == ConsequenceAction.INTERVIEW:
-            notifications.notify(
-                notifications.leader_users(item.patron_leader),
-                item=item,
+            notice_publish(
+                Audience(leader_id=item.patron_leader_id),
                 title=f"建议约谈：{item.title}",
                 body=f"{COLOUR_WORDS[proposal.colour]}预警：{proposal.reason}",
-                actor=actor,
+                item_id=item.pk,
+                actor_id=actor.pk,
             )
     elif confirm:
         item_event_record(

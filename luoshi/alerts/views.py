@@ -5,18 +5,19 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from luoshi.alerts import selectors, services
 from luoshi.alerts.forms import AssessForm
 from luoshi.alerts.models import ConsequenceAction
 from luoshi.core import clock
-from luoshi.core.http import AuthedRequest
 from luoshi.items import rules
 from luoshi.items.models import Colour, Item
 from luoshi.items.selectors import item_list_for
 from luoshi.items.services import ServiceError
 from luoshi.items.views import acting_region
+from luoshi.org.http import AuthedRequest
 
 
 def _item(request: AuthedRequest, pk: int) -> Item:
@@ -125,3 +126,8 @@ def consequences(request: AuthedRequest) -> HttpResponse:
             "proposals": selectors.pending_proposals_for(request.user),
         },
     )
+
+
+def item_colours_section(item: Item) -> str:
+    """On an item's page: its colours, loaded after the page (they are the alerts app's)."""
+    return render_to_string("alerts/_item_colours_loader.html", {"item": item})

@@ -10,12 +10,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 _pinned: ContextVar[datetime | None] = ContextVar("luoshi_pinned_moment", default=None)
+
+# On a pinned day (the demo county's), the demo's own history fills the day up to 18:00. What
+# people do on it afterwards is stamped in the evening: the real time of day, compressed into
+# 18:00–23:59, so that it sorts after the history and keeps its own order.
+EVENING_STARTS = time(18, 0)
+_EVENING = timedelta(hours=6) - timedelta(microseconds=1)
+_DAY = timedelta(days=1)
 
 
 def today() -> date:
@@ -27,7 +34,7 @@ def today() -> date:
 
 
 def now() -> datetime:
-    """The current moment; on a pinned day, that day at the current local time of day."""
+    """The current moment; on a pinned day, that day's evening (see EVENING_STARTS)."""
     moment = _pinned.get()
     if moment is not None:
         return moment
@@ -35,7 +42,9 @@ def now() -> datetime:
     pinned: date | None = getattr(settings, "LUOSHI_TODAY", None)
     if pinned is None:
         return current
-    return current.replace(year=pinned.year, month=pinned.month, day=pinned.day)
+    since_midnight = current - current.replace(hour=0, minute=0, second=0, microsecond=0)
+    evening = timezone.make_aware(datetime.combine(pinned, EVENING_STARTS))
+    return evening + _EVENING * (since_midnight / _DAY)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
 
+from luoshi.core import hooks
 from luoshi.items import demo as items_demo
 from luoshi.org import demo as org_demo
 from luoshi.org.models import Region, Role
@@ -58,7 +59,8 @@ def demo_load(*, reset: bool = False) -> list[DemoAccount]:
     passwords = {spec.username: _new_password() for spec in org_demo.ACCOUNTS}
     with transaction.atomic():
         loaded = org_demo.load_organisation(passwords=passwords)
-        items_demo.load_items(Region.objects.get(code=org_demo.COUNTY[2]))
+        with hooks.immediately():
+            items_demo.load_items(Region.objects.get(code=org_demo.COUNTY[2]))
     accounts = [
         DemoAccount(
             username=spec.username,

@@ -19,7 +19,8 @@ from django.urls import reverse
 from luoshi.alerts.models import ItemColour
 from luoshi.alerts.selectors import shown_colour
 from luoshi.alerts.services import month_of
-from luoshi.items.models import ACTIVE_STATUSES, Colour, Kind, ProgressReport, ReportStatus, Verification
+from luoshi.core import registry
+from luoshi.items.models import ACTIVE_STATUSES, Colour, ProgressReport, ReportStatus, Verification
 from luoshi.items.selectors import item_list_for
 from luoshi.org.models import User
 
@@ -89,10 +90,9 @@ def dashboard_for(user: User | object, *, as_of: date) -> Dashboard:
     totals = Counted("合计", totals_row, {c: item_list_url(period, colour=c) for c in [*COLOURS, ""]})
     totals.links["total"] = item_list_url(period)
 
-    labels = dict(Kind.choices)
     kinds = [
         Counted(
-            labels.get(row["item__kind"], row["item__kind"]),
+            registry.kind_label(row["item__kind"]),
             row,
             {c: item_list_url(period, kind=row["item__kind"], colour=c) for c in COLOURS}
             | {"total": item_list_url(period, kind=row["item__kind"])},

@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 
 from luoshi.alerts.selectors import pending_proposals_for
 from luoshi.core import clock
-from luoshi.core.http import AuthedRequest
 from luoshi.dashboard.selectors import dashboard_for
+from luoshi.org.http import AuthedRequest
 from luoshi.org.models import Role
 from luoshi.org.selectors import scope_for
 

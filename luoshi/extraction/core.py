@@ -24,7 +24,8 @@ resolved against the meeting date, targets as written):
    after a clause that already directs work.
 6. Deadlines: the date expressions outside quotes (X月底前, X月X日前, 年底前, 本月底前, 第四季度,
    立即…), a phrase with 前 preferred over a bare month; dates that only describe (已进入三季度,
-   距离…, a month already past), or recur (每月底前), are skipped.
+   距离…, a month already past), or recur (每月底前), are skipped. 立即 is the meeting day, or
+   the office's time limit in working days when the caller gives one.
 7. Targets: amounts with 不少于/至少/以上/以内/达到…, and amounts in 万/亿, as written.
 """
 
@@ -38,6 +39,7 @@ from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
 from luoshi.core.dates import chinese_number, resolve_date
+from luoshi.core.workdays import WorkCalendar
 
 # ---------------------------------------------------------------------------------------------
 # Data
@@ -854,10 +856,42 @@ class _Context:
         self.owners, self.cooperators, self.item_directing, self.in_list = (), (), False, False
 
 
-def extract(text: str, *, meeting_date: date, directory: Directory | None = None) -> list[Task]:
-    """The tasks `text` assigns, in document order, with offsets into `text` as it is."""
+def extract(
+    text: str,
+    *,
+    meeting_date: date,
+    directory: Directory | None = None,
+    immediate_workdays: int = 0,
+    calendar: WorkCalendar | None = None,
+) -> list[Task]:
+    """The tasks `text` assigns, in document order, with offsets into `text` as it is.
+
+    立即 is given `immediate_workdays` working days from the meeting by `calendar` (see
+    `immediate_deadlines`); with none, it is the meeting day, as the labelled corpus reads it.
+    """
     joined, where = join_soft_breaks(text)
-    return [_in_original(task, text, where) for task in _extract(joined, meeting_date, directory)]
+    tasks = [_in_original(task, text, where) for task in _extract(joined, meeting_date, directory)]
+    return immediate_deadlines(
+        tasks, meeting_date=meeting_date, workdays=immediate_workdays, calendar=calendar
+    )
+
+
+IMMEDIATELY = re.compile(r"^(?:立即|马上|立刻|即刻)$")
+
+
+def immediate_deadlines(
+    tasks: list[Task], *, meeting_date: date, workdays: int, calendar: WorkCalendar | None = None
+) -> list[Task]:
+    """Tasks to be done 立即 get the time limit the office sets for such work: `workdays` working
+    days after the meeting. Read literally 立即 would be the meeting day, and the item would be
+    overdue the day it is assigned. Tasks of any reader (the rules', the model's) go through here."""
+    if workdays <= 0:
+        return tasks
+    due = (calendar or WorkCalendar()).add_workdays(meeting_date, workdays)
+    return [
+        replace(task, deadline=due) if IMMEDIATELY.match("".join(task.deadline_text.split())) else task
+        for task in tasks
+    ]
 
 
 def join_soft_breaks(text: str) -> tuple[str, list[int]]:

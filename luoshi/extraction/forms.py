@@ -4,12 +4,14 @@ from typing import Any
 
 from django import forms
 
+from luoshi.core import registry
 from luoshi.core.forms import BootstrapFormMixin
 from luoshi.extraction import llm
 from luoshi.extraction.models import DocumentKind, ProposedTask
 from luoshi.extraction.reading import ACCEPTED
+from luoshi.extraction.selectors import ReviewOptions
+from luoshi.extraction.services import NEEDS_LEAD_UNIT
 from luoshi.items.forms import DATE_WIDGET, limit_to_region
-from luoshi.items.models import Kind
 from luoshi.org.models import Region
 
 
@@ -39,6 +41,37 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
         return data
 
 
+class SharedOptionsMixin:
+    """A select that carries only its chosen options; the page writes the full list once, in
+    <template id="options-KEY">, and its script copies it into each select. A long speech has
+    dozens of cards and a county dozens of units: a list in every card made the page megabytes."""
+
+    allow_multiple_selected: bool
+    attrs: dict[str, Any]
+
+    def __init__(self, key: str, labels: dict[str, str], attrs: dict[str, Any] | None = None) -> None:
+        super().__init__({**(attrs or {}), "data-options": key})  # type: ignore[call-arg]
+        self.labels = labels
+        self.choices: Any = ()  # nothing to iterate, not even to decide on `required`
+
+    def optgroups(self, name: str, value: list[str], attrs: dict[str, Any] | None = None) -> list[Any]:
+        chosen = [v for v in value if v]
+        options = [] if self.allow_multiple_selected else [("", "---------", not chosen)]
+        options += [(v, self.labels.get(v, v), True) for v in chosen]
+        return [
+            (None, [self.create_option(name, v, label, selected, i, attrs=attrs)], i)
+            for i, (v, label, selected) in enumerate(options)
+        ]
+
+
+class SharedOptionsSelect(SharedOptionsMixin, forms.Select):
+    pass
+
+
+class SharedOptionsSelectMultiple(SharedOptionsMixin, forms.SelectMultiple):
+    pass
+
+
 class ProposedTaskForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ProposedTask
@@ -54,7 +87,36 @@ class ProposedTaskForm(BootstrapFormMixin, forms.ModelForm):
         ]
         widgets = {"deadline": DATE_WIDGET, "support_units": forms.SelectMultiple(attrs={"size": 4})}
 
-    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        region: Region,
+        options: ReviewOptions | None = None,
+        assigning: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = Kind.choices
+        self.assigning = assigning
+        self.fields["kind"].choices = registry.plain_kind_choices()
         limit_to_region(self, region, leaders=("patron_leader",), units=("lead_unit", "support_units"))
+        if options is not None:
+            for name, key, labels, widget in (
+                ("lead_unit", "units", options.unit_labels, SharedOptionsSelect),
+                ("support_units", "units", options.unit_labels, SharedOptionsSelectMultiple),
+                ("patron_leader", "leaders", options.leader_labels, SharedOptionsSelect),
+            ):
+                field = self.fields[name]
+                field.widget = widget(key, labels, attrs=field.widget.attrs)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.assigning and not data.get("lead_unit") and "lead_unit" not in self.errors:
+            self.add_error("lead_unit", NEEDS_LEAD_UNIT)
+        return data
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()

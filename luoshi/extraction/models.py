@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from luoshi.core import clock
+from luoshi.core import clock, registry
 from luoshi.items.models import Kind
 from luoshi.org.models import Leader, Region, Unit
 
@@ -62,7 +62,7 @@ class ProposedTask(models.Model):
     targets = models.JSONField("目标（原文）", default=list)
     # What the reviewer makes of it (proposed from the directory, editable):
     title = models.CharField("事项名称", max_length=200)
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TASK)
+    kind = models.CharField("类型", max_length=20, choices=registry.kind_choices, default=Kind.TASK)
     patron_leader = models.ForeignKey(
         Leader,
         verbose_name="包抓县级领导",

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 
+from luoshi.core.selectors import work_calendar
 from luoshi.extraction import core, llm
 from luoshi.extraction.models import DocumentKind, ProposalStatus, ProposedTask, SourceDocument
 from luoshi.extraction.selectors import directory_for
@@ -19,6 +21,7 @@ from luoshi.items.workflow import Action
 from luoshi.org.models import Leader, Region, Unit, User
 
 TITLE_LENGTH = 40
+NEEDS_LEAD_UNIT = "请先选择牵头单位，再采纳并交办。"
 
 
 @dataclass(frozen=True)
@@ -113,11 +116,19 @@ def document_extract(
     ensure(rules.is_supervisor_of(actor, region.pk), "只有督查办可以分解讲话和会议纪要。")
     ensure(text.strip(), "没有读到文字。", ServiceError)
     directory = directory_for(region)
-    tasks = core.extract(text, meeting_date=meeting_date, directory=directory)
+    # 立即 means the office's time limit for such work, not the meeting day itself
+    workdays, calendar = settings.LUOSHI_IMMEDIATE_WORKDAYS, work_calendar()
+    tasks = core.extract(
+        text, meeting_date=meeting_date, directory=directory, immediate_workdays=workdays, calendar=calendar
+    )
     backend = "rules"
     if use_model and llm.configured():
         try:
-            tasks = llm.merge(tasks, llm.extract(text, meeting_date=meeting_date, directory=directory), text)
+            model = llm.extract(text, meeting_date=meeting_date, directory=directory)
+            model = core.immediate_deadlines(
+                model, meeting_date=meeting_date, workdays=workdays, calendar=calendar
+            )
+            tasks = llm.merge(tasks, model, text)
             backend = "rules+model"
         except llm.ModelUnavailable as error:
             raise ServiceError(
@@ -168,32 +179,48 @@ def _reviewable(actor: User, task: ProposedTask) -> None:
         raise NotAllowed("这条任务已经审核过了。")
 
 
+@dataclass(frozen=True)
+class TaskChanges:
+    """What the office makes of a proposed task on its card."""
+
+    title: str
+    kind: str
+    patron_leader: Leader | None
+    lead_unit: Unit | None
+    support_units: list[Unit]
+    deadline: date | None
+    target_value: Decimal | None
+    value_unit: str
+
+
 @transaction.atomic
-def proposed_task_update(
-    *,
-    actor: User,
-    task: ProposedTask,
-    title: str,
-    kind: str,
-    patron_leader: Leader | None,
-    lead_unit: Unit | None,
-    support_units: list[Unit],
-    deadline: date | None,
-    target_value: Decimal | None,
-    value_unit: str,
-) -> ProposedTask:
+def proposed_task_update(*, actor: User, task: ProposedTask, changes: TaskChanges) -> ProposedTask:
     _reviewable(actor, task)
     region = task.document.region_id
-    for unit in [lead_unit, *support_units]:
+    for unit in [changes.lead_unit, *changes.support_units]:
         ensure(unit is None or unit.region_id == region, "只能选择本县的单位。", ServiceError)
-    ensure(patron_leader is None or patron_leader.region_id == region, "只能选择本县的领导。", ServiceError)
-    task.title = title.strip() or task.title
-    task.kind = kind
-    task.patron_leader, task.lead_unit = patron_leader, lead_unit
-    task.deadline, task.target_value, task.value_unit = deadline, target_value, value_unit.strip()
+    patron = changes.patron_leader
+    ensure(patron is None or patron.region_id == region, "只能选择本县的领导。", ServiceError)
+    task.title = changes.title.strip() or task.title
+    task.kind = changes.kind
+    task.patron_leader, task.lead_unit = patron, changes.lead_unit
+    task.deadline, task.target_value = changes.deadline, changes.target_value
+    task.value_unit = changes.value_unit.strip()
     task.save()
-    task.support_units.set([u for u in support_units if u != lead_unit])
+    task.support_units.set([u for u in changes.support_units if u != changes.lead_unit])
     return task
+
+
+@transaction.atomic
+def proposed_task_decide(
+    *, actor: User, task: ProposedTask, changes: TaskChanges, accept: bool, assign: bool, as_of: date
+) -> Item | None:
+    """The card's edits saved and, when asked, the task accepted (and assigned) in one step: when
+    it cannot be assigned (no lead unit yet), nothing is saved and the card says why."""
+    proposed_task_update(actor=actor, task=task, changes=changes)
+    if not (accept or assign):
+        return None
+    return proposed_task_accept(actor=actor, task=task, assign=assign, as_of=as_of)
 
 
 @transaction.atomic
@@ -223,14 +250,11 @@ def proposed_task_accept(*, actor: User, task: ProposedTask, assign: bool, as_of
         value_unit=task.value_unit,
         target_text=task.target_text[:100],
         report_cycle=ReportCycle.MONTHLY,
-        source_document=document,
-        source_start=task.start,
-        source_end=task.end,
     )
     item = item_create(actor=actor, region=document.region, data=data)
     if assign:
         if item.lead_unit_id is None:
-            raise ServiceError(f"“{task.title}”还没有牵头单位：请先选择牵头单位再交办。")
+            raise ServiceError(f"“{task.title}”还没有牵头单位：{NEEDS_LEAD_UNIT}")
         item = item_take(actor=actor, item=item, action=Action.ASSIGN, as_of=as_of)
     task.status, task.item, task.decided_by = ProposalStatus.ACCEPTED, item, actor
     task.save(update_fields=["status", "item", "decided_by"])

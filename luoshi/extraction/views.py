@@ -9,15 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
-from luoshi.core.http import AuthedRequest
 from luoshi.extraction import services
 from luoshi.extraction.forms import DocumentForm, ProposedTaskForm
 from luoshi.extraction.models import ProposalStatus, ProposedTask, SourceDocument
 from luoshi.extraction.reading import UnreadableDocument, read_text
-from luoshi.extraction.selectors import document_list_for
+from luoshi.extraction.selectors import ReviewOptions, document_list_for, review_options_for
+from luoshi.extraction.services import NEEDS_LEAD_UNIT
 from luoshi.items import rules
 from luoshi.items.services import ServiceError
 from luoshi.items.views import acting_region
+from luoshi.org.http import AuthedRequest
 from luoshi.org.models import Role
 from luoshi.org.selectors import scope_for
 
@@ -96,7 +97,8 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     )
     can_review = rules.is_supervisor_of(request.user, document.region_id)
-    cards = [_card(task, document, can_review) for task in tasks]
+    options = review_options_for(document.region) if can_review else None
+    cards = [_card(task, document, options) for task in tasks]
     waiting = sum(1 for t in tasks if t.status == ProposalStatus.PROPOSED)
     return render(
         request,
@@ -107,61 +109,88 @@ def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
             "cards": cards,
             "waiting": waiting,
             "can_review": can_review,
+            "options": options,
         },
     )
 
 
-def _card(task: ProposedTask, document: SourceDocument, can_review: bool) -> dict[str, object]:
-    form = (
-        ProposedTaskForm(instance=task, region=document.region, prefix=f"t{task.pk}") if can_review else None
-    )
-    return {"task": task, "form": form, "editable": can_review and task.status == ProposalStatus.PROPOSED}
+def _card(
+    task: ProposedTask,
+    document: SourceDocument,
+    options: ReviewOptions | None,
+    form: ProposedTaskForm | None = None,
+    notices: list[tuple[str, str]] | None = None,
+) -> dict[str, object]:
+    """A task's card; `options` when the user may review (the form's choices are on the page once)."""
+    editable = options is not None and task.status == ProposalStatus.PROPOSED
+    if editable and form is None:
+        form = ProposedTaskForm(instance=task, region=document.region, options=options, prefix=f"t{task.pk}")
+    return {
+        "task": task,
+        "form": form if editable else None,
+        "editable": editable,
+        "needs_lead_unit": NEEDS_LEAD_UNIT if editable and task.lead_unit_id is None else "",
+        "notices": notices or [],
+    }
 
 
 @require_POST
 def task_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(ProposedTask.objects.filter(document__in=document_list_for(request.user)), pk=pk)
     document = task.document
+    action = request.POST.get("action", "save")
+    options = review_options_for(document.region)
     form = ProposedTaskForm(
         request.POST,
         instance=ProposedTask.objects.get(pk=task.pk),
         region=document.region,
+        options=options,
+        assigning=action == "assign",
         prefix=f"t{task.pk}",
     )
-    action = request.POST.get("action", "save")
+    notices: list[tuple[str, str]] = []
     try:
         if action == "reject":
             services.proposed_task_reject(actor=request.user, task=task)
         elif form.is_valid():
             data = form.cleaned_data
-            services.proposed_task_update(
+            item = services.proposed_task_decide(
                 actor=request.user,
                 task=task,
-                title=data["title"],
-                kind=data["kind"],
-                patron_leader=data["patron_leader"],
-                lead_unit=data["lead_unit"],
-                support_units=list(data["support_units"]),
-                deadline=data["deadline"],
-                target_value=data["target_value"],
-                value_unit=data["value_unit"],
+                changes=services.TaskChanges(
+                    title=data["title"],
+                    kind=data["kind"],
+                    patron_leader=data["patron_leader"],
+                    lead_unit=data["lead_unit"],
+                    support_units=list(data["support_units"]),
+                    deadline=data["deadline"],
+                    target_value=data["target_value"],
+                    value_unit=data["value_unit"],
+                ),
+                accept=action in ("accept", "assign"),
+                assign=action == "assign",
+                as_of=clock.today(),
             )
-            if action in ("accept", "assign"):
-                item = services.proposed_task_accept(
-                    actor=request.user, task=task, assign=action == "assign", as_of=clock.today()
-                )
-                messages.success(request, f"已建立督办事项 {item.code}。")
+            if item is not None:
+                notices.append(("success", f"已建立督办事项 {item.code}。"))
+            else:
+                notices.append(("success", "已保存修改。"))
+        elif action == "assign":
+            notices.append(("error", "未能交办：请补充标红的内容。"))
         else:
-            messages.error(request, "请检查这条任务的填写。")
+            notices.append(("error", "请检查这条任务的填写。"))
     except ServiceError as error:
-        messages.error(request, error.message)
+        notices.append(("error", f"未能交办：{error.message}" if action == "assign" else error.message))
     task.refresh_from_db()
-    if request.headers.get("HX-Request"):
-        card = _card(task, document, rules.is_supervisor_of(request.user, document.region_id))
-        if form.errors and action != "reject":
-            card["form"] = form
-        return render(request, "extraction/_card.html", {"card": card, "document": document})
-    return redirect(f"/extraction/{document.pk}/#task-{task.pk}")
+    if not request.headers.get("HX-Request"):
+        for level, text in notices:
+            messages.add_message(request, messages.SUCCESS if level == "success" else messages.ERROR, text)
+        return redirect(f"/extraction/{document.pk}/#task-{task.pk}")
+    can_review = rules.is_supervisor_of(request.user, document.region_id)
+    failed = any(level == "error" for level, _ in notices) and action != "reject"
+    # a card that could not be decided keeps what the user chose, with the errors beside it
+    card = _card(task, document, options if can_review else None, form if failed else None, notices)
+    return render(request, "extraction/_card.html", {"card": card, "document": document})
 
 
 @require_POST

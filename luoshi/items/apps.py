@@ -5,3 +5,10 @@ class ItemsConfig(AppConfig):
     name = "luoshi.items"
     label = "items"
     verbose_name = "督办事项"
+
+    def ready(self) -> None:
+        from luoshi.core import registry
+        from luoshi.items.ledger import ITEM_LEDGERS
+
+        for ledger in ITEM_LEDGERS:
+            registry.register(ledger)

@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from luoshi.core import registry
 from luoshi.core.dates import resolve_date
 from luoshi.items.models import Item, Kind, Measure, ReportCycle, Source
 from luoshi.items.schedule import DEFAULT_DUE_DAY, DUE_DAY_RANGE, Cycle
@@ -38,7 +39,7 @@ class Column:
 COLUMNS = [
     Column("code", "编号", note="留空自动编号；填写时在本县当年唯一"),
     Column("title", "事项名称", required=True, width=40),
-    Column("kind", "类型", note="、".join(Kind.labels)),
+    Column("kind", "类型", note="重点工作、承诺事项、问题整改等（见下拉选项）"),
     Column("source", "来源", note="、".join(Source.labels)),
     Column("year", "年度", width=8),
     Column("description", "具体内容", width=40),
@@ -304,7 +305,8 @@ def _read_row(row: _Row, directory: Directory, sheet_year: int) -> ItemInput:
         code=row.field("code", _text) or "",
         title=row.field("title", _required) or "",
         year=year,
-        kind=row.field("kind", lambda v: _choice(_text(v), Kind.choices, Kind.TASK, "类型")) or Kind.TASK,
+        kind=row.field("kind", lambda v: _choice(_text(v), registry.plain_kind_choices(), Kind.TASK, "类型"))
+        or Kind.TASK,
         source=row.field("source", lambda v: _choice(_text(v), Source.choices, Source.MEETING, "来源"))
         or Source.MEETING,
         description=row.field("description", _text) or "",
@@ -366,7 +368,7 @@ def template_workbook(region: Region) -> bytes:
     sheet.title = "督办事项"
     _header(sheet, [c.header + ("*" if c.required else "") for c in COLUMNS], [c.width for c in COLUMNS])
     for key, labels in (
-        ("kind", Kind.labels),
+        ("kind", [label for _kind, label in registry.plain_kind_choices()]),
         ("source", Source.labels),
         ("measure", Measure.labels),
         ("report_cycle", ReportCycle.labels),

@@ -7,10 +7,10 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from luoshi.core import clock
-from luoshi.core.http import AuthedRequest
 from luoshi.items import excel, services
 from luoshi.items.forms import ImportForm
 from luoshi.items.views import acting_region, filtered_items
+from luoshi.org.http import AuthedRequest
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from luoshi.core import registry
 from luoshi.core.forms import BootstrapFormMixin
 from luoshi.items.models import (
     ActionKind,
@@ -45,7 +46,7 @@ class ItemForm(BootstrapFormMixin, forms.Form):
         label="编号", max_length=30, required=False, help_text="留空时自动编号，如 DB-2023-0042"
     )
     title = forms.CharField(label="事项名称", max_length=200)
-    kind = forms.ChoiceField(label="类型", choices=Kind.choices, initial=Kind.TASK)
+    kind = forms.ChoiceField(label="类型", choices=registry.plain_kind_choices, initial=Kind.TASK)
     source = forms.ChoiceField(label="来源", choices=Source.choices, initial=Source.MEETING)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     description = forms.CharField(label="具体内容", widget=forms.Textarea(attrs={"rows": 3}), required=False)
@@ -324,7 +325,9 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
 class ItemFilterForm(BootstrapFormMixin, forms.Form):
     text = forms.CharField(label="关键词", required=False)
-    kind = forms.ChoiceField(label="类型", choices=[("", "全部类型"), *Kind.choices], required=False)
+    kind = forms.ChoiceField(
+        label="类型", choices=lambda: [("", "全部类型"), *registry.kind_choices()], required=False
+    )
     source = forms.ChoiceField(label="来源", choices=[("", "全部来源"), *Source.choices], required=False)
     status = forms.ChoiceField(
         label="状态",

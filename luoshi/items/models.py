@@ -1,5 +1,5 @@
 """Items under supervision (督办事项), their milestones, progress reports, evidence, verifications,
-supervision actions, leader instructions, events, notifications and reminders."""
+supervision actions, leader instructions and events."""
 
 from __future__ import annotations
 
@@ -12,20 +12,18 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 
-from luoshi.core import clock
+from luoshi.core import clock, registry
 from luoshi.items.schedule import Cycle, period_label
 from luoshi.org.models import Leader, Person, Region, Unit
 
 
 class Kind(models.TextChoices):
+    """The kinds of item this app keeps itself. A ledger app adds its own kind through the ledger
+    registry (luoshi.core.registry); `Item.kind` takes its choices from there."""
+
     TASK = "task", "重点工作"
-    INDICATOR = "indicator", "考核指标"
-    PROJECT = "project", "重点项目"
-    CREATION = "creation", "示范创建"
     COMMITMENT = "commitment", "承诺事项"
     RECTIFICATION = "rectification", "问题整改"
-    INVESTMENT = "investment", "招商引资"
-    ENTERPRISE = "enterprise", "企业培育"
 
 
 class Source(models.TextChoices):
@@ -93,7 +91,7 @@ class ReportCycle(models.TextChoices):
 class Item(models.Model):
     region = models.ForeignKey(Region, verbose_name="行政区", on_delete=models.PROTECT, related_name="items")
     code = models.CharField("编号", max_length=30, help_text="如 DB-2023-0042；留空时自动编号")
-    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.TASK)
+    kind = models.CharField("类型", max_length=20, choices=registry.kind_choices, default=Kind.TASK)
     source = models.CharField("来源", max_length=20, choices=Source.choices, default=Source.MEETING)
     year = models.PositiveSmallIntegerField("年度")
     title = models.CharField("事项名称", max_length=200)
@@ -158,16 +156,6 @@ class Item(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    source_document = models.ForeignKey(
-        "extraction.SourceDocument",
-        verbose_name="来源文件",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="items",
-    )
-    source_start = models.PositiveIntegerField("原文起", null=True, blank=True)
-    source_end = models.PositiveIntegerField("原文止", null=True, blank=True)
     origin_action = models.ForeignKey(
         "SupervisionAction",
         verbose_name="来自督办",
@@ -248,14 +236,6 @@ class Item(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
-
-    @property
-    def source_words(self) -> str:
-        """The words of the speech or minutes the item came from."""
-        document = self.source_document
-        if document is not None and self.source_start is not None and self.source_end is not None:
-            return document.text[self.source_start : self.source_end]
-        return ""
 
     @property
     def cycle(self) -> Cycle:
@@ -571,58 +551,3 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
-
-
-class Notification(models.Model):
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="接收人",
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    item = models.ForeignKey(
-        Item, verbose_name="事项", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
-    )
-    title = models.CharField("标题", max_length=200)
-    body = models.TextField("内容", blank=True)
-    created_at = models.DateTimeField("时间", default=clock.now)
-    read_at = models.DateTimeField("已读时间", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-
-class ReminderKind(models.TextChoices):
-    DEADLINE = "deadline", "完成时限"
-    MILESTONE = "milestone", "节点"
-    REPORT = "report", "进度报送"
-
-
-class Reminder(models.Model):
-    """A reminder (催办) sent: one per item, subject, due date and day, so a rerun sends nothing twice."""
-
-    item = models.ForeignKey(Item, verbose_name="事项", on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField("催办内容", max_length=20, choices=ReminderKind.choices)
-    subject = models.CharField("催办对象", max_length=40)  # "deadline", "milestone:12", "report:2023-07-01"
-    due = models.DateField("到期日")
-    sent_on = models.DateField("催办日期")
-    stage = models.CharField("阶段", max_length=20)  # before / today / overdue
-    message = models.CharField("内容", max_length=300)
-    created_at = models.DateTimeField(default=clock.now)
-
-    class Meta:
-        verbose_name = "催办记录"
-        verbose_name_plural = "催办记录"
-        ordering = ["-sent_on", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["item", "subject", "sent_on"], name="items_reminder_once_a_day"),
-        ]
-
-    def __str__(self) -> str:
-        return self.message

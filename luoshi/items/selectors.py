@@ -16,7 +16,6 @@ from luoshi.items.models import (
     Instruction,
     Item,
     ItemEvent,
-    Notification,
     ProgressReport,
     ReportStatus,
     Status,
@@ -117,7 +116,7 @@ def item_detail_for(user: User | object, pk: int) -> Item:
     """One item with what its page shows, or Item.DoesNotExist when the user may not see it."""
     return (
         item_list_for(user)
-        .select_related("replaced_by", "origin_action", "parent", "source_document")
+        .select_related("replaced_by", "origin_action", "parent")
         .prefetch_related("milestones", "replaces")
         .get(pk=pk)
     )
@@ -177,14 +176,6 @@ def supervision_list_for(user: User | object) -> QuerySet[SupervisionAction]:
     if scope.everything:
         return actions
     return actions.filter(scope.q(SupervisionAction, region="region", units=("units",)))
-
-
-def notifications_for(user: User) -> QuerySet[Notification]:
-    return user.notifications.select_related("item")
-
-
-def unread_count(user: User) -> int:
-    return user.notifications.filter(read_at__isnull=True).count()
 
 
 # ---------------------------------------------------------------------------------------------

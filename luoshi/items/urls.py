@@ -24,6 +24,4 @@ urlpatterns = [
     path("supervision/", views.supervision_list, name="supervision_list"),
     path("supervision/new/", views.supervision_create, name="supervision_create"),
     path("supervision/<int:pk>/", views.supervision_detail, name="supervision_detail"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/unread/", views.unread_badge, name="unread"),
 ]

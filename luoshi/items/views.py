@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from luoshi.alerts.selectors import month_filter
 from luoshi.core import clock
-from luoshi.core.http import AuthedRequest
 from luoshi.core.selectors import work_calendar
 from luoshi.items import rules, selectors, services
 from luoshi.items.forms import (
@@ -33,10 +32,12 @@ from luoshi.items.forms import (
     VerifyForm,
     milestones_from,
 )
+from luoshi.items.hooks import item_page_sections
 from luoshi.items.models import DONE_STATUSES, Evidence, Item, ProgressReport, Status, SupervisionAction
 from luoshi.items.reporting import item_reporting_state
 from luoshi.items.schedule import Cycle, Period, period_containing, schedule_periods
 from luoshi.items.workflow import TRANSITIONS, Action
+from luoshi.org.http import AuthedRequest
 from luoshi.org.models import Region, Role
 from luoshi.org.selectors import leader_list_for, scope_for, unit_list_for
 
@@ -182,6 +183,7 @@ def item_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "transition_form": TransitionForm(),
         "instruction_form": InstructionForm(),
         "actions": item.supervision_actions.all(),
+        "sections": [section for section in item_page_sections.collect(item) if section],
     }
     return render(request, "items/item_detail.html", context)
 
@@ -563,25 +565,6 @@ def supervision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "opened": visible_items.filter(origin_action=action),
         },
     )
-
-
-# ---------------------------------------------------------------------------------------------
-# Notifications
-
-
-def notification_list(request: AuthedRequest) -> HttpResponse:
-    if request.method == "POST":
-        ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
-        services.notifications_mark_read(user=request.user, ids=ids)
-        if request.headers.get("HX-Request"):
-            return HttpResponse("")
-        return redirect("items:notifications")
-    page = Paginator(selectors.notifications_for(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "items/notifications.html", {"page": page})
-
-
-def unread_badge(request: AuthedRequest) -> HttpResponse:
-    return render(request, "items/_unread_badge.html", {"unread": selectors.unread_count(request.user)})
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from luoshi.org.models import (
     Membership,
     Person,
     Region,
+    Role,
     Unit,
     User,
 )
@@ -208,3 +209,15 @@ def leader_list_for(user: User | object) -> QuerySet[Leader]:
     if scope.everything:
         return leaders
     return leaders.filter(region_id__in=scope.visible_region_ids)
+
+
+def region_reader(region: Region) -> User:
+    """An account that is never saved and sees what the region's supervision office sees, for
+    figures run from the command line (`luoshi stats`) through the same selectors as the pages."""
+    covers = _walk({region.pk}, _region_children())
+    reader = User(username=f"region-reader-{region.pk}", is_active=True)
+    reader._luoshi_scope = Scope(  # type: ignore[attr-defined]
+        region_ids=covers,
+        seats=(Seat(role=Role.SUPERVISOR, unit_id=0, region_id=region.pk, covers=covers),),
+    )
+    return reader

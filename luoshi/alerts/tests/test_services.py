@@ -28,7 +28,7 @@ JULY = date(2023, 7, 25)
 
 
 @pytest.fixture
-def project(zhashui, fagaiju, deputy_fengrui):
+def project(zhashui, fagaiju, deputy_fengrui, project_ledger):
     """A January–December project with 35% done: on 25 July it is 23 points behind (yellow)."""
     return ItemFactory(
         region=zhashui,
@@ -134,6 +134,57 @@ def test_a_parent_item_takes_the_worst_colour_of_its_children(project, zhashui, 
     parent.refresh_from_db()
     assert parent.computed_colour == "red"
     assert parent.computed_reason.startswith("下属事项中有1项红色")
+
+
+def test_refreshing_one_child_rolls_the_parent_up_from_all_its_children(zhashui, fagaiju, fagaiju_head):
+    """A green sibling's report must not turn a parent with a red child green (nor dismiss its
+    proposed consequences) until the nightly run: the parent is always rated from all children."""
+    parent = ItemFactory(
+        region=zhashui, lead_unit=fagaiju, status=Status.IN_PROGRESS, progress_percent=Decimal(90)
+    )
+    ItemFactory(
+        region=zhashui,
+        lead_unit=fagaiju,
+        parent=parent,
+        status=Status.IN_PROGRESS,
+        deadline=date(2023, 7, 20),
+    )  # overdue: red
+    green = ItemFactory(
+        region=zhashui,
+        lead_unit=fagaiju,
+        parent=parent,
+        status=Status.IN_PROGRESS,
+        planned_start=date(2023, 1, 1),
+        deadline=date(2023, 12, 31),
+        report_cycle="once",
+    )
+    colours_recompute(as_of=JULY)
+    parent.refresh_from_db()
+    assert parent.computed_colour == "red"
+    Proposal.objects.get_or_create(
+        item=parent,
+        colour="red",
+        action=ConsequenceAction.LETTER,
+        defaults={"reason": "逾期", "proposed_on": JULY},
+    )
+    events_before = set(ItemEvent.objects.filter(item=parent).values_list("pk", flat=True))
+
+    items.report_submit(
+        actor=fagaiju_head,
+        item=green,
+        data=ReportInput(period_start=JULY, done="按计划推进", percent=Decimal(80)),
+        as_of=JULY,
+    )
+
+    green.refresh_from_db()
+    parent.refresh_from_db()
+    assert green.computed_colour == "green"
+    assert (parent.computed_colour, parent.computed_reason[:10]) == ("red", "下属事项中有1项红色"[:10])
+    new_events = ItemEvent.objects.filter(item=parent).exclude(pk__in=events_before)
+    assert not new_events.filter(kind=EventKind.COLOUR_CHANGED).exists()
+    assert set(Proposal.objects.filter(item=parent).values_list("status", flat=True)) == {
+        ProposalStatus.PROPOSED
+    }
 
 
 class TestRulesAsData:

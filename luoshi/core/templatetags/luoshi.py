@@ -1,9 +1,9 @@
-"""Template helpers: dates as 2023年8月31日, colours and statuses as badges."""
+"""Template helpers: dates as 2023年8月31日, percentages as 33.3%, colours and statuses as badges."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import timezone
@@ -54,6 +54,22 @@ def number(value: Decimal | float | int | None) -> str:
     normalized = Decimal(value).normalize()
     text = f"{normalized:f}"
     return text
+
+
+@register.filter
+def percent(value: Decimal | float | int | str | None) -> str:
+    """Every percentage the same way: 60 → 60%, 33.33 → 33.3%, 12.50 → 12.5%; None → —."""
+    if value is None or value == "":
+        return "—"
+    try:
+        rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    except InvalidOperation:  # not a number, infinite or absurdly large
+        return "—"
+    if rounded.is_nan():
+        return "—"
+    if rounded == rounded.to_integral_value():
+        rounded = rounded.to_integral_value() + 0  # + 0 turns -0 into 0
+    return f"{rounded:f}%"
 
 
 @register.simple_tag

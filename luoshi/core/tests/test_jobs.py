@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[3]
 ROUND_TRIP = """
 import django; django.setup()
 from huey.contrib.djhuey import HUEY
-from luoshi.items.tasks import send_daily_reminders
+from luoshi.notifications.tasks import send_daily_reminders
 from luoshi.alerts.tasks import recompute_colours_nightly
 print(type(HUEY).__name__, HUEY.immediate)
 print(sorted(t.__name__ for t in HUEY._registry._periodic_tasks))

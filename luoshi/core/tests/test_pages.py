@@ -5,15 +5,40 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.test import Client
+from django.urls import path as url_path
 
+from luoshi import urls as project_urls
 from luoshi.conftest import client_for
 from luoshi.core import navigation
 from luoshi.org.demo import ACCOUNTS
 from luoshi.org.models import Unit, User
 
 pytestmark = pytest.mark.django_db
+
+
+# A test-only URL configuration (used with @pytest.mark.urls): the project's pages and two views that fail.
+@login_not_required
+def _view_that_fails(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("database is locked")
+
+
+def _view_that_refuses(request: HttpRequest) -> HttpResponse:
+    raise PermissionDenied
+
+
+urlpatterns = [
+    url_path("test-only/fails/", _view_that_fails),
+    url_path("test-only/refuses/", _view_that_refuses),
+    *project_urls.urlpatterns,
+]
+TEST_URLS = "luoshi.core.tests.test_pages"
 
 
 def test_login_page_is_chinese_and_public(client: Client):
@@ -143,3 +168,46 @@ class TestAdmin:
         other = Unit.objects.get(region=zhenan, short_name="县发改局")
         response = client_for(county_admin).get(f"/admin/org/unit/{other.pk}/change/")
         assert response.status_code == 302  # the admin's "does not exist" redirect, not the page
+
+
+class TestErrorPages:
+    """With DEBUG off (as `make run` serves), errors get Chinese pages, never Django's debugging pages."""
+
+    @pytest.fixture(autouse=True)
+    def _debug_off(self, settings):
+        settings.DEBUG = False
+
+    def test_a_wrong_address_shows_the_chinese_404_page_not_the_url_list(self):
+        response = Client().get("/no-such-page/")
+        assert response.status_code == 404
+        text = response.content.decode()
+        assert '<html lang="zh-CN">' in text and "找不到这个页面" in text and "/no-such-page/" in text
+        assert "URLconf" not in text and "admin/" not in text and "Page not found" not in text
+        assert "去登录" in text and "退出登录" not in text  # no user menu for someone not logged in
+
+    def test_a_missing_object_shows_the_404_page_inside_the_layout(self, supervisor):
+        response = client_for(supervisor).get("/pending/no-such-ledger/")
+        assert response.status_code == 404
+        text = response.content.decode()
+        assert "找不到这个页面" in text and "退出登录" in text and "返回我的工作" in text
+
+    @pytest.mark.urls(TEST_URLS)
+    def test_a_server_error_shows_the_chinese_500_page_without_a_traceback(self):
+        response = Client(raise_request_exception=False).get("/test-only/fails/")
+        assert response.status_code == 500
+        text = response.content.decode()
+        assert '<html lang="zh-CN">' in text and "系统出错了" in text and "信息中心" in text
+        for detail in ("Traceback", "OperationalError", "database is locked", "Server Error", "settings"):
+            assert detail not in text
+
+    def test_the_500_page_needs_no_request_and_no_database(self, django_assert_num_queries):
+        with django_assert_num_queries(0):
+            text = loader.get_template("500.html").render()  # as Django's server_error renders it
+        assert "系统出错了" in text and "{%" not in text
+
+    @pytest.mark.urls(TEST_URLS)
+    def test_a_refusal_shows_the_chinese_403_page(self, fagaiju_reporter):
+        response = client_for(fagaiju_reporter).get("/test-only/refuses/")
+        assert response.status_code == 403
+        text = response.content.decode()
+        assert "无权访问" in text and "403 Forbidden" not in text

@@ -25,7 +25,7 @@ def run_python(code: str, tmp_path: Path, **env: str) -> subprocess.CompletedPro
         env=clean,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
         check=False,
     )
 
@@ -71,7 +71,7 @@ def test_check_deploy_is_clean_in_production(tmp_path):
         env=clean | PRODUCTION | {"LUOSHI_DATA_DIR": str(tmp_path)},
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=180,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -107,6 +107,27 @@ def test_development_keeps_its_generated_secret_key_beside_the_database(tmp_path
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
 
 
+SERVING = (
+    "import django; django.setup(); from django.conf import settings as s\n"
+    "print(s.DEBUG, s.STORAGES['staticfiles']['BACKEND'], s.WHITENOISE_USE_FINDERS,"
+    " ','.join(s.ALLOWED_HOSTS))"
+)
+
+
+@pytest.mark.slow
+def test_development_serves_with_debug_off_unless_asked(tmp_path):
+    """`make run` runs in development: DEBUG off, static files collected with hashed names, local hosts in."""
+    debug, storage, finders, hosts = run_python(SERVING, tmp_path, LUOSHI_ENV="development").stdout.split()
+    assert debug == "False" and finders == "False"
+    assert storage == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert {"127.0.0.1", "localhost"} <= set(hosts.split(","))
+    debug, storage, finders, _ = run_python(
+        SERVING, tmp_path, LUOSHI_ENV="development", DEBUG="1"
+    ).stdout.split()
+    assert debug == "True" and finders == "True"
+    assert storage == "django.contrib.staticfiles.storage.StaticFilesStorage"
+
+
 def test_locale_and_time_zone(settings):
     assert settings.LANGUAGE_CODE == "zh-hans"
     assert settings.TIME_ZONE == "Asia/Shanghai"
@@ -122,7 +143,7 @@ def test_makemigrations_check():
         env=clean | {"LUOSHI_ENV": "test"},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -12,7 +12,16 @@ from pathlib import Path
 import pytest
 
 from luoshi.conftest import SHARED
-from luoshi.extraction.core import Directory, Entry, extract, paragraphs, sentences
+from luoshi.core.workdays import WorkCalendar
+from luoshi.extraction.core import (
+    Directory,
+    Entry,
+    Task,
+    extract,
+    immediate_deadlines,
+    paragraphs,
+    sentences,
+)
 from luoshi.extraction.scoring import score
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -332,3 +341,33 @@ def test_agreed_matters_of_minutes_direct_every_subsection_under_them():
     )
     tasks = run(text, "2023-07-18")
     assert [t["text"] for t in tasks] == ["加强汛期巡查。", "加强节假日疏导。"]
+
+
+def test_immediately_means_the_office_time_limit_in_working_days():
+    """立即 is no deadline on the meeting day: the office's time limit, counted in working days."""
+    text = "一、工作\n\n县住建局要督促热力公司立即启动管网试压。县应急管理局要在10月底前完成隐患整改。"
+    # 2023-09-28 is the eve of the National Day holiday (9.29–10.6); 10.7 and 10.8 are make-up workdays
+    first, second = extract(
+        text, meeting_date=date(2023, 9, 28), immediate_workdays=5, calendar=WorkCalendar()
+    )
+    assert (first.deadline, first.deadline_text) == (date(2023, 10, 11), "立即")
+    assert second.deadline == date(2023, 10, 31)  # a date of its own stands
+    holiday = WorkCalendar({date(2023, 10, 9): False})  # a day the county's admin took off
+    (task, _) = extract(text, meeting_date=date(2023, 9, 28), immediate_workdays=5, calendar=holiday)
+    assert task.deadline == date(2023, 10, 12)
+
+
+def test_without_a_time_limit_immediately_is_read_as_the_guidelines_label_it():
+    (task,) = extract("一、工作\n\n县住建局要立即启动管网试压。", meeting_date=date(2023, 9, 28))
+    assert task.deadline == date(2023, 9, 28)  # the labelled corpus: 立即 = the meeting date
+
+
+def test_the_time_limit_applies_to_tasks_from_any_reader():
+    tasks = [
+        Task(0, 4, "立即排查", deadline=date(2023, 9, 28), deadline_text="立即"),
+        Task(5, 9, "月底报送", deadline=date(2023, 9, 30), deadline_text="月底前"),
+    ]
+    first, second = immediate_deadlines(
+        tasks, meeting_date=date(2023, 9, 28), workdays=1, calendar=WorkCalendar()
+    )
+    assert (first.deadline, second.deadline) == (date(2023, 10, 7), date(2023, 9, 30))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from pathlib import Path
@@ -10,10 +11,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from luoshi.conftest import client_for
+from luoshi.core.models import CalendarDay
 from luoshi.extraction import services
 from luoshi.extraction.models import ProposalStatus, ProposedTask, SourceDocument
 from luoshi.extraction.tests.test_reading import as_docx
 from luoshi.items.models import Item, Source, Status
+from luoshi.org.models import Unit
 
 pytestmark = pytest.mark.django_db
 MINUTES = Path(__file__).parents[1] / "corpus" / "zhashui-2023-07-18-tourism-safety-minutes.txt"
@@ -82,12 +85,11 @@ def test_accepting_a_task_makes_an_item_that_keeps_its_words(document, superviso
         Status.ASSIGNED,
         "县文旅局",
     )
-    assert item.source_document == document and item.source_words == task.text
+    assert item.proposed_from.document == document
     page = client.get(f"/items/{item.pk}/").content.decode()
     assert 'data-testid="source-words"' in page and "暑期旅游和安全生产专题会议" in page
-    marked = client.get(
-        f"/extraction/{document.pk}/text/", {"start": item.source_start, "end": item.source_end}
-    )
+    assert html.escape(task.text) in page
+    marked = client.get(f"/extraction/{document.pk}/text/", {"start": task.start, "end": task.end})
     assert (
         re.search(r'<mark id="marked" data-testid="marked">(.+?)</mark>', marked.content.decode(), re.S)[1]
         == task.text
@@ -102,7 +104,7 @@ def test_edit_reject_and_accept_all(document, supervisor):
     assert general.status == ProposalStatus.REJECTED
     response = client.post(f"/extraction/{document.pk}/decide/", {"action": "assign"}, follow=True)
     assert "已采纳 6 项" in response.content.decode()
-    assert Item.objects.filter(source_document=document, status=Status.ASSIGNED).count() == 6
+    assert Item.objects.filter(proposed_from__document=document, status=Status.ASSIGNED).count() == 6
     with pytest.raises(services.NotAllowed):
         services.proposed_task_reject(actor=supervisor, task=general)
 
@@ -170,4 +172,147 @@ def test_editing_an_accepted_item_keeps_the_words_it_came_from(document, supervi
     payload |= {"milestones-TOTAL_FORMS": 0, "milestones-INITIAL_FORMS": 0}
     assert client_for(supervisor).post(f"/items/{item.pk}/edit/", payload).status_code == 302
     item.refresh_from_db()
-    assert item.title == "改过的名称" and item.source_document == document and item.source_words == task.text
+    assert item.title == "改过的名称" and item.proposed_from.document == document
+    assert html.escape(task.text) in client_for(supervisor).get(f"/items/{item.pk}/").content.decode()
+
+
+def cards_of(page: str) -> dict[int, str]:
+    """Each task card's markup, by task id."""
+    column = page.partition('data-testid="cards"')[2].partition("</main>")[0]
+    parts = re.split(r'(?=<div class="card mb-2 task-card)', column)
+    cards = {}
+    for part in parts[1:]:
+        task_id = int(re.search(r'id="task-(\d+)"', part)[1])
+        cards[task_id] = part
+    return cards
+
+
+def test_assigning_without_a_lead_unit_says_so_on_the_card_and_takes_it_there(
+    document, supervisor, fagaiju, deputy_fengrui
+):
+    general = document.tasks.order_by("-start").first()
+    assert general.lead_unit is None and general.deadline is None
+    client = client_for(supervisor)
+    card = cards_of(client.get(f"/extraction/{document.pk}/").content.decode())[general.pk]
+    assert "请先选择牵头单位" in card  # said before anyone clicks
+    assert "原文没有写明完成时限" in card
+    prefix = f"t{general.pk}"
+    payload = {f"{prefix}-title": general.title, f"{prefix}-kind": "task", "action": "assign"}
+    card = client.post(f"/extraction/tasks/{general.pk}/", payload, HTTP_HX_REQUEST="true").content.decode()
+    assert re.search(r'<select name="t\d+-lead_unit"[^>]*is-invalid', card)
+    assert "请先选择牵头单位" in card and "未能交办" in card
+    assert ProposedTask.objects.get(pk=general.pk).status == ProposalStatus.PROPOSED
+    assert not Item.objects.exists()
+
+    payload |= {
+        f"{prefix}-lead_unit": fagaiju.pk,
+        f"{prefix}-patron_leader": deputy_fengrui.pk,
+        f"{prefix}-deadline": "2023-08-31",
+    }
+    card = client.post(f"/extraction/tasks/{general.pk}/", payload, HTTP_HX_REQUEST="true").content.decode()
+    general.refresh_from_db()
+    item = general.item
+    assert f"已建立督办事项 {item.code}" in card and "已采纳" in card  # one step, said on the card
+    assert (item.status, item.lead_unit, item.patron_leader, item.deadline) == (
+        Status.ASSIGNED,
+        fagaiju,
+        deputy_fengrui,
+        date(2023, 8, 31),
+    )
+
+
+def test_without_scripts_the_refusal_is_on_the_page(document, supervisor):
+    general = document.tasks.order_by("-start").first()
+    prefix = f"t{general.pk}"
+    payload = {f"{prefix}-title": general.title, f"{prefix}-kind": "task", "action": "assign"}
+    page = client_for(supervisor).post(f"/extraction/tasks/{general.pk}/", payload, follow=True)
+    assert "请先选择牵头单位" in page.content.decode()
+
+
+@pytest.fixture
+def long_speech(supervisor, zhashui) -> SourceDocument:
+    """A long speech (60 tasks) in a county with many units (over 100)."""
+    Unit.objects.bulk_create(
+        Unit(region=zhashui, name=f"柞水县第{i}测试中心", short_name=f"县测试中心{i}", kind=Unit.Kind.OTHER)
+        for i in range(100)
+    )
+    text = "一、工作\n\n" + "".join(f"县发改局要在8月底前完成第{i}批项目入库。" for i in range(60))
+    return services.document_extract(
+        actor=supervisor, region=zhashui, title="全县大会讲话", meeting_date=date(2023, 7, 18), text=text
+    )
+
+
+def test_the_review_page_does_not_repeat_the_unit_list_in_every_card(
+    long_speech, supervisor, django_assert_max_num_queries
+):
+    region = long_speech.region
+    client = client_for(supervisor)
+    with django_assert_max_num_queries(12):  # as many for 60 cards as for 6 (it was 200 and more)
+        page = client.get(f"/extraction/{long_speech.pk}/").content.decode()
+    cards = cards_of(page)
+    assert len(cards) == 60 and region.units.count() > 100
+    for card in cards.values():
+        assert "县测试中心" not in card  # the list of units is on the page once, not in each card
+        assert len(card.encode()) < 5_000  # it was 18 KB a card with this county's units
+    assert page.count(">县测试中心7<") == 1
+    assert len(page.encode()) < 300_000  # it was over 1 MB
+
+    Unit.objects.bulk_create(
+        Unit(region=region, name=f"柞水县第{i}新设中心", short_name=f"县新设中心{i}", kind=Unit.Kind.OTHER)
+        for i in range(100)
+    )
+    grown = client.get(f"/extraction/{long_speech.pk}/").content.decode()
+    assert len(grown.encode()) - len(page.encode()) < 100 * 80  # one option per new unit, not 120
+
+
+def test_a_card_sent_back_after_an_edit_uses_the_shared_list_too(long_speech, supervisor, fagaiju):
+    task = long_speech.tasks.first()
+    prefix = f"t{task.pk}"
+    card = client_for(supervisor).post(
+        f"/extraction/tasks/{task.pk}/",
+        {
+            f"{prefix}-title": "改名",
+            f"{prefix}-kind": "task",
+            f"{prefix}-lead_unit": fagaiju.pk,
+            "action": "save",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    markup = card.content.decode()
+    assert "县测试中心" not in markup
+    assert re.search(rf'<option value="{fagaiju.pk}" selected>县发改局</option>', markup)
+    assert 'data-options="units"' in markup
+
+
+def test_the_source_text_stays_beside_the_cards_and_each_card_points_at_its_words(document, supervisor):
+    page = client_for(supervisor).get(f"/extraction/{document.pk}/").content.decode()
+    pane = re.search(
+        r'<div class="[^"]*source-pane[^"]*"[^>]*data-testid="source-text"[^>]*>(.*?)</div>', page, re.S
+    )
+    assert pane, "the text is in a pane of its own"
+    text_shown = html.unescape(re.sub(r"<[^>]+>", "", pane[1]))
+    assert text_shown == document.text
+    assert "position: sticky" in page
+    for task_id, card in cards_of(page).items():
+        assert f'data-span="span-{task_id}"' in card
+        assert f'id="span-{task_id}"' in pane[1]
+
+
+def test_immediately_gets_the_office_time_limit_in_working_days(settings, supervisor, zhashui):
+    settings.LUOSHI_IMMEDIATE_WORKDAYS = 5
+    CalendarDay.objects.create(date=date(2023, 7, 20), is_workday=False, note="测试")
+
+    def extracted() -> ProposedTask:
+        document = services.document_extract(
+            actor=supervisor,
+            region=zhashui,
+            title="专题会议",
+            meeting_date=date(2023, 7, 18),
+            text=MINUTES.read_text(encoding="utf-8"),
+        )
+        return document.tasks.get(deadline_text="立即")
+
+    # Tue 18 July: 19, 21, 24, 25, 26 (the 20th is off)
+    assert extracted().deadline == date(2023, 7, 26)
+    settings.LUOSHI_IMMEDIATE_WORKDAYS = 2
+    assert extracted().deadline == date(2023, 7, 21)

@@ -49,7 +49,7 @@ def test_loading_twice_adds_nothing(demo):
 def test_the_meetings_tasks_carry_the_owners_deadlines_and_targets_of_the_speech(demo):
     gold = json.loads(GOLD.read_text(encoding="utf-8"))["tasks"]
     items = list(
-        Item.objects.filter(source=Source.MEETING, source_document__isnull=True)
+        Item.objects.filter(source=Source.MEETING, proposed_from__isnull=True)
         .select_related("patron_leader__person", "lead_unit")
         .order_by("pk")
     )
@@ -94,7 +94,8 @@ def test_a_decomposed_meeting_shows_on_the_review_page(demo):
     document = SourceDocument.objects.get()
     assert document.tasks.filter(status=ProposalStatus.ACCEPTED).count() == 6
     assert document.tasks.filter(status=ProposalStatus.PROPOSED).count() == 1
-    item = Item.objects.filter(source_document=document).order_by("code").first()
-    assert item.source_words and item.source_words in document.text
+    item = Item.objects.filter(proposed_from__document=document).order_by("code").first()
+    task = item.proposed_from
+    assert task.text and task.text == document.text[task.start : task.end]
     page = client_for(demo_user("duchaban")).get(f"/extraction/{document.pk}/").content.decode()
     assert "采纳并交办" in page and item.code in page

@@ -7,9 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luoshi.alerts.services import colours_recompute, month_of
-from luoshi.core import clock
+from luoshi.core import clock, registry
 from luoshi.core.commands import region_named
-from luoshi.items.models import Kind
 
 COLOURS = (("red", "红"), ("yellow", "黄"), ("green", "绿"))
 
@@ -34,7 +33,8 @@ class Command(BaseCommand):
             summary = colours_recompute(as_of=as_of, region=region, store_history=store)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        counts = {kind: summary.counts[kind] for kind in Kind.values if kind in summary.counts}
+        kinds = [kind for kind, _label in registry.kind_choices()]
+        counts = {kind: summary.counts[kind] for kind in kinds if kind in summary.counts}
         totals = {colour: sum(c[colour] for c in counts.values()) for colour, _ in COLOURS}
         if options["json"]:
             payload = {
@@ -52,7 +52,7 @@ class Command(BaseCommand):
             f"三色预警（截至{as_of.year}年{as_of.month}月{as_of.day}日）"
             + ("" if store else "：历史月份只计算，不改写")
         )
-        labels = dict(Kind.choices)
+        labels = dict(registry.kind_choices())
         for kind, by_colour in counts.items():
             row = "  ".join(f"{label}{by_colour[colour]}" for colour, label in COLOURS)
             self.stdout.write(f"  {labels[kind]:<6} {row}")

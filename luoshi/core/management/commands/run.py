@@ -2,6 +2,10 @@
 
 Migrates the database, collects the static files, loads the demo county when the database is
 empty (in demo mode), then serves the app with gunicorn together with the job worker (Huey).
+
+DEBUG stays off (users run this): a wrong address gets the Chinese 404 page and an error the
+Chinese 500 page, while the traceback goes to the log. A developer asks for Django's debugging
+pages with ``--debug`` (or DEBUG=1).
 """
 
 from __future__ import annotations
@@ -20,6 +24,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from luoshi.core.demo import accounts_file, database_is_empty, demo_accounts_text, demo_load
 
 
+def server_environment(*, debug: bool) -> dict[str, str]:
+    """The environment of the web server and the job worker: this process's, DEBUG on only if asked.
+
+    Without --debug, DEBUG is whatever the settings say (off unless DEBUG=1 is set); the static
+    files collected above then match the storage the server uses (hashed names with DEBUG off).
+    """
+    env = dict(os.environ)
+    if debug:
+        env["DEBUG"] = "1"
+    return env
+
+
 class Command(BaseCommand):
     help = "迁移数据库、（演示模式下）在空数据库中加载演示县，并启动网站和后台任务进程。"
 
@@ -32,8 +48,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--no-demo", action="store_true", help="不加载演示县")
         parser.add_argument("--workers", type=int, default=2, help="网站进程数，默认 2")
+        parser.add_argument(
+            "--debug",
+            action="store_true",
+            help="调试模式（DEBUG）：出错时页面显示程序细节，只供开发人员使用",
+        )
 
-    def handle(self, *args: Any, port: int, host: str, no_demo: bool, workers: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, port: int, host: str, no_demo: bool, workers: int, debug: bool, **options: Any
+    ) -> None:
+        if debug and settings.PRODUCTION:
+            raise CommandError("生产模式不允许调试模式：请去掉 --debug。")
         assets = settings.BASE_DIR / "assets" / "vendor"
         if not assets.is_dir():
             raise CommandError("前端库还没有构建：请先执行 make install（需要 Node.js 20）。")
@@ -51,13 +76,17 @@ class Command(BaseCommand):
         if settings.LUOSHI_DEMO and accounts_file().exists():
             self.stdout.write(f"演示账号（保存在 {accounts_file()}）：")
             self.stdout.write(demo_accounts_text() + "\n")
+        if debug or settings.DEBUG:
+            self.stdout.write(
+                self.style.WARNING("调试模式（DEBUG）已开启：出错时页面会显示程序细节，只供开发人员使用。\n")
+            )
         self.stdout.write("按 Ctrl+C 停止。\n")
         self.stdout.flush()
-        self._serve(host=host, port=port, workers=workers)
+        self._serve(host=host, port=port, workers=workers, env=server_environment(debug=debug))
 
-    def _serve(self, *, host: str, port: int, workers: int) -> None:
+    def _serve(self, *, host: str, port: int, workers: int, env: dict[str, str]) -> None:
         python = sys.executable
-        worker = subprocess.Popen([python, "-m", "luoshi.cli", "run_huey", "--quiet"])  # noqa: S603
+        worker = subprocess.Popen([python, "-m", "luoshi.cli", "run_huey", "--quiet"], env=env)  # noqa: S603
         server = subprocess.Popen(  # noqa: S603
             [
                 python,
@@ -76,7 +105,8 @@ class Command(BaseCommand):
                 "-",
                 "--log-level",
                 "warning",
-            ]
+            ],
+            env=env,
         )
         children = [server, worker]
 

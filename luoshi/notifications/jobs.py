@@ -1,4 +1,4 @@
-"""Background jobs: deliveries that leave the machine, and the daily reminders."""
+"""Background jobs: deliveries that leave the machine (email, group robots)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ import logging
 import requests
 from django.conf import settings
 from django.core.mail import send_mail
-from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, task
+from huey.contrib.djhuey import task
 
-from luoshi.core import clock
-from luoshi.items.notifications import dingtalk_signed_url
+from luoshi.notifications.robots import dingtalk_signed_url
 
-logger = logging.getLogger("luoshi.items")
+logger = logging.getLogger("luoshi.notifications")
 
 WEBHOOK_TIMEOUT = 10
 
@@ -36,11 +34,3 @@ def post_webhook(url: str, payload: dict[str, object], dingtalk_secret: str = ""
         return
     if isinstance(answer, dict) and answer.get("errcode") not in (None, 0):
         raise RuntimeError(f"群机器人拒收消息：{answer}")
-
-
-@db_periodic_task(crontab(hour="8", minute="30"))
-def send_daily_reminders() -> None:
-    from luoshi.items.reminders import reminders_send
-
-    sent = reminders_send(as_of=clock.today())
-    logger.info("reminders sent: %s", sent)

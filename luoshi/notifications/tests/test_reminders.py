@@ -11,9 +11,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from luoshi.core.workdays import WorkCalendar
-from luoshi.items.models import Item, ItemEvent, Notification, Reminder, Status
-from luoshi.items.reminders import BEFORE, OVERDUE, TODAY, reminder_stage, reminders_send
+from luoshi.items.models import Item, ItemEvent, Status
 from luoshi.items.tests.factories import ItemFactory
+from luoshi.notifications.models import Notification, Reminder
+from luoshi.notifications.reminders import BEFORE, OVERDUE, TODAY, reminder_stage, reminders_send
 
 calendar = WorkCalendar()
 
@@ -173,7 +174,7 @@ def test_email_reminders(
 
 
 def test_dingtalk_signature_is_the_documented_one():
-    from luoshi.items.notifications import dingtalk_signed_url
+    from luoshi.notifications.robots import dingtalk_signed_url
 
     url = dingtalk_signed_url(
         "https://oapi.dingtalk.com/robot/send?access_token=x", "SECabc", timestamp_ms=1690250400000

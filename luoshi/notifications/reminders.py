@@ -16,19 +16,18 @@ from django.db import transaction
 
 from luoshi.core.selectors import work_calendar
 from luoshi.core.workdays import WorkCalendar
-from luoshi.items import notifications
 from luoshi.items.models import (
     ACTIVE_STATUSES,
     EventKind,
     Item,
     ItemEvent,
     ProgressReport,
-    Reminder,
-    ReminderKind,
     ReportStatus,
 )
 from luoshi.items.reporting import item_reporting_state
 from luoshi.items.schedule import period_label
+from luoshi.notifications import delivery
+from luoshi.notifications.models import Reminder, ReminderKind
 from luoshi.org.models import Region, Unit, User
 
 BEFORE, TODAY, OVERDUE = "before", "today", "overdue"
@@ -174,14 +173,14 @@ def reminders_send(*, as_of: date, region: Region | None = None) -> int:
     for candidate in fresh:
         item = candidate.item
         if item.lead_unit_id not in people:
-            people[item.lead_unit_id] = notifications.unit_people(item.lead_unit_id)
+            people[item.lead_unit_id] = delivery.unit_people(item.lead_unit_id)
         recipients = list(people[item.lead_unit_id])
         if candidate.stage == OVERDUE and candidate.kind == ReminderKind.DEADLINE:
-            recipients += notifications.leader_users(item.patron_leader)
-        notifications.notify(recipients, item=item, title=f"催办：{candidate.message}")
+            recipients += delivery.leader_users(item.patron_leader)
+        delivery.notify(recipients, item=item, title=f"催办：{candidate.message}")
         if item.lead_unit:
             by_unit[item.lead_unit].append(candidate)
     for unit, unit_candidates in by_unit.items():
         lines = "\n".join(f"- {c.message}" for c in unit_candidates)
-        notifications.notify_unit_group(unit, title=f"{unit}今日催办（{len(unit_candidates)}项）", text=lines)
+        delivery.notify_unit_group(unit, title=f"{unit}今日催办（{len(unit_candidates)}项）", text=lines)
     return len(fresh)

@@ -1,24 +1,24 @@
 """Who hears of what, and through which channel.
 
-In-app notifications are rows written in the same transaction as the change they report.
-Email and the unit's group robots (企业微信, 钉钉) are sent by the job worker after the commit,
-so a rolled-back change never sends a message.
+Items publish notices (luoshi.items.hooks) after their change has committed; `deliver` turns
+each into in-app notifications for the people it names. Email and the unit's group robots
+(企业微信, 钉钉) are sent by the job worker after the commit, so a rolled-back change never sends
+a message.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import time
-import urllib.parse
 from collections.abc import Iterable
 from functools import partial
 
 from django.db import transaction
 from django.urls import reverse
 
-from luoshi.items.models import Item, Notification
+from luoshi.items.hooks import Audience, Notice
+from luoshi.items.models import Item
+from luoshi.notifications.jobs import post_webhook, send_email
+from luoshi.notifications.models import Notification
+from luoshi.notifications.robots import dingtalk_payload, wecom_payload
 from luoshi.org.models import Leader, Membership, Role, Unit, User
 
 
@@ -79,34 +79,31 @@ def notify_unit_group(unit: Unit | None, *, title: str, text: str) -> None:
         )
 
 
-def wecom_payload(title: str, text: str) -> dict[str, object]:
-    # https://developer.work.weixin.qq.com/document/path/91770 (群机器人): markdown message
-    return {"msgtype": "markdown", "markdown": {"content": f"**{title}**\n{text}"}}
-
-
-def dingtalk_payload(title: str, text: str) -> dict[str, object]:
-    # https://open.dingtalk.com/document/robots/custom-robot-access: markdown message
-    return {"msgtype": "markdown", "markdown": {"title": title, "text": f"### {title}\n{text}"}}
-
-
-def dingtalk_signed_url(url: str, secret: str, *, timestamp_ms: int | None = None) -> str:
-    """DingTalk's 加签: HMAC-SHA256 of "timestamp\\nsecret", base64, as query parameters."""
-    if not secret:
-        return url
-    timestamp = str(timestamp_ms if timestamp_ms is not None else int(time.time() * 1000))
-    digest = hmac.new(secret.encode(), f"{timestamp}\n{secret}".encode(), hashlib.sha256).digest()
-    sign = urllib.parse.quote_plus(base64.b64encode(digest))
-    separator = "&" if "?" in url else "?"
-    return f"{url}{separator}timestamp={timestamp}&sign={sign}"
-
-
 def _queue_email(recipients: list[str], subject: str, body: str) -> None:
-    from luoshi.items.tasks import send_email
-
     send_email(recipients, f"【落实】{subject}", body)
 
 
 def _queue_webhook(url: str, payload: dict[str, object], dingtalk_secret: str = "") -> None:
-    from luoshi.items.tasks import post_webhook
-
     post_webhook(url, payload, dingtalk_secret)
+
+
+def audience_users(audience: Audience) -> list[User]:
+    if audience.unit_id is not None:
+        return unit_people(audience.unit_id, *audience.roles)
+    if audience.supervisors_of_region is not None:
+        return region_supervisors(audience.supervisors_of_region)
+    if audience.leader_id is not None:
+        return list(User.objects.filter(person__leader__pk=audience.leader_id, is_active=True))
+    return list(User.objects.filter(pk__in=audience.user_ids, is_active=True))
+
+
+@transaction.atomic
+def deliver(notice: Notice) -> None:
+    """Deliver a notice an item's service published (it runs after that service committed)."""
+    recipients = [user for audience in notice.audience for user in audience_users(audience)]
+    item = Item.objects.filter(pk=notice.item_id).first() if notice.item_id else None
+    actor = User.objects.filter(pk=notice.actor_id).first() if notice.actor_id else None
+    notify(recipients, item=item, title=notice.title, body=notice.body, actor=actor)
+    if notice.group_unit_id is not None:
+        unit = Unit.objects.filter(pk=notice.group_unit_id).first()
+        notify_unit_group(unit, title=notice.title, text=notice.group_text or notice.body)

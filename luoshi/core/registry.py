@@ -1,0 +1,104 @@
+"""The ledger registry: how items, alerts, the navigation bar, the dashboard, `luoshi stats` and
+`luoshi demo` learn which ledgers exist without importing them.
+
+Every item is a row of one ledger (台账), named by its `kind`. An app that keeps a ledger registers
+it once, from its `AppConfig.ready()`, with what the rest of the system needs of it: its kind and
+label, its detail model, the facts its colour needs, its list page, its section of the figures and
+its demo. The registry lives in the ground layer (Django's admin registry and Wagtail's hooks do
+the same), so the lower layers only ever ask it and never import a ledger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Protocol
+
+# The facts a ledger adds to an item's colour: item id → the engine's extra facts for it.
+ColourFacts = Callable[[Sequence[int], date], Mapping[int, Mapping[str, Any]]]
+
+
+class StatsSection(Protocol):
+    """A ledger's figures as of a day, as `user` may see them (a JSON-able dict). `luoshi stats`
+    passes a reader of one region; the pages call the same selectors with the user at hand."""
+
+    def __call__(self, *, user: Any, as_of: date) -> dict[str, Any]: ...
+
+
+class DemoLoader(Protocol):
+    def __call__(self, *, as_of: date) -> None: ...
+
+
+@dataclass(frozen=True)
+class Ledger:
+    """One ledger: the items of one kind, and what the rest of the system asks of them."""
+
+    kind: str  # the item kind of its rows, e.g. "project"
+    label: str  # 重点项目
+    app_label: str  # the Django app that keeps it
+    order: int = 100  # its place in the navigation bar, the figures and the demo
+    icon: str = "journal-text"  # a bootstrap-icons name
+    summary: str = ""  # one sentence for its page and the navigation bar
+    url_name: str = ""  # its list page; empty where the ledger's rows are listed with all items
+    detail_model: str = ""  # "app_label.Model", one-to-one with Item; empty for plain items
+    colour_facts: ColourFacts | None = None
+    stats: StatsSection | None = None  # its section of `luoshi stats`, named after its app
+    demo: DemoLoader | None = None  # loads its part of the demo county, after the items' part
+
+
+class RegistryError(RuntimeError):
+    pass
+
+
+_ledgers: dict[str, Ledger] = {}
+
+
+def register(ledger: Ledger) -> Ledger:
+    """Register a ledger (from an app's `AppConfig.ready()`). Registering the same one twice is
+    harmless; two different ledgers claiming one kind is a mistake caught at start-up."""
+    existing = _ledgers.get(ledger.kind)
+    if existing is not None and existing != ledger:
+        raise RegistryError(
+            f"item kind {ledger.kind!r} is claimed by {existing.app_label} and {ledger.app_label}"
+        )
+    _ledgers[ledger.kind] = ledger
+    return ledger
+
+
+def unregister(kind: str) -> None:
+    """For tests that plug in a ledger of their own."""
+    _ledgers.pop(kind, None)
+
+
+def ledgers() -> list[Ledger]:
+    return sorted(_ledgers.values(), key=lambda ledger: (ledger.order, ledger.kind))
+
+
+def ledger(kind: str) -> Ledger | None:
+    return _ledgers.get(kind)
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """The item kinds, for `Item.kind` (a callable, so migrations do not freeze the list)."""
+    return [(entry.kind, entry.label) for entry in ledgers()]
+
+
+def plain_kind_choices() -> list[tuple[str, str]]:
+    """The kinds an item can be created as on its own (by the item form, the Excel sheet, the
+    extractor): a ledger with a detail model creates its items itself, with their detail."""
+    return [(entry.kind, entry.label) for entry in ledgers() if not entry.detail_model]
+
+
+def kind_label(kind: str) -> str:
+    entry = _ledgers.get(kind)
+    return entry.label if entry else kind
+
+
+def stats_sections() -> dict[str, StatsSection]:
+    """One section of the figures per app that keeps ledgers, in the ledgers' order."""
+    sections: dict[str, StatsSection] = {}
+    for entry in ledgers():
+        if entry.stats is not None:
+            sections.setdefault(entry.app_label, entry.stats)
+    return sections

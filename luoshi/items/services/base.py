@@ -1,0 +1,91 @@
+"""What every item service shares: refusals with reasons, event rows, and what follows a commit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from luoshi.core import clock
+from luoshi.items.hooks import items_changed_on_commit
+from luoshi.items.models import (
+    EventKind,
+    Item,
+    ItemEvent,
+    ProgressReport,
+    ReportStatus,
+)
+from luoshi.org.models import User
+
+
+class ServiceError(Exception):
+    """An action refused, with the reason in words the user can act on."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(ServiceError):
+    pass
+
+
+class Conflict(ServiceError):
+    """Somebody else changed the item since the user opened it."""
+
+
+def ensure(condition: object, message: str, error: type[ServiceError] = NotAllowed) -> None:
+    if not condition:
+        raise error(message)
+
+
+def _validation_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return "；".join(f"{message}" for messages in error.message_dict.values() for message in messages)
+    return "；".join(error.messages)
+
+
+def item_event_record(
+    *,
+    item: Item,
+    actor: User | None,
+    kind: EventKind,
+    from_status: str = "",
+    to_status: str = "",
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> ItemEvent:
+    return ItemEvent.objects.create(
+        item=item,
+        actor=actor,
+        kind=kind,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+        data=data or {},
+        at=clock.now(),
+    )
+
+
+def _recolour(items: Iterable[Item], as_of: date) -> None:
+    """The warning colours follow every change that matters, once it has committed."""
+    items_changed_on_commit(item_ids=(item.pk for item in items), as_of=as_of)
+
+
+def _describe(value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+def _latest_report(item: Item) -> ProgressReport | None:
+    return (
+        item.reports.filter(status=ReportStatus.SUBMITTED, superseded_by__isnull=True)
+        .select_related("verification")
+        .order_by("-period_start", "-created_at")
+        .first()
+    )

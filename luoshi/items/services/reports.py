@@ -1,0 +1,367 @@
+"""Progress reports (进度反馈), their evidence (佐证材料), approval and verification (核实)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+
+from luoshi.core import clock
+from luoshi.core.selectors import work_calendar
+from luoshi.items import rules
+from luoshi.items.evidence import detect, thumbnail
+from luoshi.items.hooks import Audience, notice_publish
+from luoshi.items.models import (
+    Confidence,
+    EventKind,
+    Evidence,
+    Item,
+    Measure,
+    ProgressReport,
+    ReportStatus,
+    Status,
+    Verdict,
+    Verification,
+)
+from luoshi.items.schedule import Cycle, period_containing
+from luoshi.items.services.base import (
+    NotAllowed,
+    ServiceError,
+    _latest_report,
+    _recolour,
+    _validation_message,
+    ensure,
+    item_event_record,
+)
+from luoshi.org.models import Role, Unit, User
+
+
+@dataclass
+class ReportInput:
+    period_start: date
+    done: str
+    confidence: str = Confidence.GREEN
+    problems: str = ""
+    next_steps: str = ""
+    percent: Decimal | None = None
+    value: Decimal | None = None
+    milestones_done: Sequence[int] = ()
+
+
+def item_period(item: Item, day: date) -> tuple[date, date, date]:
+    """The (start, end, due) of the reporting period of `item` that starts on or contains `day`."""
+    calendar = work_calendar()
+    if item.report_cycle == Cycle.ONCE:
+        start = item.assigned_on or day
+        end = item.deadline or day
+        return start, end, calendar.next_workday(end)
+    period = period_containing(item.cycle, item.report_due_day, day, calendar)
+    return period.start, period.end, period.due
+
+
+def _reporting_unit(actor: User, item: Item) -> Unit:
+    if rules.works_in(actor, item.lead_unit_id):
+        assert item.lead_unit is not None
+        return item.lead_unit
+    for unit in item.support_units.all():
+        if rules.works_in(actor, unit.pk):
+            return unit
+    raise NotAllowed("只有牵头单位和配合单位可以报送进度。")
+
+
+def _check_measure(item: Item, data: ReportInput) -> None:
+    if item.measure == Measure.PERCENT:
+        ensure(data.percent is not None, "请填写完成进度（%）。", ServiceError)
+    if item.measure == Measure.VALUE:
+        ensure(
+            data.value is not None,
+            f"请填写累计完成值（{item.value_unit or '计量单位见事项'}）。",
+            ServiceError,
+        )
+    ensure(data.done.strip(), "请填写本期完成情况。", ServiceError)
+    ensure(data.confidence in Confidence.values, "请选择按期完成的把握。", ServiceError)
+
+
+@transaction.atomic
+def report_submit(
+    *,
+    actor: User,
+    item: Item,
+    data: ReportInput,
+    files: Iterable[UploadedFile] = (),
+    as_of: date,
+    supersedes: ProgressReport | None = None,
+) -> ProgressReport:
+    """A unit reports progress for a period, with evidence. A report never changes afterwards:
+    `supersedes` makes this report a corrected version of an earlier one."""
+    item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if supersedes is not None:
+        supersedes = (
+            ProgressReport.objects.select_for_update(of=("self",))
+            .select_related("item")
+            .get(pk=supersedes.pk)
+        )
+        ensure(supersedes.item_id == item.pk, "更正的报告不属于这个事项。", ServiceError)
+        ensure(rules.can_correct_report(actor, supersedes), "这份报告已核实或已被更正，不能再更正。")
+        unit = supersedes.unit
+        start, end, due = supersedes.period_start, supersedes.period_end, supersedes.due_on
+    else:
+        ensure(rules.can_report(actor, item), cannot_report_reason(item))
+        unit = _reporting_unit(actor, item)
+        start, end, due = item_period(item, data.period_start)
+    _check_measure(item, data)
+    needs_approval = unit.reports_need_approval and not rules.works_in(actor, unit.pk, Role.UNIT_HEAD)
+    report = ProgressReport(
+        item=item,
+        unit=unit,
+        period_start=start,
+        period_end=end,
+        due_on=due,
+        done=data.done.strip(),
+        problems=data.problems.strip(),
+        next_steps=data.next_steps.strip(),
+        percent=data.percent,
+        value=data.value,
+        confidence=data.confidence,
+        author=actor,
+        supersedes=supersedes,
+        version=supersedes.version + 1 if supersedes else 1,
+        status=ReportStatus.PENDING_APPROVAL if needs_approval else ReportStatus.SUBMITTED,
+    )
+    if not needs_approval:
+        report.submitted_at = clock.now()
+        report.is_late = as_of > due
+    try:
+        report.full_clean(exclude=["author", "item", "unit", "supersedes"])
+    except ValidationError as error:
+        raise ServiceError(_validation_message(error)) from error
+    report.save()
+    for upload in files:
+        evidence_attach(actor=actor, report=report, upload=upload)
+    _mark_milestones(actor=actor, item=item, ids=data.milestones_done, as_of=as_of)
+
+    if supersedes is not None:
+        kind, note = EventKind.REPORT_CORRECTED, f"更正{report.period_label}进度（第{report.version}版）"
+    elif needs_approval:
+        kind, note = EventKind.REPORT_PENDING, f"{report.period_label}进度待单位负责人审核"
+    else:
+        kind, note = (
+            EventKind.REPORT_SUBMITTED,
+            f"报送{report.period_label}进度" + ("（逾期）" if report.is_late else ""),
+        )
+    item_event_record(item=item, actor=actor, kind=kind, note=note, data={"report": report.pk})
+    if needs_approval:
+        notice_publish(
+            Audience(unit_id=unit.pk, roles=(Role.UNIT_HEAD,)),
+            title=f"待审核进度：{item.title}",
+            body=f"{actor}填报了{report.period_label}进度，请审核后报送督查办。",
+            item_id=item.pk,
+            actor_id=actor.pk,
+        )
+    else:
+        _after_submission(item=item, actor=actor)
+        _recolour([item], as_of)
+    return report
+
+
+def cannot_report_reason(item: Item) -> str:
+    if item.status not in rules.REPORTABLE_STATUSES:
+        if item.status == Status.ASSIGNED:
+            return "事项还未签收：请单位负责人先签收，再报送进度。"
+        return f"事项当前状态为“{item.get_status_display()}”，不需要报送进度。"
+    return "只有牵头单位和配合单位可以报送进度。"
+
+
+def _after_submission(*, item: Item, actor: User) -> None:
+    """A report reached the supervision office: the item is under way and shows the new progress."""
+    if item.status == Status.ACCEPTED or (item.status == Status.RETURNED and item.accepted_on):
+        from_status = item.status
+        Item.objects.filter(pk=item.pk).update(status=Status.IN_PROGRESS, version=F("version") + 1)
+        item.status = Status.IN_PROGRESS
+        item_event_record(
+            item=item,
+            actor=actor,
+            kind=EventKind.STARTED,
+            from_status=from_status,
+            to_status=Status.IN_PROGRESS,
+        )
+    _refresh_progress(item)
+
+
+def _refresh_progress(item: Item) -> None:
+    """Keep the latest reported progress on the item, from the newest current submitted report."""
+    latest = _latest_report(item)
+    milestones = list(item.milestones.all())
+    percent: Decimal | None = None
+    value: Decimal | None = None
+    if item.measure == Measure.MILESTONES and milestones:
+        percent = Decimal(100) * sum(1 for m in milestones if m.done_on) / len(milestones)
+    elif latest is not None:
+        value = latest.value
+        if item.measure == Measure.VALUE and latest.value is not None and item.target_value:
+            percent = min(Decimal(100), Decimal(100) * latest.value / item.target_value)
+        else:
+            percent = latest.percent
+    if item.measure == Measure.DONE and item.status in {Status.COMPLETED, Status.CLOSED}:
+        percent = Decimal(100)
+    Item.objects.filter(pk=item.pk).update(
+        progress_percent=percent.quantize(Decimal("0.01")) if percent is not None else None,
+        progress_value=value,
+        confidence=latest.confidence if latest else "",
+        last_reported_at=latest.submitted_at if latest else None,
+    )
+
+
+def _mark_milestones(*, actor: User, item: Item, ids: Sequence[int], as_of: date) -> None:
+    for milestone in item.milestones.filter(pk__in=list(ids), done_on__isnull=True):
+        milestone.done_on = as_of
+        milestone.save(update_fields=["done_on"])
+        item_event_record(item=item, actor=actor, kind=EventKind.MILESTONE_DONE, note=milestone.name)
+
+
+def evidence_max_bytes() -> int:
+    return int(settings.LUOSHI_EVIDENCE_MAX_MB) * 1024 * 1024
+
+
+def evidence_attach(*, actor: User, report: ProgressReport, upload: UploadedFile) -> Evidence:
+    """Store one evidence file under a random name, with a thumbnail for images."""
+    name = upload.name or "file"
+    limit = evidence_max_bytes()
+    ensure(
+        (upload.size or 0) <= limit,
+        f"“{name}”超过 {settings.LUOSHI_EVIDENCE_MAX_MB} MB，请压缩后再上传。",
+        ServiceError,
+    )
+    ensure(upload.size, f"“{name}”是空文件。", ServiceError)
+    content = upload.file
+    if content is None:
+        raise ServiceError(f"“{name}”没有上传完整，请重试。")
+    try:
+        kind = detect(content, name)
+    except ValueError as error:
+        raise ServiceError(f"“{name}”：{error}") from error
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    evidence = Evidence(
+        report=report,
+        original_name=name[:200],
+        content_type=kind.content_type,
+        kind_label=kind.label,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    evidence.file.save(f"evidence{kind.extension}", upload, save=False)
+    if kind.is_image:
+        small = thumbnail(content)
+        if small:
+            evidence.thumbnail.save("thumb.jpg", ContentFile(small), save=False)
+    # Files are validated before they are stored; should the transaction still roll back, the
+    # stored file has no row pointing at it and is never served.
+    evidence.save()
+    return evidence
+
+
+@transaction.atomic
+def report_approve(*, actor: User, report: ProgressReport, as_of: date) -> ProgressReport:
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("item").get(pk=report.pk)
+    ensure(rules.can_approve_report(actor, report), "只有报送单位的负责人可以审核这份报告。")
+    report.status = ReportStatus.SUBMITTED
+    report.submitted_at = clock.now()
+    report.is_late = as_of > report.due_on
+    report.approved_by = actor
+    report.save(update_fields=["status", "submitted_at", "is_late", "approved_by"])
+    item = Item.objects.select_for_update(of=("self",)).get(pk=report.item_id)
+    item_event_record(
+        item=item,
+        actor=actor,
+        kind=EventKind.REPORT_APPROVED,
+        note=f"审核通过{report.period_label}进度，报送督查办" + ("（逾期）" if report.is_late else ""),
+        data={"report": report.pk},
+    )
+    _after_submission(item=item, actor=actor)
+    _recolour([item], as_of)
+    return report
+
+
+@transaction.atomic
+def report_reject(*, actor: User, report: ProgressReport, reason: str) -> ProgressReport:
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("item").get(pk=report.pk)
+    ensure(rules.can_approve_report(actor, report), "只有报送单位的负责人可以退回这份报告。")
+    ensure(reason.strip(), "退回报告需要写明理由。", ServiceError)
+    report.status = ReportStatus.REJECTED
+    report.rejection_reason = reason.strip()
+    report.save(update_fields=["status", "rejection_reason"])
+    item_event_record(
+        item=report.item,
+        actor=actor,
+        kind=EventKind.REPORT_REJECTED,
+        note=reason.strip(),
+        data={"report": report.pk},
+    )
+    notice_publish(
+        Audience(user_ids=(report.author_id,)),
+        title=f"进度报告被退回：{report.item.title}",
+        body=reason.strip(),
+        item_id=report.item_id,
+        actor_id=actor.pk,
+    )
+    return report
+
+
+@transaction.atomic
+def report_verify(
+    *, actor: User, report: ProgressReport, method: str, verdict: str, note: str, as_of: date
+) -> Verification:
+    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("item").get(pk=report.pk)
+    ensure(rules.can_verify(actor, report), "只有督查办可以核实，且每份报告只核实一次。")
+    verification = Verification(
+        report=report, method=method, verdict=verdict, note=note.strip(), verifier=actor, verified_on=as_of
+    )
+    try:
+        verification.full_clean(exclude=["report", "verifier"])
+    except ValidationError as error:
+        message = _validation_message(error)
+        if "items_verification_note_unless_true" in message or not note.strip():
+            message = "核实结论为部分属实或不属实时，请写明核实情况。"
+        raise ServiceError(message) from error
+    verification.save()
+    item = Item.objects.select_for_update(of=("self",)).select_related("patron_leader").get(pk=report.item_id)
+    if verdict == Verdict.UNTRUE:
+        item.untrue_on = as_of
+    elif verdict == Verdict.TRUE and item.untrue_on and item.untrue_on <= as_of:
+        item.untrue_on = None  # a later report found true lifts the mark
+    item.version = F("version") + 1
+    item.save(update_fields=["untrue_on", "version"])
+    item_event_record(
+        item=item,
+        actor=actor,
+        kind=EventKind.REPORT_VERIFIED,
+        note=f"{verification.get_method_display()}：{verification.get_verdict_display()}。{verification.note}".rstrip(
+            "。"
+        )
+        + "。",
+        data={"report": report.pk, "verdict": verdict, "method": method},
+    )
+    if verdict == Verdict.UNTRUE:
+        notice_publish(
+            Audience(unit_id=report.unit_id, roles=(Role.UNIT_HEAD,)),
+            Audience(leader_id=item.patron_leader_id),
+            title=f"核实不属实：{item.title}",
+            body=f"督查办{verification.get_method_display()}发现{report.period_label}进度报告不属实：{verification.note}",
+            item_id=item.pk,
+            actor_id=actor.pk,
+        )
+    _recolour([item], as_of)
+    return verification
