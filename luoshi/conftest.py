@@ -74,8 +74,8 @@ def demo_db(
     from django.db import transaction
     from django.test import override_settings
 
-    from luoshi.core.demo import demo_load
     from luoshi.testing.commits import outer_test_transaction
+    from luoshi.web.demo import demo_load
 
     files = tmp_path_factory.mktemp("demo")
     with (

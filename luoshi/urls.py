@@ -3,10 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
-from luoshi.core import views as core_views
-from luoshi.core.forms import LoginForm, PasswordChangeForm
 from luoshi.dashboard import views as dashboard_views
 from luoshi.items import views as items_views
+from luoshi.web import views as web_views
+from luoshi.web.forms import LoginForm, PasswordChangeForm
 
 admin.site.site_header = "落实 · 系统管理"
 admin.site.site_title = "落实系统管理"
@@ -35,7 +35,7 @@ urlpatterns = [
     path("", include("luoshi.notifications.urls")),
     path("alerts/", include("luoshi.alerts.urls")),
     path("extraction/", include("luoshi.extraction.urls")),
-    path("pending/<slug:key>/", core_views.pending, name="pending"),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("pending/<slug:key>/", web_views.pending, name="pending"),
+    path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -9,8 +9,9 @@ from django.db.models import Case, CharField, F, Q, QuerySet, When
 
 from luoshi.alerts.models import ItemColour, Proposal, ProposalStatus
 from luoshi.alerts.services import current_rule_set, month_of
+from luoshi.items.hooks import ListQuery
 from luoshi.items.models import ACTIVE_STATUSES, DONE_STATUSES, Colour, Item
-from luoshi.items.selectors import ItemFilters, item_list_for
+from luoshi.items.selectors import item_list_for
 from luoshi.org.models import Role, User
 from luoshi.org.selectors import scope_for
 
@@ -69,8 +70,10 @@ def shown_colour() -> Case:
     return Case(When(~Q(assessed=""), then=F("assessed")), default=F("computed"), output_field=CharField())
 
 
-def month_filter(items: QuerySet[Item], filters: ItemFilters, *, today: date) -> QuerySet[Item]:
-    """Filter by a month's snapshot: its colour, its status, its overdue flags (the dashboard's figures)."""
+def month_filter(query: ListQuery) -> QuerySet[Item]:
+    """Filter by a month's snapshot: its colour, its status, its overdue flags (the dashboard's
+    figures). Receiver of items' `item_list_narrowed` hook."""
+    items, filters, today = query.items, query.filters, query.today
     if not filters.by_month:
         return items
     rows = ItemColour.objects.filter(period=month_of(filters.month or today)).annotate(shown=shown_colour())

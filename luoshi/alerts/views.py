@@ -16,8 +16,7 @@ from luoshi.items import rules
 from luoshi.items.models import Colour, Item
 from luoshi.items.selectors import item_list_for
 from luoshi.items.services import ServiceError
-from luoshi.items.views import acting_region
-from luoshi.org.http import AuthedRequest
+from luoshi.org.http import AuthedRequest, acting_region
 
 
 def _item(request: AuthedRequest, pk: int) -> Item:

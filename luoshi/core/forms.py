@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth import forms as auth_forms
-from django.contrib.auth.forms import AuthenticationForm
 
 
 class BootstrapFormMixin:
@@ -19,11 +17,3 @@ class BootstrapFormMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
-class LoginForm(BootstrapFormMixin, AuthenticationForm):
-    pass
-
-
-class PasswordChangeForm(BootstrapFormMixin, auth_forms.PasswordChangeForm):
-    pass

@@ -95,10 +95,22 @@ def kind_label(kind: str) -> str:
     return entry.label if entry else kind
 
 
+_sections: dict[str, tuple[int, StatsSection]] = {}
+
+
+def register_stats(name: str, section: StatsSection, *, order: int = 100) -> None:
+    """A section of `luoshi stats` that is not a ledger's own (the dashboard's figures)."""
+    _sections[name] = (order, section)
+
+
 def stats_sections() -> dict[str, StatsSection]:
-    """One section of the figures per app that keeps ledgers, in the ledgers' order."""
-    sections: dict[str, StatsSection] = {}
+    """The sections of `luoshi stats`: one per app that keeps ledgers (named after the app, in the
+    ledgers' order), then the other registered ones in their order."""
+    sections: list[tuple[int, str, StatsSection]] = []
+    seen: set[str] = set()
     for entry in ledgers():
-        if entry.stats is not None:
-            sections.setdefault(entry.app_label, entry.stats)
-    return sections
+        if entry.stats is not None and entry.app_label not in seen:
+            seen.add(entry.app_label)
+            sections.append((entry.order, entry.app_label, entry.stats))
+    sections += [(order, name, section) for name, (order, section) in _sections.items() if name not in seen]
+    return {name: section for _order, name, section in sorted(sections, key=lambda row: row[0])}

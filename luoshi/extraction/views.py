@@ -17,8 +17,7 @@ from luoshi.extraction.selectors import ReviewOptions, document_list_for, review
 from luoshi.extraction.services import NEEDS_LEAD_UNIT
 from luoshi.items import rules
 from luoshi.items.services import ServiceError
-from luoshi.items.views import acting_region
-from luoshi.org.http import AuthedRequest
+from luoshi.org.http import AuthedRequest, acting_region
 from luoshi.org.models import Role
 from luoshi.org.selectors import scope_for
 

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from luoshi.core import clock
 from luoshi.items import excel, services
 from luoshi.items.forms import ImportForm
-from luoshi.items.views import acting_region, filtered_items
-from luoshi.org.http import AuthedRequest
+from luoshi.items.views import filtered_items
+from luoshi.org.http import AuthedRequest, acting_region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

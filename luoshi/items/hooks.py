@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING
 from luoshi.core.hooks import Hook
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from luoshi.items.models import Item
+    from luoshi.items.selectors import ItemFilters
 
 
 @dataclass(frozen=True)
@@ -86,3 +89,14 @@ def notice_publish(
 # Parts of an item's page that other apps add (the words of the speech it came from, a ledger's
 # detail): each receiver answers with rendered HTML, or "" when it has nothing for this item.
 item_page_sections: Hook[Item] = Hook("items.page_sections")
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    items: QuerySet[Item]
+    filters: ItemFilters
+    today: date
+
+
+# Filters of the item list on data other apps keep: each receiver answers with `items` narrowed.
+item_list_narrowed: Hook[ListQuery] = Hook("items.list_narrowed")

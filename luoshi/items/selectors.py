@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from luoshi.core.workdays import WorkCalendar
+from luoshi.items.hooks import ListQuery, item_list_narrowed
 from luoshi.items.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
@@ -109,6 +111,15 @@ def item_filter(items: QuerySet[Item], filters: ItemFilters) -> QuerySet[Item]:
         items = items.filter(year=filters.year)
     if filters.region:
         items = items.filter(region_id=filters.region)
+    return items
+
+
+def item_list_filtered(user: User | object, filters: ItemFilters, *, today: date) -> QuerySet[Item]:
+    """The item list's rows: what the user may see, narrowed by the filters. Filters on data that
+    other apps keep (a month's colour snapshot) are applied by those apps (hook item_list_narrowed)."""
+    items = item_filter(item_list_for(user), filters)
+    for narrow in item_list_narrowed.receivers:
+        items = cast("QuerySet[Item]", narrow(ListQuery(items=items, filters=filters, today=today)))
     return items
 
 

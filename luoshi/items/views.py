@@ -15,7 +15,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from luoshi.alerts.selectors import month_filter
 from luoshi.core import clock
 from luoshi.core.selectors import work_calendar
 from luoshi.items import rules, selectors, services
@@ -37,24 +36,11 @@ from luoshi.items.models import DONE_STATUSES, Evidence, Item, ProgressReport, S
 from luoshi.items.reporting import item_reporting_state
 from luoshi.items.schedule import Cycle, Period, period_containing, schedule_periods
 from luoshi.items.workflow import TRANSITIONS, Action
-from luoshi.org.http import AuthedRequest
-from luoshi.org.models import Region, Role
+from luoshi.org.http import AuthedRequest, acting_region
+from luoshi.org.models import Role
 from luoshi.org.selectors import leader_list_for, scope_for, unit_list_for
 
 PAGE_SIZE = 30
-
-
-def acting_region(request: AuthedRequest) -> Region:
-    """The region whose supervision office the user works for; 403 for everyone else."""
-    scope = scope_for(request.user)
-    seat = next((s for s in scope.seats if s.role == Role.SUPERVISOR), None)
-    if seat is not None:
-        return Region.objects.get(pk=seat.region_id)
-    if scope.everything:
-        region = Region.objects.filter(level=Region.Level.COUNTY).first()
-        if region:
-            return region
-    raise PermissionError
 
 
 def _item(request: AuthedRequest, pk: int) -> Item:
@@ -91,8 +77,7 @@ def _filter_form(request: AuthedRequest) -> ItemFilterForm:
 def filtered_items(request: AuthedRequest) -> tuple[ItemFilterForm, Any]:
     form = _filter_form(request)
     filters = form.filters()
-    items = selectors.item_filter(selectors.item_list_for(request.user), filters)
-    items = month_filter(items, filters, today=clock.today())
+    items = selectors.item_list_filtered(request.user, filters, today=clock.today())
     # Work under way first, then by deadline: what is done sinks to the end of the list.
     ended = list(DONE_STATUSES | {Status.WITHDRAWN, Status.REPLACED})
     finished = Case(When(status__in=ended, then=1), default=0)

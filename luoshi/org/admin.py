@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from luoshi.core.models import CalendarDay
 from luoshi.org.models import Leader, Membership, Person, Region, Unit, User
 from luoshi.org.rules import can_administer
 from luoshi.org.selectors import leader_list_for, person_list_for, region_list_for, scope_for, unit_list_for
@@ -164,3 +165,14 @@ class UserAdmin(ScopedAdmin, DjangoUserAdmin):
             return users
         # An admin sees the users who hold a seat in one of the units it administers.
         return users.filter(is_superuser=False, memberships__unit__in=unit_list_for(request.user)).distinct()
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ScopedAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+    search_fields = ["note"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return super().has_change_permission(request, obj)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luoshi.alerts.services import colours_recompute, month_of
 from luoshi.core import clock, registry
-from luoshi.core.commands import region_named
+from luoshi.org.commands import region_named
 
 COLOURS = (("red", "红"), ("yellow", "黄"), ("green", "绿"))
 

@@ -56,8 +56,8 @@ class Command(BaseCommand):
         if options["directory"]:
             return directory_from(json.loads(options["directory"].read_text(encoding="utf-8")))
         try:
-            from luoshi.core.commands import region_named
             from luoshi.extraction.selectors import directory_for
+            from luoshi.org.commands import region_named
 
             return directory_for(region_named(options["region"]))
         except (CommandError, DatabaseError):

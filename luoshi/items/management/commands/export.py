@@ -5,10 +5,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from luoshi.core.commands import region_named
 from luoshi.items import excel
 from luoshi.items.models import Item
 from luoshi.items.selectors import ItemFilters, item_filter
+from luoshi.org.commands import region_named
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from luoshi.core import clock
-from luoshi.core.commands import region_named
 from luoshi.items import excel, services
+from luoshi.org.commands import region_named
 
 
 class Command(BaseCommand):

@@ -5,15 +5,15 @@ from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from luoshi.core import navigation
+from luoshi.web import navigation
 
 
 def pending(request: HttpRequest, key: str) -> HttpResponse:
     """A page of the navigation whose issue is not built yet: say so, show nothing invented."""
-    page = navigation.PAGES_BY_KEY.get(key)
+    page = navigation.page_by_key(key)
     if page is None or page.built:
         raise Http404
-    return render(request, "core/pending.html", {"page": page})
+    return render(request, "web/pending.html", {"page": page})
 
 
 @login_not_required

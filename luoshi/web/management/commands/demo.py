@@ -6,7 +6,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from luoshi.core.demo import accounts_file, demo_accounts_text, demo_allowed, demo_load
+from luoshi.web.demo import accounts_file, demo_accounts_text, demo_allowed, demo_load
 
 
 class Command(BaseCommand):

@@ -13,9 +13,9 @@ from django.core.management import call_command
 from django.db import transaction
 
 from luoshi.core import hooks
-from luoshi.items import demo as items_demo
 from luoshi.org import demo as org_demo
 from luoshi.org.models import Region, Role
+from luoshi.web import demo_county
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: passwords are read off a screen
 
@@ -60,7 +60,7 @@ def demo_load(*, reset: bool = False) -> list[DemoAccount]:
     with transaction.atomic():
         loaded = org_demo.load_organisation(passwords=passwords)
         with hooks.immediately():
-            items_demo.load_items(Region.objects.get(code=org_demo.COUNTY[2]))
+            demo_county.load_items(Region.objects.get(code=org_demo.COUNTY[2]))
     accounts = [
         DemoAccount(
             username=spec.username,

@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-from luoshi.core import clock, navigation
+from luoshi.core import clock
 from luoshi.org.models import Membership
 from luoshi.org.rules import can_administer
+from luoshi.web import navigation
 
 
 def luoshi(request: HttpRequest) -> dict[str, object]:
@@ -17,7 +18,7 @@ def luoshi(request: HttpRequest) -> dict[str, object]:
     return {
         "demo_mode": settings.LUOSHI_DEMO,
         "today": clock.today(),
-        "nav_pages": navigation.PAGES,
+        "nav_pages": navigation.pages(),
         "nav_groups": navigation.GROUPS,
         "user_seats": seats,
         "user_can_administer": user.is_authenticated and can_administer(user),

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 import requests
 
-from luoshi.core.management.commands.run import Command, server_environment
 from luoshi.org.demo import ACCOUNTS
+from luoshi.web.management.commands.run import Command, server_environment
 
 ROOT = Path(__file__).resolve().parents[3]
 # Migrating, collecting the static files and loading the demo take ~30 s on an idle machine and

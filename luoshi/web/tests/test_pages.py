@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -16,9 +17,9 @@ from django.urls import path as url_path
 
 from luoshi import urls as project_urls
 from luoshi.conftest import client_for
-from luoshi.core import navigation
 from luoshi.org.demo import ACCOUNTS
 from luoshi.org.models import Unit, User
+from luoshi.web import navigation
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,7 @@ urlpatterns = [
     url_path("test-only/refuses/", _view_that_refuses),
     *project_urls.urlpatterns,
 ]
-TEST_URLS = "luoshi.core.tests.test_pages"
+TEST_URLS = "luoshi.web.tests.test_pages"
 
 
 def test_login_page_is_chinese_and_public(client: Client):
@@ -97,7 +98,7 @@ def test_no_demo_banner_outside_demo_mode(db, settings):
     assert "演示数据" not in Client().get("/login/").content.decode()
 
 
-@pytest.mark.parametrize("page", [p for p in navigation.PAGES if not p.built], ids=lambda p: p.key)
+@pytest.mark.parametrize("page", [p for p in navigation.pages() if not p.built], ids=lambda p: p.key)
 def test_unbuilt_ledgers_say_so_and_show_no_figures(supervisor, page):
     response = client_for(supervisor).get(f"/pending/{page.key}/")
     assert response.status_code == 200
@@ -109,8 +110,8 @@ def test_unbuilt_ledgers_say_so_and_show_no_figures(supervisor, page):
 
 def test_navigation_reaches_every_ledger(supervisor):
     text = client_for(supervisor).get("/work/").content.decode()
-    for page in navigation.PAGES:
-        assert page.label in text
+    for page in navigation.pages():
+        assert page.label in text and html.escape(page.url) in text
 
 
 def test_user_without_seat_is_told_what_to_do(db):
@@ -211,3 +212,12 @@ class TestErrorPages:
         assert response.status_code == 403
         text = response.content.decode()
         assert "无权访问" in text and "403 Forbidden" not in text
+
+
+def test_a_ledger_that_registers_itself_takes_its_place_in_the_navigation(supervisor, project_ledger):
+    """The shell finds ledgers through the registry: the planned page gives way to the real one."""
+    client = client_for(supervisor)
+    text = client.get("/work/").content.decode()
+    assert 'href="/items/?kind=project"' in text and "/pending/project/" not in text
+    assert client.get("/pending/project/").status_code == 404
+    assert client.get("/pending/indicator/").status_code == 200

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from luoshi.core.demo import accounts_file, database_is_empty, demo_accounts_text, demo_load
+from luoshi.web.demo import accounts_file, database_is_empty, demo_accounts_text, demo_load
 
 
 def server_environment(*, debug: bool) -> dict[str, str]:

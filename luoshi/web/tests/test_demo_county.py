@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from luoshi.conftest import SHARED, client_for, demo_user
-from luoshi.core.demo import demo_load
 from luoshi.items.models import (
     Evidence,
     Instruction,
@@ -20,6 +19,7 @@ from luoshi.items.models import (
     SupervisionAction,
     Verification,
 )
+from luoshi.web.demo import demo_load
 
 pytestmark = pytest.mark.django_db
 GOLD = SHARED / "extraction" / "zhashui-2023-07-25-plenary-speech.gold.json"

@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-from luoshi.core.demo import accounts_file, demo_load
 from luoshi.org.models import Leader, Membership, Person, Region, Role, Unit, User
+from luoshi.web.demo import accounts_file, demo_load
 
 pytestmark = pytest.mark.django_db
 
