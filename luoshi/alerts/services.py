@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -23,7 +23,7 @@ from luoshi.alerts.models import (
     ProposalStatus,
     RuleSet,
 )
-from luoshi.core import clock
+from luoshi.core import clock, registry
 from luoshi.core.selectors import work_calendar
 from luoshi.core.workdays import WorkCalendar
 from luoshi.items import rules
@@ -163,6 +163,24 @@ def gather_facts(
             untrue_on=item.untrue_on,
             previous_colours=history[item.pk],
         )
+    return _ledger_facts(items, facts, as_of=as_of)
+
+
+def _ledger_facts(
+    items: Sequence[Item], facts: dict[int, engine.ItemFacts], *, as_of: date
+) -> dict[int, engine.ItemFacts]:
+    """A ledger adds the facts only it knows (completed investment against the plan, a stage…):
+    one call per ledger for all its items, through the registry."""
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for item in items:
+        by_kind[item.kind].append(item.pk)
+    for kind, ids in by_kind.items():
+        ledger = registry.ledger(kind)
+        if ledger is None or ledger.colour_facts is None:
+            continue
+        for item_id, extra in ledger.colour_facts(ids, as_of).items():
+            if item_id in facts:
+                facts[item_id] = replace(facts[item_id], **extra)
     return facts
 
 

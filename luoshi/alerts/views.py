@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -9,14 +7,13 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from luoshi.alerts import selectors, services
-from luoshi.alerts.forms import AssessForm
-from luoshi.alerts.models import ConsequenceAction
+from luoshi.alerts.forms import AssessForm, ConsequencesForm, ProposalDecisionForm
 from luoshi.core import clock
 from luoshi.items import rules
-from luoshi.items.models import Colour, Item
+from luoshi.items.models import Item
 from luoshi.items.selectors import item_list_for
 from luoshi.items.services import ServiceError
-from luoshi.org.http import AuthedRequest, acting_region
+from luoshi.org.http import AuthedRequest, acting_region, next_url
 
 
 def _item(request: AuthedRequest, pk: int) -> Item:
@@ -62,18 +59,18 @@ def item_assess(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def proposal_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     proposal = get_object_or_404(selectors.pending_proposals_for(request.user), pk=pk)
-    confirm = request.POST.get("decision") == "confirm"
+    form = ProposalDecisionForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse("请选择确认或不采纳。", status=400)
     try:
-        services.proposal_decide(actor=request.user, proposal=proposal, confirm=confirm, as_of=clock.today())
+        services.proposal_decide(
+            actor=request.user, proposal=proposal, confirm=form.confirmed, as_of=clock.today()
+        )
     except ServiceError as error:
         messages.error(request, error.message)
     if request.headers.get("HX-Request"):
-        return HttpResponse(
-            '<li class="list-group-item small text-body-secondary">已'
-            + ("确认" if confirm else "不采纳")
-            + "</li>"
-        )
-    return redirect(request.POST.get("next") or "dashboard:index")
+        return render(request, "alerts/_proposal_decided.html", {"confirmed": form.confirmed})
+    return redirect(next_url(request, "dashboard:index"))
 
 
 def consequences(request: AuthedRequest) -> HttpResponse:
@@ -82,44 +79,16 @@ def consequences(request: AuthedRequest) -> HttpResponse:
         region = acting_region(request)
     except PermissionError:
         return render(request, "items/refused.html", {"message": "只有督查办可以设置预警处置。"}, status=403)
-    if request.method == "POST":
-        chosen: dict[str, dict[str, Decimal | None]] = {}
-        for colour in (Colour.YELLOW, Colour.RED):
-            for action in ConsequenceAction.values:
-                if request.POST.get(f"{colour}-{action}"):
-                    try:
-                        points = Decimal(request.POST.get(f"{colour}-{action}-points") or "0") or None
-                    except InvalidOperation:
-                        points = None
-                    chosen.setdefault(colour, {})[action] = points
-        services.consequences_save(actor=request.user, region=region, chosen=chosen)
+    form = ConsequencesForm(request.POST or None, configured=services.consequences_for(region.pk))
+    if form.is_valid():
+        services.consequences_save(actor=request.user, region=region, chosen=form.chosen())
         messages.success(request, "预警处置已保存，今后达到相应颜色的事项会自动提出处置建议。")
         return redirect("alerts:consequences")
-    configured = services.consequences_for(region.pk)
-    rows = [
-        {
-            "colour": colour,
-            "label": label,
-            "actions": [
-                {
-                    "value": action,
-                    "label": action_label,
-                    "on": any(c.action == action for c in configured.get(colour, [])),
-                    "points": next(
-                        (c.points for c in configured.get(colour, []) if c.action == action), None
-                    ),
-                }
-                for action, action_label in ConsequenceAction.choices
-            ],
-        }
-        for colour, label in Colour.choices
-        if colour != Colour.GREEN
-    ]
     return render(
         request,
         "alerts/consequences.html",
         {
-            "rows": rows,
+            "form": form,
             "region": region,
             "rule_set": services.current_rule_set(region),
             "proposals": selectors.pending_proposals_for(request.user),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any
 
 from django import forms
@@ -120,3 +121,27 @@ class ProposedTaskForm(BootstrapFormMixin, forms.ModelForm):
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class ReviewAction(StrEnum):
+    """What a reviewer does with a proposed task (the button pressed on its card)."""
+
+    SAVE = "save"  # keep the edits, decide later
+    ACCEPT = "accept"  # make it an item (a draft)
+    ASSIGN = "assign"  # make it an item and assign it (采纳并交办)
+    REJECT = "reject"
+
+    @classmethod
+    def of(cls, value: str | None) -> ReviewAction:
+        try:
+            return cls(value or cls.SAVE)
+        except ValueError:
+            return cls.SAVE
+
+    @property
+    def accepts(self) -> bool:
+        return self in (ReviewAction.ACCEPT, ReviewAction.ASSIGN)
+
+    @property
+    def assigns(self) -> bool:
+        return self == ReviewAction.ASSIGN

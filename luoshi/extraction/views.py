@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.extraction import services
-from luoshi.extraction.forms import DocumentForm, ProposedTaskForm
+from luoshi.extraction.forms import DocumentForm, ProposedTaskForm, ReviewAction
 from luoshi.extraction.models import ProposalStatus, ProposedTask, SourceDocument
 from luoshi.extraction.reading import UnreadableDocument, read_text
 from luoshi.extraction.selectors import ReviewOptions, document_list_for, review_options_for
@@ -137,19 +137,19 @@ def _card(
 def task_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(ProposedTask.objects.filter(document__in=document_list_for(request.user)), pk=pk)
     document = task.document
-    action = request.POST.get("action", "save")
+    action = ReviewAction.of(request.POST.get("action"))
     options = review_options_for(document.region)
     form = ProposedTaskForm(
         request.POST,
         instance=ProposedTask.objects.get(pk=task.pk),
         region=document.region,
         options=options,
-        assigning=action == "assign",
+        assigning=action.assigns,
         prefix=f"t{task.pk}",
     )
     notices: list[tuple[str, str]] = []
     try:
-        if action == "reject":
+        if action == ReviewAction.REJECT:
             services.proposed_task_reject(actor=request.user, task=task)
         elif form.is_valid():
             data = form.cleaned_data
@@ -166,27 +166,27 @@ def task_decide(request: AuthedRequest, pk: int) -> HttpResponse:
                     target_value=data["target_value"],
                     value_unit=data["value_unit"],
                 ),
-                accept=action in ("accept", "assign"),
-                assign=action == "assign",
+                accept=action.accepts,
+                assign=action.assigns,
                 as_of=clock.today(),
             )
             if item is not None:
                 notices.append(("success", f"已建立督办事项 {item.code}。"))
             else:
                 notices.append(("success", "已保存修改。"))
-        elif action == "assign":
+        elif action.assigns:
             notices.append(("error", "未能交办：请补充标红的内容。"))
         else:
             notices.append(("error", "请检查这条任务的填写。"))
     except ServiceError as error:
-        notices.append(("error", f"未能交办：{error.message}" if action == "assign" else error.message))
+        notices.append(("error", f"未能交办：{error.message}" if action.assigns else error.message))
     task.refresh_from_db()
     if not request.headers.get("HX-Request"):
         for level, text in notices:
             messages.add_message(request, messages.SUCCESS if level == "success" else messages.ERROR, text)
         return redirect(f"/extraction/{document.pk}/#task-{task.pk}")
     can_review = rules.is_supervisor_of(request.user, document.region_id)
-    failed = any(level == "error" for level, _ in notices) and action != "reject"
+    failed = any(level == "error" for level, _ in notices) and action != ReviewAction.REJECT
     # a card that could not be decided keeps what the user chose, with the errors beside it
     card = _card(task, document, options if can_review else None, form if failed else None, notices)
     return render(request, "extraction/_card.html", {"card": card, "document": document})
@@ -195,13 +195,14 @@ def task_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def document_decide_all(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
-    accept = request.POST.get("action") in ("accept", "assign")
+    action = ReviewAction.of(request.POST.get("action"))
+    accept = action.accepts
     try:
         done, problems = services.document_decide_all(
             actor=request.user,
             document=document,
             accept=accept,
-            assign=request.POST.get("action") == "assign",
+            assign=action.assigns,
             as_of=clock.today(),
         )
     except ServiceError as error:

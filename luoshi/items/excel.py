@@ -1,15 +1,18 @@
 """The items ledger in Excel: a template to fill in, an all-or-nothing import, an export.
 
 Import reads the sheet into ItemInput rows and names every bad cell by row and column, in
-Chinese; nothing is written unless every row is good. Export writes the same columns (so an
-exported sheet can be imported again) followed by the item's state.
+Chinese; nothing is written unless every row is good. A row without a code, or with a code the
+county does not have yet, is a new item; a row with the code of one of the county's items updates
+it, provided the sheet carries the version the item had when it was exported (so that an edit
+made in the system since is not overwritten). Export writes the same columns, region and version
+included (so an exported sheet, edited, can be imported again), followed by the item's state.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -24,6 +27,7 @@ from luoshi.core.dates import resolve_date
 from luoshi.items.models import Item, Kind, Measure, ReportCycle, Source
 from luoshi.items.schedule import DEFAULT_DUE_DAY, DUE_DAY_RANGE, Cycle
 from luoshi.items.services import ItemInput, MilestoneInput
+from luoshi.items.services.imports import FROZEN_STATUSES, ItemUpdate
 from luoshi.org.models import Leader, Person, Region, Unit, split_names
 
 
@@ -61,7 +65,19 @@ COLUMNS = [
     Column("target_text", "目标原文", width=16),
     Column("report_cycle", "报送周期", width=10, note="、".join(ReportCycle.labels)),
     Column("report_due_day", "报送日", width=8, note="每月几号；每周星期几（1—7）"),
+    Column(
+        "region", "行政区", width=8, note="导出的表格自带，是事项所属的县；新增事项留空。其他县的事项不能导入"
+    ),
+    Column(
+        "version",
+        "版本",
+        width=6,
+        note="导出的表格自带，请勿改动。要修改已有事项，请先导出 Excel，在导出的表格上修改后导入："
+        "导入时按编号更新事项，并据版本发现导出后在系统中的修改，以免被覆盖。新增事项留空",
+    ),
 ]
+# Cells that say which item a row is, rather than what the item is.
+ROW_KEYS = {"region", "version"}
 EXPORT_EXTRA = ["状态", "预警", "预警原因", "进度（%）", "最近报送"]
 HEADERS = {column.header: column for column in COLUMNS}
 
@@ -87,8 +103,9 @@ class SheetError:
 
 @dataclass
 class ImportResult:
-    rows: list[ItemInput]
+    rows: list[ItemInput]  # new items
     errors: list[CellError | SheetError]
+    updates: list[ItemUpdate] = field(default_factory=list)  # rows with the code of an existing item
 
     @property
     def ok(self) -> bool:
@@ -216,28 +233,98 @@ def read_sheet(source: IO[bytes], *, region: Region, year: int) -> ImportResult:
     if missing:
         return ImportResult([], [SheetError(f"表格缺少必填列：{'、'.join(missing)}。")])
 
+    body = [
+        _Row(
+            number, {key: (values[i] if i < len(values) else None) for key, i in positions.items()}, positions
+        )
+        for number, values in enumerate(rows[header_at + 1 :], start=header_at + 2)
+        if any(_text(v) for v in values)
+    ]
     directory = Directory(region)
-    existing_codes = set(Item.objects.filter(region=region).values_list("code", flat=True))
+    codes = {_text(row.cells.get("code")) for row in body} - {""}
+    existing = {
+        item.code: item
+        for item in Item.objects.filter(region=region, code__in=codes)
+        .select_related("lead_unit", "patron_leader__person", "responsible_person__unit")
+        .prefetch_related("support_units")
+    }
+    # The item's fields the sheet has columns for: an update keeps the others as they are.
+    present = {key for key in positions if key not in ROW_KEYS}
+    if "report_cycle" in present:
+        present.add("report_due_day")  # a new cycle, without its day, takes the cycle's default
     seen_codes: dict[str, int] = {}
     result = ImportResult([], [])
-    for number, values in enumerate(rows[header_at + 1 :], start=header_at + 2):
-        if not any(_text(v) for v in values):
-            continue
-        cells = {key: (values[index] if index < len(values) else None) for key, index in positions.items()}
-        row = _Row(number, cells, positions)
-        item = _read_row(row, directory, year)
+    for row in body:
+        current = existing.get(_text(row.cells.get("code")))
+        item = _read_row(row, directory, year, current)
+        expected = _expected_version(row, item.code, current, region)
         if item.code:
-            if item.code in existing_codes:
-                row.report("code", f"编号“{item.code}”已存在")
-            elif item.code in seen_codes:
+            if item.code in seen_codes:
                 row.report("code", f"编号“{item.code}”与第{seen_codes[item.code]}行重复")
-            seen_codes.setdefault(item.code, number)
+            seen_codes.setdefault(item.code, row.number)
         in_column_order: list[CellError] = sorted(row.errors, key=_column_order)
         result.errors.extend(in_column_order)
-        result.rows.append(item)
-    if not result.rows and not result.errors:
+        if current is not None and expected is not None:
+            if "report_due_day" not in positions and item.report_cycle == current.report_cycle:
+                item.report_due_day = current.report_due_day
+            result.updates.append(ItemUpdate(current, expected, item, frozenset(present), row.number))
+        else:
+            result.rows.append(item)
+    if not result.rows and not result.updates and not result.errors:
         result.errors.append(SheetError("表格中没有事项。"))
     return result
+
+
+def _expected_version(row: _Row, code: str, current: Item | None, region: Region) -> int | None:
+    """The version a row updates `current` at; None (with the cells' errors) when it does not."""
+    ours = row.field("region", lambda v: _of_region(_text(v), region))
+    version = row.field("version", _version)
+    if not code or not ours:
+        return None  # no code is a new item, whatever the version says: the code was cleared
+    if current is None:
+        if version is not None:
+            row.report(
+                "code",
+                f"本县没有编号为“{code}”的事项，而这一行带有版本（是从系统导出的已有事项）。"
+                "新增事项请清空版本",
+            )
+        return None
+    if not _text(row.cells.get("version")):
+        row.report(
+            "code",
+            f"编号“{code}”已存在。要修改这个事项，请先导出 Excel，在导出的表格上修改后导入"
+            "（导出的表格带有“版本”列）",
+        )
+        return None
+    if version is None:
+        return None
+    if version < current.version:
+        row.report(
+            "version", f"{code} 导出后已在系统中被修改（版本{version}→{current.version}），请重新导出后再改"
+        )
+        return None
+    if version > current.version:
+        row.report("version", f"{code} 的版本{version}与系统中的版本{current.version}不符，请重新导出后再改")
+        return None
+    if current.status in FROZEN_STATUSES:
+        row.report("code", f"编号“{code}”的事项{current.get_status_display()}，不能通过导入修改")
+        return None
+    return version
+
+
+def _of_region(text: str, region: Region) -> bool:
+    if text and text not in {region.name, region.code}:
+        raise ValueError(f"这是{text}的事项，不能导入{region.name}")
+    return True
+
+
+def _version(value: object) -> int | None:
+    text = _text(value)
+    if not text:
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"“{text}”不是版本号。版本由导出自动填写，请勿改动")
+    return int(text)
 
 
 def _column_order(error: CellError) -> tuple[int, str]:
@@ -291,8 +378,27 @@ def _due_day(value: object, cycle: Cycle) -> int:
     return int(text)
 
 
-def _read_row(row: _Row, directory: Directory, sheet_year: int) -> ItemInput:
+def _read_row(row: _Row, directory: Directory, sheet_year: int, current: Item | None = None) -> ItemInput:
+    """The row as an item. Of a row updating `current`, what the item has already is understood as
+    the export wrote it, even a unit, leader or person no longer active, or a kind of a ledger."""
     year = row.field("year", lambda v: _year(v, sheet_year)) or sheet_year
+    kinds = registry.plain_kind_choices()
+    units: list[Unit] = []
+    if current is not None:
+        kinds = [*kinds, (current.kind, current.get_kind_display())]
+        units = [u for u in [current.lead_unit, *current.support_units.all()] if u is not None]
+
+    def unit(name: str) -> Unit:
+        return _or_current(directory.unit, name, units, _unit_name)
+
+    def leader(name: str) -> Leader:
+        return _or_current(directory.leader, name, [current.patron_leader] if current else [], _leader_name)
+
+    def person(text: str) -> Person:
+        return _or_current(
+            directory.person, text, [current.responsible_person] if current else [], _person_name
+        )
+
     cycle = Cycle(
         row.field(
             "report_cycle", lambda v: _choice(_text(v), ReportCycle.choices, ReportCycle.MONTHLY, "报送周期")
@@ -305,18 +411,14 @@ def _read_row(row: _Row, directory: Directory, sheet_year: int) -> ItemInput:
         code=row.field("code", _text) or "",
         title=row.field("title", _required) or "",
         year=year,
-        kind=row.field("kind", lambda v: _choice(_text(v), registry.plain_kind_choices(), Kind.TASK, "类型"))
-        or Kind.TASK,
+        kind=row.field("kind", lambda v: _choice(_text(v), kinds, Kind.TASK, "类型")) or Kind.TASK,
         source=row.field("source", lambda v: _choice(_text(v), Source.choices, Source.MEETING, "来源"))
         or Source.MEETING,
         description=row.field("description", _text) or "",
-        patron_leader=row.field("patron_leader", lambda v: directory.leader(_text(v)) if _text(v) else None),
-        lead_unit=row.field("lead_unit", lambda v: directory.unit(_required(v))),
-        support_units=row.field("support_units", lambda v: [directory.unit(n) for n in split_names(_text(v))])
-        or [],
-        responsible_person=row.field(
-            "responsible_person", lambda v: directory.person(_text(v)) if _text(v) else None
-        ),
+        patron_leader=row.field("patron_leader", lambda v: leader(_text(v)) if _text(v) else None),
+        lead_unit=row.field("lead_unit", lambda v: unit(_required(v))),
+        support_units=row.field("support_units", lambda v: [unit(n) for n in split_names(_text(v))]) or [],
+        responsible_person=row.field("responsible_person", lambda v: person(_text(v)) if _text(v) else None),
         planned_start=row.field("planned_start", lambda v: _date(v, year)),
         deadline=row.field("deadline", lambda v: _date(v, year) or _required("")),
         milestones=row.field("milestones", lambda v: _milestones(v, year)) or [],
@@ -337,6 +439,29 @@ def _read_row(row: _Row, directory: Directory, sheet_year: int) -> ItemInput:
     if item.lead_unit and item.lead_unit in item.support_units:
         row.report("support_units", "牵头单位不必再列为配合单位")
     return item
+
+
+def _or_current(find: Any, name: str, current: Sequence[Any], exported: Any) -> Any:
+    try:
+        return find(name)
+    except ValueError:
+        same = [thing for thing in current if thing is not None and exported(thing) == name]
+        if same:
+            return same[0]
+        raise
+
+
+def _unit_name(unit: Unit) -> str:
+    return unit.short_name
+
+
+def _leader_name(leader: Leader) -> str:
+    return leader.person.name
+
+
+def _person_name(person: Person) -> str:
+    """With the unit, as Directory.person reads it: two people of a county may share a name."""
+    return f"{person.name}（{person.unit.short_name}）" if person.unit else person.name
 
 
 HEADER_FILL = PatternFill("solid", fgColor="8E1B1B")
@@ -402,10 +527,10 @@ def _cell_values(item: Item) -> list[object]:
         item.get_source_display(),
         item.year,
         item.description,
-        item.patron_leader.person.name if item.patron_leader else "",
-        item.lead_unit.short_name if item.lead_unit else "",
-        "、".join(u.short_name for u in item.support_units.all()),
-        item.responsible_person.name if item.responsible_person else "",
+        _leader_name(item.patron_leader) if item.patron_leader else "",
+        _unit_name(item.lead_unit) if item.lead_unit else "",
+        "、".join(_unit_name(u) for u in item.support_units.all()),
+        _person_name(item.responsible_person) if item.responsible_person else "",
         item.planned_start,
         item.deadline,
         milestones,
@@ -415,6 +540,8 @@ def _cell_values(item: Item) -> list[object]:
         item.target_text,
         item.get_report_cycle_display(),
         item.report_due_day,
+        item.region.name,
+        item.version,
         item.get_status_display(),
         {"red": "红", "yellow": "黄", "green": "绿"}.get(item.colour, "")
         + ("（研判）" if item.colour_is_assessed else ""),

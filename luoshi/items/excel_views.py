@@ -36,7 +36,7 @@ def item_template(request: AuthedRequest) -> HttpResponse:
 def item_export(request: AuthedRequest) -> HttpResponse:
     """The list as filtered on screen, as the user may see it, in the import template's columns."""
     _, items = filtered_items(request)
-    items = items.prefetch_related("milestones")
+    items = items.select_related("region", "responsible_person__unit").prefetch_related("milestones")
     return _xlsx(excel.export_workbook(items), f"督办事项_{clock.today():%Y%m%d}.xlsx")
 
 
@@ -47,30 +47,33 @@ def item_import(request: AuthedRequest) -> HttpResponse:
         return render(request, "items/refused.html", {"message": "只有督查办可以导入事项。"}, status=403)
     form = ImportForm(request.POST or None, request.FILES or None, initial={"year": clock.today().year})
     errors: list[object] = []
-    checked = 0
+    checked = ""
     if request.method == "POST" and form.is_valid():
         result = excel.read_sheet(form.cleaned_data["file"], region=region, year=form.cleaned_data["year"])
         errors = list(result.errors)
-        if result.ok and request.POST.get("dry_run"):
-            checked = len(result.rows)
-        elif result.ok:
+        dry_run, assign = bool(request.POST.get("dry_run")), form.cleaned_data["assign"]
+        if result.ok:
             try:
-                created = services.items_import(
+                outcome = services.items_import(
                     actor=request.user,
                     region=region,
                     rows=result.rows,
-                    assign=form.cleaned_data["assign"],
+                    updates=result.updates,
+                    assign=assign,
                     as_of=clock.today(),
+                    dry_run=dry_run,
                 )
             except services.ServiceError as error:
                 errors = [error.message]
             else:
-                messages.success(
-                    request,
-                    f"已导入 {len(created)} 项"
-                    + ("并交办。" if form.cleaned_data["assign"] else "（草稿）。"),
-                )
-                return redirect("items:list")
+                if dry_run:
+                    rows = len(result.rows) + len(result.updates)
+                    checked = (
+                        f"检查通过：{rows} 项都可以导入，将{outcome.summary(assigned=assign)}（尚未导入）。"
+                    )
+                else:
+                    messages.success(request, f"已导入：{outcome.summary(assigned=assign)}。")
+                    return redirect("items:list")
     status = 400 if errors else 200
     return render(
         request,

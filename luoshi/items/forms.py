@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from luoshi.core import registry
+from luoshi.core import clock, registry
 from luoshi.core.forms import BootstrapFormMixin
 from luoshi.items.models import (
     ActionKind,
@@ -27,6 +27,10 @@ from luoshi.items.services import ItemInput, MilestoneInput, ReportInput
 from luoshi.org.models import Leader, Person, Region, Unit
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _cn_date(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def limit_to_region(
@@ -80,10 +84,13 @@ class ItemForm(BootstrapFormMixin, forms.Form):
         help_text="每月几号；每周星期几（1—7）；每半月上半月几号",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set by the "保存并交办" button of a new item; never rendered as a field.
+    assign = forms.BooleanField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args: Any, region: Region, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, region: Region, as_of: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.region = region
+        self.as_of = as_of or clock.today()
         limit_to_region(self, region, leaders=("patron_leader",), units=("lead_unit", "support_units"))
         self.fields["responsible_person"].queryset = Person.objects.filter(
             unit__region=region, is_active=True
@@ -100,7 +107,28 @@ class ItemForm(BootstrapFormMixin, forms.Form):
         lead, support = data.get("lead_unit"), data.get("support_units") or []
         if lead and lead in support:
             self.add_error("support_units", "牵头单位不必再列为配合单位。")
+        if data.get("assign") and deadline and deadline < self.as_of:
+            # 交办 with a past deadline needs the office's confirmation, which the item page asks for.
+            self.add_error(
+                "deadline",
+                f"完成时限{_cn_date(deadline)}已过，不能直接交办。"
+                "请修改完成时限；或先保存，再在事项页勾选确认后交办。",
+            )
         return data
+
+    @property
+    def deadline_notice(self) -> str:
+        """A deadline already past is saved all the same; the office is told so (not blocked)."""
+        if self.is_bound:
+            deadline = getattr(self, "cleaned_data", {}).get("deadline")
+        else:
+            deadline = self.initial.get("deadline")
+        if not isinstance(deadline, date) or deadline >= self.as_of:
+            return ""
+        return (
+            f"完成时限{_cn_date(deadline)}已过（今天是{_cn_date(self.as_of)}）：事项交办当天即为逾期，"
+            "请核对完成时限。"
+        )
 
     def to_input(self, milestones: list[MilestoneInput]) -> ItemInput:
         d = self.cleaned_data
@@ -164,6 +192,7 @@ class TransitionForm(BootstrapFormMixin, forms.Form):
         label="理由", widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=1000
     )
     successor = forms.CharField(label="接替事项编号", required=False, max_length=30)
+    confirm_past_deadline = forms.BooleanField(label="完成时限已过，仍确认交办", required=False)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

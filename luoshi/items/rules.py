@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from luoshi.items.models import DONE_STATUSES, Item, ProgressReport, ReportStatus, Status
 from luoshi.items.workflow import Action, Transition, transition_for
-from luoshi.org.models import Role, User
+from luoshi.org.models import Region, Role, User
 from luoshi.org.selectors import Scope, scope_for
 
 REPORTABLE_STATUSES = frozenset(
@@ -72,6 +72,51 @@ def can_edit_item(user: User | object, item: Item) -> bool:
         Status.REPLACED,
         Status.WITHDRAWN,
     }
+
+
+def office_only_reason(user: User | object, item: Item, doing: str) -> str:
+    """Why `user` may not do `doing` to `item`: only the office of the item's own region may.
+
+    A supervision office of a region above (商洛市's, which sees its counties' items) is told what
+    it may do instead, so that "only the supervision office" does not read as a contradiction.
+    """
+    message = f"只有{item.region.name}督查办可以{doing}"
+    higher = next(
+        (
+            seat.region_id
+            for seat in scope_for(user).seats
+            if seat.role == Role.SUPERVISOR
+            and seat.region_id != item.region_id
+            and item.region_id in seat.covers
+        ),
+        None,
+    )
+    if higher is not None:
+        level = Region.objects.get(pk=higher).get_level_display()
+        message += f"；{level}督查办可以查看和督办"
+    return message + "。"
+
+
+def cannot_edit_reason(user: User | object, item: Item) -> str:
+    if is_supervisor_of(user, item.region_id):
+        return f"事项当前状态为“{item.get_status_display()}”，不能修改。"
+    return office_only_reason(user, item, "修改这个事项")
+
+
+def cannot_verify_reason(user: User | object, report: ProgressReport) -> str:
+    if not is_supervisor_of(user, report.item.region_id):
+        return office_only_reason(user, report.item, "核实进度报告")
+    if hasattr(report, "verification"):
+        return "这份报告已经核实过，每份报告只核实一次。"
+    if not report.is_current:
+        return "这份报告已被更正，请核实更正后的版本。"
+    return "这份报告还没有报送到督查办，暂不能核实。"
+
+
+def cannot_take_reason(user: User | object, item: Item, transition: Transition) -> str:
+    if transition.action in (Action.ACCEPT, Action.DECLINE, Action.REQUEST_COMPLETION):
+        return f"你没有权限{transition.label}该事项。"
+    return office_only_reason(user, item, f"{transition.label}这个事项")
 
 
 def can_take(user: User | object, item: Item, action: Action | str) -> bool:

@@ -32,9 +32,18 @@ from luoshi.items.forms import (
     milestones_from,
 )
 from luoshi.items.hooks import item_page_sections
-from luoshi.items.models import DONE_STATUSES, Evidence, Item, ProgressReport, Status, SupervisionAction
+from luoshi.items.models import (
+    DONE_STATUSES,
+    Evidence,
+    Item,
+    ProgressReport,
+    ReportStatus,
+    Status,
+    SupervisionAction,
+)
 from luoshi.items.reporting import item_reporting_state
 from luoshi.items.schedule import Cycle, Period, period_containing, schedule_periods
+from luoshi.items.services.reports import latest_report_found_untrue
 from luoshi.items.workflow import TRANSITIONS, Action
 from luoshi.org.http import AuthedRequest, acting_region
 from luoshi.org.models import Role
@@ -115,7 +124,7 @@ def _periods_to_offer(item: Item, as_of: Any) -> list[Period]:
         calendar=calendar,
         until=as_of + timedelta(days=31),
     )
-    reported = set(item.reports.exclude(status="rejected").values_list("period_start", flat=True))
+    reported = set(item.reports.exclude(status=ReportStatus.REJECTED).values_list("period_start", flat=True))
     offer = [p for p in periods if p.start not in reported and p.start <= as_of + timedelta(days=31)][-6:]
     if item.cycle != Cycle.ONCE:
         current = period_containing(item.cycle, item.report_due_day, as_of, calendar)
@@ -149,12 +158,14 @@ def item_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         for report in reports
     ]
     instructions = list(item.instructions.select_related("leader__person", "acknowledged_by"))
-    reported = {r.period_start for r in reports if r.status != "rejected"}
+    reported = {r.period_start for r in reports if r.status != ReportStatus.REJECTED}
     state = item_reporting_state(item, reported, as_of=as_of, calendar=work_calendar())
     context = {
         "item": item,
         "today": as_of,
         "transitions": rules.allowed_transitions(user, item),
+        "deadline_passed": item.deadline is not None and item.deadline < as_of,
+        "untrue_report": latest_report_found_untrue(reports),
         "can_edit": rules.can_edit_item(user, item),
         "can_report": rules.can_report(user, item),
         "can_instruct": rules.can_instruct(user, item),
@@ -197,6 +208,7 @@ def item_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             as_of=clock.today(),
             reason=form.cleaned_data.get("reason") or "",
             successor=successor,
+            confirm_past_deadline=bool(form.cleaned_data.get("confirm_past_deadline")),
         ),
         f"已{label}。",
     )
@@ -237,11 +249,15 @@ def item_create(request: AuthedRequest) -> HttpResponse:
 def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     if not rules.can_edit_item(request.user, item):
-        return render(request, "items/refused.html", {"message": "只有督查办可以修改这个事项。"}, status=403)
+        message = rules.cannot_edit_reason(request.user, item)
+        return render(request, "items/refused.html", {"message": message, "item": item}, status=403)
+    as_of = clock.today()
     milestones = [
         {"id": m.pk, "name": m.name, "due": m.due, "done_on": m.done_on} for m in item.milestones.all()
     ]
-    form = ItemForm(request.POST or None, region=item.region, initial=ItemForm.initial_from(item))
+    form = ItemForm(
+        request.POST or None, region=item.region, initial=ItemForm.initial_from(item), as_of=as_of
+    )
     formset = MilestoneFormSet(request.POST or None, prefix="milestones", initial=milestones)
     status = 200
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -252,7 +268,7 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 item=item,
                 expected_version=expected,
                 data=form.to_input(milestones_from(formset)),
-                as_of=clock.today(),
+                as_of=as_of,
             )
         except services.Conflict as conflict:
             messages.error(request, conflict.message)
@@ -261,6 +277,8 @@ def item_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, "修改已保存。")
+            if form.deadline_notice:
+                messages.warning(request, form.deadline_notice)
             return redirect(item_url(item))
     return render(
         request,
@@ -355,7 +373,7 @@ def report_verify(request: AuthedRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "items/refused.html",
-            {"message": "只有督查办可以核实，且每份报告只核实一次。"},
+            {"message": rules.cannot_verify_reason(request.user, report), "item": report.item},
             status=403,
         )
     form = VerifyForm(request.POST or None)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from luoshi.org.models import Region, Role, User
 from luoshi.org.selectors import scope_for
@@ -26,3 +28,11 @@ def acting_region(request: AuthedRequest) -> Region:
         if region:
             return region
     raise PermissionError
+
+
+def next_url(request: HttpRequest, fallback: str) -> str:
+    """Where to go after a form: the page's own `next` when it is an address of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return resolve_url(fallback)

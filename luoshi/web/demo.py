@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from dataclasses import dataclass
+from datetime import date, time
 from pathlib import Path
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
 
-from luoshi.core import hooks
+from luoshi.core import clock, hooks, registry
 from luoshi.org import demo as org_demo
 from luoshi.org.models import Region, Role
 from luoshi.web import demo_county
@@ -51,6 +52,17 @@ def _new_password() -> str:
     return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3))
 
 
+def ledgers_demo_load(*, as_of: date) -> None:
+    """Each registered ledger loads its part of the demo county, after the items' part (once per
+    loader: an app keeping several ledgers loads them together)."""
+    done: list[registry.DemoLoader] = []
+    for ledger in registry.ledgers():
+        if ledger.demo is not None and ledger.demo not in done:
+            done.append(ledger.demo)
+            with clock.pinned(as_of, time(17, 0)):
+                ledger.demo(as_of=as_of)
+
+
 def demo_load(*, reset: bool = False) -> list[DemoAccount]:
     """Load the demo county; loading twice changes nothing. `reset` empties the database first."""
     demo_allowed()
@@ -61,6 +73,7 @@ def demo_load(*, reset: bool = False) -> list[DemoAccount]:
         loaded = org_demo.load_organisation(passwords=passwords)
         with hooks.immediately():
             demo_county.load_items(Region.objects.get(code=org_demo.COUNTY[2]))
+            ledgers_demo_load(as_of=demo_county.MEETING_DAY)
     accounts = [
         DemoAccount(
             username=spec.username,

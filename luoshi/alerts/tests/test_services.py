@@ -95,7 +95,9 @@ def test_changes_that_matter_recompute_at_once(project, fagaiju_reporter, superv
         actor=supervisor, report=report, method="on_site", verdict="untrue", note="现场未见新造林", as_of=JULY
     )
     project.refresh_from_db()
-    assert (project.computed_colour, project.computed_reason) == ("red", "7月25日核实发现进度报告不属实")
+    # The untrue figure no longer counts as progress; the mark itself is what turns it red.
+    assert project.computed_colour == "red"
+    assert project.computed_reason.endswith("7月25日核实发现进度报告不属实")
     assert ItemColour.objects.get(item=project).computed == "red"
 
 
@@ -185,6 +187,31 @@ def test_refreshing_one_child_rolls_the_parent_up_from_all_its_children(zhashui,
     assert set(Proposal.objects.filter(item=parent).values_list("status", flat=True)) == {
         ProposalStatus.PROPOSED
     }
+
+
+def test_a_ledger_adds_the_facts_only_it_knows_to_its_items_colour(project, zhashui, fagaiju):
+    """A ledger plugs its colour facts in through the registry: alerts never imports it."""
+    from luoshi.core import registry
+
+    calls = []
+
+    def investment_facts(ids, as_of):
+        calls.append((sorted(ids), as_of))
+        return {pk: {"progress": Decimal(70), "progress_label": "完成投资"} for pk in ids}
+
+    task = ItemFactory(region=zhashui, lead_unit=fagaiju, status=Status.IN_PROGRESS)
+    registry.unregister("project")
+    registry.register(
+        registry.Ledger(kind="project", label="重点项目", app_label="t", colour_facts=investment_facts)
+    )
+    try:
+        colours_recompute(as_of=JULY)
+    finally:
+        registry.unregister("project")
+    project.refresh_from_db()
+    assert calls == [([project.pk], JULY)]  # one call for all its items; none for the task
+    assert project.computed_colour == "green"  # 70% invested: ahead of the 35% its reports say
+    assert task.pk not in calls[0][0]
 
 
 class TestRulesAsData:
@@ -360,6 +387,31 @@ class TestConsequences:
             ("red", "deduct", Decimal("1.5")),
         }
         assert client_for(fagaiju_head).get("/alerts/consequences/").status_code == 403
+
+    def test_settings_page_refuses_negative_points_and_keeps_what_was_set(self, supervisor):
+        client = client_for(supervisor)
+        client.post("/alerts/consequences/", {"red-deduct": "1", "red-deduct-points": "2"})
+        response = client.post("/alerts/consequences/", {"red-deduct": "1", "red-deduct-points": "-3"})
+        assert response.status_code == 200 and "扣分" in response.content.decode()
+        from luoshi.alerts.models import Consequence
+
+        assert list(Consequence.objects.filter(active=True).values_list("points", flat=True)) == [Decimal(2)]
+
+    def test_deciding_goes_back_only_to_a_page_of_this_site(self, project, supervisor, zhashui):
+        consequences_save(
+            actor=supervisor, region=zhashui, chosen={"yellow": {ConsequenceAction.LETTER: None}}
+        )
+        colours_recompute(as_of=JULY)
+        proposal = Proposal.objects.get()
+        response = client_for(supervisor).post(
+            f"/alerts/proposals/{proposal.pk}/decide/",
+            {"decision": "dismiss", "next": "https://evil.example/"},
+        )
+        assert response.status_code == 302 and response["Location"] == "/dashboard/"
+        assert client_for(supervisor).post(f"/alerts/proposals/{proposal.pk}/decide/", {}).status_code in (
+            400,
+            404,
+        )
 
 
 def test_warnings_command_prints_counts_by_kind_and_colour(project, zhashui, fagaiju, capsys):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from luoshi.core import clock
 from luoshi.items.hooks import items_changed_on_commit
@@ -16,6 +18,7 @@ from luoshi.items.models import (
     ItemEvent,
     ProgressReport,
     ReportStatus,
+    Verdict,
 )
 from luoshi.org.models import User
 
@@ -82,10 +85,25 @@ def _describe(value: object) -> str:
     return str(value)
 
 
-def _latest_report(item: Item) -> ProgressReport | None:
+def _describe_moment(moment: datetime) -> str:
+    """A moment as the pages give it, in local time: 7月25日 15:32."""
+    local = timezone.localtime(moment)
+    return f"{local.month}月{local.day}日 {local:%H:%M}"
+
+
+def _current_reports(item: Item) -> QuerySet[ProgressReport]:
+    """The item's submitted reports not corrected by a later version, newest first."""
     return (
         item.reports.filter(status=ReportStatus.SUBMITTED, superseded_by__isnull=True)
         .select_related("verification")
         .order_by("-period_start", "-created_at")
-        .first()
     )
+
+
+def _latest_report(item: Item) -> ProgressReport | None:
+    return _current_reports(item).first()
+
+
+def _credible_report(item: Item) -> ProgressReport | None:
+    """The newest current report the office has not found untrue (部分属实 still counts)."""
+    return _current_reports(item).exclude(verification__verdict=Verdict.UNTRUE).first()

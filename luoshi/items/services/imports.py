@@ -1,8 +1,10 @@
-"""Many items at once, from a sheet read by luoshi.items.excel."""
+"""Many items at once, from a sheet read by luoshi.items.excel: new rows are created, rows with the
+code of an existing item update it, the way the item's edit form does, at the version exported."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -11,37 +13,110 @@ from django.db import transaction
 from luoshi.core import clock
 from luoshi.items import rules
 from luoshi.items.models import (
+    DONE_STATUSES,
     EventKind,
     Item,
     ItemEvent,
+    Measure,
     Milestone,
     Status,
 )
 from luoshi.items.services.base import (
+    Conflict,
     ServiceError,
+    _describe,
     _recolour,
     _validation_message,
     ensure,
 )
 from luoshi.items.services.lifecycle import (
+    EDITABLE_FIELDS,
     ITEM_FIELDS,
     ItemInput,
+    MilestoneInput,
     _check_belongs,
     _notify_assigned,
+    item_fields_apply,
     item_next_code,
 )
-from luoshi.org.models import Region, User
+from luoshi.items.services.reports import _refresh_progress
+from luoshi.org.models import Region, Unit, User
+
+# What an import may not change: an item that ended, or left the ledger, is edited by nobody.
+FROZEN_STATUSES = DONE_STATUSES | {Status.REPLACED, Status.WITHDRAWN}
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class ItemUpdate:
+    """A sheet row with the code of an existing item: edit `item`, as exported at `expected_version`.
+
+    `fields` names the ItemInput fields the sheet has columns for; the item keeps the others.
+    """
+
+    item: Item
+    expected_version: int
+    data: ItemInput
+    fields: frozenset[str]
+    row: int = 0  # the row of the sheet, for messages
+
+    @property
+    def label(self) -> str:
+        return f"第{self.row}行 {self.item.code}" if self.row else self.item.code
+
+
+@dataclass
+class ImportOutcome:
+    created: list[Item] = field(default_factory=list)
+    updated: list[Item] = field(default_factory=list)
+    unchanged: list[Item] = field(default_factory=list)
+
+    def summary(self, *, assigned: bool) -> str:
+        """新增 2 项（草稿），更新 1 项，4 项无变化"""
+        parts = []
+        if self.created:
+            parts.append(f"新增 {len(self.created)} 项" + ("并交办" if assigned else "（草稿）"))
+        if self.updated:
+            parts.append(f"更新 {len(self.updated)} 项")
+        if self.unchanged:
+            parts.append(f"{len(self.unchanged)} 项无变化")
+        return "，".join(parts) or "没有事项"
 
 
 @transaction.atomic
 def items_import(
-    *, actor: User | None, region: Region, rows: Sequence[ItemInput], assign: bool, as_of: date
-) -> list[Item]:
-    """Create many items at once (a sheet read by excel.read_sheet), in bulk, events included.
+    *,
+    actor: User | None,
+    region: Region,
+    rows: Sequence[ItemInput],
+    assign: bool,
+    as_of: date,
+    updates: Sequence[ItemUpdate] = (),
+    dry_run: bool = False,
+) -> ImportOutcome:
+    """Create the new items of a sheet read by excel.read_sheet and update the existing ones, in
+    bulk, events included. `actor` None is the system (an import run from the command line).
 
-    All or nothing: one bad row refuses the whole import.
+    All or nothing: one bad row refuses the whole import. A dry run does it all and rolls it back,
+    to tell what the import would do.
     """
     ensure(actor is None or rules.can_create_item(actor, region.pk), "只有督查办可以导入事项。")
+    outcome = ImportOutcome(
+        created=_items_create(actor=actor, region=region, rows=rows, assign=assign, as_of=as_of)
+    )
+    outcome.updated, outcome.unchanged = _items_update(
+        actor=actor, region=region, updates=updates, as_of=as_of
+    )
+    if dry_run:
+        transaction.set_rollback(True)
+    return outcome
+
+
+def _items_create(
+    *, actor: User | None, region: Region, rows: Sequence[ItemInput], assign: bool, as_of: date
+) -> list[Item]:
+    if not rows:
+        return []
     taken = set(Item.objects.filter(region=region).values_list("code", flat=True))
     next_number: dict[int, int] = {}
     items = []
@@ -76,21 +151,23 @@ def items_import(
         except ValidationError as error:
             raise ServiceError(f"第{index}个事项（{row.title}）：{_validation_message(error)}") from error
         items.append(item)
-    Item.objects.bulk_create(items)
+    Item.objects.bulk_create(items, batch_size=BATCH)
     Support = Item.support_units.through
     Support.objects.bulk_create(
         [
             Support(item=item, unit=unit)
             for item, row in zip(items, rows, strict=True)
             for unit in row.support_units
-        ]
+        ],
+        batch_size=BATCH,
     )
     Milestone.objects.bulk_create(
         [
             Milestone(item=item, name=m.name, due=m.due, done_on=m.done_on, sort_order=order)
             for item, row in zip(items, rows, strict=True)
             for order, m in enumerate(row.milestones, start=1)
-        ]
+        ],
+        batch_size=BATCH,
     )
     now = clock.now()
     events = [
@@ -109,7 +186,7 @@ def items_import(
             )
             for item in items
         ]
-    ItemEvent.objects.bulk_create(events)
+    ItemEvent.objects.bulk_create(events, batch_size=BATCH)
     if assign:
         by_unit: dict[int, list[Item]] = {}
         for item in items:
@@ -127,3 +204,155 @@ def items_import(
             )
         _recolour(items, as_of)
     return items
+
+
+# Checked in memory, field by field: the foreign keys come from the region's directory (and
+# _check_belongs), the constraints spanning fields are checked below, and again by the database.
+_FOREIGN_KEYS = [f.name for f in Item._meta.concrete_fields if f.is_relation]
+
+
+def _items_update(
+    *, actor: User | None, region: Region, updates: Sequence[ItemUpdate], as_of: date
+) -> tuple[list[Item], list[Item]]:
+    """Edit existing items as item_update does, in bulk: the same rules, version check and event.
+
+    Returns the items updated and those the sheet left as they were (their version stays).
+    """
+    if not updates:
+        return [], []
+    locked = {
+        item.pk: item
+        for item in Item.objects.select_for_update(of=("self",))
+        .filter(region=region, pk__in=[update.item.pk for update in updates])
+        .select_related("lead_unit", "patron_leader__person", "responsible_person")
+        .prefetch_related("support_units", "milestones")
+    }
+    now = clock.now()
+    updated: list[Item] = []
+    unchanged: list[Item] = []
+    events: list[ItemEvent] = []
+    supports: list[tuple[Item, Sequence[Unit]]] = []
+    milestones: list[tuple[Item, list[MilestoneInput]]] = []
+    stale_progress: list[int] = []
+    seen: set[int] = set()
+    for update in updates:
+        item = locked.get(update.item.pk)
+        ensure(item is not None, f"{update.label}：本县没有这个事项。", ServiceError)
+        assert item is not None
+        ensure(item.pk not in seen, f"{update.label}：这个事项在表格中出现了不止一次。", ServiceError)
+        seen.add(item.pk)
+        ensure(
+            item.status not in FROZEN_STATUSES,
+            f"{update.label}：事项{item.get_status_display()}，不能通过导入修改。",
+            ServiceError,
+        )
+        ensure(actor is None or rules.can_edit_item(actor, item), "只有督查办可以修改事项。")
+        if item.version != update.expected_version:
+            raise Conflict(_version_refusal(update.label, update.expected_version, item.version))
+        try:
+            _check_belongs(region, update.data)
+        except ServiceError as error:
+            raise ServiceError(f"{update.label}：{error.message}") from error
+        names = [name for name in EDITABLE_FIELDS if name != "code" and name in update.fields]
+        changes = item_fields_apply(item, update.data, names)
+        if "support_units" in update.fields and set(item.support_units.all()) != set(
+            update.data.support_units
+        ):
+            changes["配合单位"] = [
+                "、".join(map(str, item.support_units.all())) or "（空）",
+                "、".join(map(str, update.data.support_units)) or "（空）",
+            ]
+            supports.append((item, update.data.support_units))
+        if "milestones" in update.fields:
+            current = list(item.milestones.all())
+            if _milestone_text(current) != _milestone_text(update.data.milestones):
+                changes["节点"] = [_milestone_text(current), _milestone_text(update.data.milestones)]
+                milestones.append((item, _matched(current, update.data.milestones)))
+        if not changes:
+            unchanged.append(item)
+            continue
+        if item.planned_start and item.deadline and item.planned_start > item.deadline:
+            raise ServiceError(f"{update.label}：计划开始晚于完成时限。")
+        try:
+            item.full_clean(
+                exclude=[*_FOREIGN_KEYS, "created_by"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            raise ServiceError(f"{update.label}：{_validation_message(error)}") from error
+        item.version = update.expected_version + 1
+        item.updated_at = now
+        updated.append(item)
+        if {"衡量方式", "目标值"} & changes.keys() or (
+            "节点" in changes and item.measure == Measure.MILESTONES
+        ):
+            stale_progress.append(item.pk)
+        note = "；".join(f"{label}：{old} → {new}" for label, (old, new) in changes.items())
+        events.append(
+            ItemEvent(
+                item=item, actor=actor, kind=EventKind.UPDATED, note=note, data={"changes": changes}, at=now
+            )
+        )
+    if not updated:
+        return updated, unchanged
+    written = [name for name in EDITABLE_FIELDS if name != "code"]
+    Item.objects.bulk_update(updated, [*written, "version", "updated_at"], batch_size=BATCH)
+    Support = Item.support_units.through
+    Support.objects.filter(item_id__in=[item.pk for item, _units in supports]).delete()
+    Support.objects.bulk_create(
+        [Support(item=item, unit=unit) for item, units in supports for unit in units], batch_size=BATCH
+    )
+    _milestones_save(milestones)
+    ItemEvent.objects.bulk_create(events, batch_size=BATCH)
+    # The progress an item shows follows its measure, target and (measured by them) milestones.
+    for item in Item.objects.filter(pk__in=stale_progress).prefetch_related("milestones"):
+        _refresh_progress(item)
+    _recolour(updated, as_of)
+    return updated, unchanged
+
+
+def _version_refusal(label: str, exported: int, current: int) -> str:
+    if exported < current:
+        return f"{label}：导出后已在系统中被修改（版本{exported}→{current}），请重新导出后再改。"
+    return f"{label}：表格中的版本{exported}与系统中的版本{current}不符，请重新导出后再改。"
+
+
+def _milestone_text(milestones: Sequence[Milestone | MilestoneInput]) -> str:
+    return "；".join(f"{m.name}：{_describe(m.due)}" for m in milestones) or "（空）"
+
+
+def _matched(current: Sequence[Milestone], wanted: Sequence[MilestoneInput]) -> list[MilestoneInput]:
+    """The sheet's milestones as the edit form gives them: one the item has already (the same name,
+    the same date first) keeps its row and what was done; the others are new."""
+    free = list(current)
+    matched = []
+    for milestone in wanted:
+        same = next((m for m in free if (m.name, m.due) == (milestone.name, milestone.due)), None) or next(
+            (m for m in free if m.name == milestone.name), None
+        )
+        if same is not None:
+            free.remove(same)
+        matched.append(
+            MilestoneInput(
+                name=milestone.name,
+                due=milestone.due,
+                done_on=same.done_on if same else milestone.done_on,
+                pk=same.pk if same else None,
+            )
+        )
+    return matched
+
+
+def _milestones_save(plans: Sequence[tuple[Item, list[MilestoneInput]]]) -> None:
+    """lifecycle._save_milestones for many items: the rows kept are updated, the rest deleted."""
+    if not plans:
+        return
+    keep = {m.pk for _item, wanted in plans for m in wanted if m.pk}
+    Milestone.objects.filter(item__in=[item for item, _wanted in plans]).exclude(pk__in=keep).delete()
+    kept: list[Milestone] = []
+    new: list[Milestone] = []
+    for item, wanted in plans:
+        for order, m in enumerate(wanted, start=1):
+            row = Milestone(pk=m.pk, item=item, name=m.name, due=m.due, done_on=m.done_on, sort_order=order)
+            (kept if m.pk else new).append(row)
+    Milestone.objects.bulk_update(kept, ["name", "due", "done_on", "sort_order"], batch_size=BATCH)
+    Milestone.objects.bulk_create(new, batch_size=BATCH)

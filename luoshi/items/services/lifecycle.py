@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -29,8 +29,10 @@ from luoshi.items.models import (
 from luoshi.items.schedule import Cycle
 from luoshi.items.services.base import (
     Conflict,
+    NotAllowed,
     ServiceError,
     _describe,
+    _describe_moment,
     _latest_report,
     _recolour,
     _validation_message,
@@ -164,26 +166,33 @@ def item_create(
     return item
 
 
-@transaction.atomic
-def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInput, as_of: date) -> Item:
-    """Edit an item. Refused with Conflict when someone changed it since `expected_version`."""
-    ensure(rules.can_edit_item(actor, item), "只有督查办可以修改事项。")
-    claimed = Item.objects.filter(pk=item.pk, version=expected_version).update(version=F("version") + 1)
-    if not claimed:
-        latest = ItemEvent.objects.filter(item=item, actor__isnull=False).select_related("actor").first()
-        who = f"{latest.actor}于{latest.at:%m月%d日 %H:%M}" if latest and latest.actor else "他人"
-        raise Conflict(f"该事项已被{who}修改，你的修改没有保存。请刷新页面，在最新内容上重新修改。")
-    item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
-    _check_belongs(item.region, data)
+def item_fields_apply(item: Item, data: ItemInput, names: Iterable[str]) -> dict[str, list[str]]:
+    """Set the fields `names` of `item` from `data`; what changed, described for the item's event
+    (label → [old, new]), as an edit in the system and a row of an imported sheet both record it."""
     changes = {}
-    for name in EDITABLE_FIELDS:
-        if name == "code" and not data.code.strip():
-            continue
+    for name in names:
         old, new = getattr(item, name), getattr(data, name)
         if old != new:
             label = str(getattr(Item._meta.get_field(name), "verbose_name", name))
             changes[label] = [_describe(old), _describe(new)]
             setattr(item, name, new)
+    return changes
+
+
+@transaction.atomic
+def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInput, as_of: date) -> Item:
+    """Edit an item. Refused with Conflict when someone changed it since `expected_version`."""
+    if not rules.can_edit_item(actor, item):
+        raise NotAllowed(rules.cannot_edit_reason(actor, item))
+    claimed = Item.objects.filter(pk=item.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        latest = ItemEvent.objects.filter(item=item, actor__isnull=False).select_related("actor").first()
+        who = f"{latest.actor}于{_describe_moment(latest.at)}" if latest and latest.actor else "他人"
+        raise Conflict(f"该事项已被{who}修改，你的修改没有保存。请刷新页面，在最新内容上重新修改。")
+    item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    _check_belongs(item.region, data)
+    names = [name for name in EDITABLE_FIELDS if name != "code" or data.code.strip()]
+    changes = item_fields_apply(item, data, names)
     old_support = set(item.support_units.all())
     if old_support != set(data.support_units):
         changes["配合单位"] = [
@@ -213,8 +222,12 @@ def item_take(
     as_of: date,
     reason: str = "",
     successor: Item | None = None,
+    confirm_past_deadline: bool = False,
 ) -> Item:
-    """Move an item along its life cycle: 交办, 签收, 退回, 申请办结, 办结, 销号, 暂缓, 恢复, 替换, 撤销."""
+    """Move an item along its life cycle: 交办, 签收, 退回, 申请办结, 办结, 销号, 暂缓, 恢复, 替换, 撤销.
+
+    An item whose deadline is before `as_of` is overdue the day it is assigned: 交办 is refused
+    unless the office confirms it with `confirm_past_deadline`."""
     item = (
         Item.objects.select_for_update(of=("self",))
         .select_related("region", "lead_unit", "patron_leader")
@@ -225,15 +238,27 @@ def item_take(
     label = TRANSITIONS[action].label
     ensure(transition is not None, f"事项当前状态为“{item.get_status_display()}”，不能{label}。")
     assert transition is not None
-    ensure(rules.can_take(actor, item, action), f"你没有权限{label}该事项。")
+    if not rules.can_take(actor, item, action):
+        raise NotAllowed(rules.cannot_take_reason(actor, item, transition))
     reason = reason.strip()
     ensure(not transition.needs_reason or reason, f"{label}需要写明理由。", ServiceError)
     from_status = item.status
     target = transition.target
+    data: dict[str, object] = {}
 
     if action == Action.ASSIGN:
         ensure(item.lead_unit_id, "交办前必须明确牵头单位。", ServiceError)
         ensure(item.deadline, "交办前必须明确完成时限。", ServiceError)
+        assert item.deadline is not None
+        if item.deadline < as_of:
+            ensure(
+                confirm_past_deadline,
+                f"完成时限{_describe(item.deadline)}已过，交办当天即为逾期。"
+                "请修改完成时限，或勾选确认后交办。",
+                ServiceError,
+            )
+            data["past_deadline_confirmed"] = True
+            reason = reason or f"完成时限已过（{_describe(item.deadline)}），督查办确认后交办。"
         item.assigned_on = as_of
         item.accepted_on = None
     elif action == Action.ACCEPT:
@@ -272,7 +297,8 @@ def item_take(
     item.updated_at = clock.now()
     item.save()
     item.refresh_from_db(fields=["version"])
-    data = {"successor": successor.pk, "successor_code": successor.code} if successor else {}
+    if successor:
+        data |= {"successor": successor.pk, "successor_code": successor.code}
     item_event_record(
         item=item,
         actor=actor,
@@ -283,6 +309,7 @@ def item_take(
         data=data,
     )
     _notify_transition(item=item, actor=actor, action=action, reason=reason)
+    _refresh_progress(item)  # a 完成与否 item shows 100% once completed
     _recolour([item, *([successor] if successor else [])], as_of)
     return item
 

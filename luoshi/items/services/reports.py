@@ -36,6 +36,7 @@ from luoshi.items.schedule import Cycle, period_containing
 from luoshi.items.services.base import (
     NotAllowed,
     ServiceError,
+    _credible_report,
     _latest_report,
     _recolour,
     _validation_message,
@@ -198,27 +199,42 @@ def _after_submission(*, item: Item, actor: User) -> None:
 
 
 def _refresh_progress(item: Item) -> None:
-    """Keep the latest reported progress on the item, from the newest current submitted report."""
+    """Keep the item's progress: the figure and confidence of the newest current report the office
+    has not found untrue; the time of the newest report, whatever its verdict."""
     latest = _latest_report(item)
+    credible = latest if latest is None or _is_credible(latest) else _credible_report(item)
     milestones = list(item.milestones.all())
     percent: Decimal | None = None
     value: Decimal | None = None
     if item.measure == Measure.MILESTONES and milestones:
         percent = Decimal(100) * sum(1 for m in milestones if m.done_on) / len(milestones)
-    elif latest is not None:
-        value = latest.value
-        if item.measure == Measure.VALUE and latest.value is not None and item.target_value:
-            percent = min(Decimal(100), Decimal(100) * latest.value / item.target_value)
+    elif credible is not None:
+        value = credible.value
+        if item.measure == Measure.VALUE and credible.value is not None and item.target_value:
+            percent = min(Decimal(100), Decimal(100) * credible.value / item.target_value)
         else:
-            percent = latest.percent
+            percent = credible.percent
     if item.measure == Measure.DONE and item.status in {Status.COMPLETED, Status.CLOSED}:
         percent = Decimal(100)
     Item.objects.filter(pk=item.pk).update(
         progress_percent=percent.quantize(Decimal("0.01")) if percent is not None else None,
         progress_value=value,
-        confidence=latest.confidence if latest else "",
+        confidence=credible.confidence if credible else "",
         last_reported_at=latest.submitted_at if latest else None,
     )
+
+
+def _is_credible(report: ProgressReport) -> bool:
+    verification = getattr(report, "verification", None)
+    return verification is None or verification.verdict != Verdict.UNTRUE
+
+
+def latest_report_found_untrue(reports: Iterable[ProgressReport]) -> ProgressReport | None:
+    """The item's newest current report, when the office found it untrue: its page says so beside
+    the progress, which then comes from an earlier report. `reports` newest first, as
+    selectors.item_reports gives them (with their verification: no query here)."""
+    latest = next((r for r in reports if r.status == ReportStatus.SUBMITTED and r.is_current), None)
+    return latest if latest is not None and not _is_credible(latest) else None
 
 
 def _mark_milestones(*, actor: User, item: Item, ids: Sequence[int], as_of: date) -> None:
@@ -325,7 +341,8 @@ def report_verify(
     *, actor: User, report: ProgressReport, method: str, verdict: str, note: str, as_of: date
 ) -> Verification:
     report = ProgressReport.objects.select_for_update(of=("self",)).select_related("item").get(pk=report.pk)
-    ensure(rules.can_verify(actor, report), "只有督查办可以核实，且每份报告只核实一次。")
+    if not rules.can_verify(actor, report):
+        raise NotAllowed(rules.cannot_verify_reason(actor, report))
     verification = Verification(
         report=report, method=method, verdict=verdict, note=note.strip(), verifier=actor, verified_on=as_of
     )
@@ -363,5 +380,6 @@ def report_verify(
             item_id=item.pk,
             actor_id=actor.pk,
         )
+    _refresh_progress(item)
     _recolour([item], as_of)
     return verification

@@ -7,11 +7,16 @@ from datetime import date, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from luoshi.conftest import client_for
 from luoshi.items import excel, services
 from luoshi.items.models import EventKind, Item, ItemEvent, Status
+from luoshi.items.services import ItemInput
+from luoshi.items.tests.factories import ItemFactory
+from luoshi.org.models import Person, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +136,10 @@ def test_existing_code_is_a_bad_cell(zhashui, fagaiju_item):
         region=zhashui,
         year=2023,
     )
-    assert [str(e) for e in result.errors] == [f"第2行 A列（编号）：编号“{fagaiju_item.code}”已存在"]
+    assert [str(e) for e in result.errors] == [
+        f"第2行 A列（编号）：编号“{fagaiju_item.code}”已存在。要修改这个事项，请先导出 Excel，"
+        "在导出的表格上修改后导入（导出的表格带有“版本”列）"
+    ]
 
 
 def test_missing_required_column_and_not_a_workbook(zhashui):
@@ -144,7 +152,7 @@ def test_import_page_creates_and_assigns(zhashui, supervisor, fagaiju_head):
     response = client_for(supervisor).post(
         "/items/import/", {"file": _upload(sheet(*GOOD)), "year": 2023, "assign": "on"}, follow=True
     )
-    assert "已导入 5 项并交办" in response.content.decode()
+    assert "已导入：新增 5 项并交办。" in response.content.decode()
     items = Item.objects.order_by("code")
     assert [i.code for i in items] == [f"DB-2023-000{n}" for n in range(1, 6)]
     assert {i.status for i in items} == {Status.ASSIGNED}
@@ -218,3 +226,307 @@ def _upload(content: io.BytesIO):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("台账.xlsx", content.getvalue())
+
+
+# ---------------------------------------------------------------------------------------------
+# An exported sheet imported again: existing codes are updated, at the version they were exported
+
+
+def _imported(client, assign: bool = True) -> list[Item]:
+    data = {"file": _upload(sheet(*GOOD)), "year": 2023, **({"assign": "on"} if assign else {})}
+    client.post("/items/import/", data)
+    return list(Item.objects.order_by("code"))
+
+
+def _export(client, **filters: str):
+    response = client.get("/items/export.xlsx", filters)
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _saved(workbook) -> io.BytesIO:
+    out = io.BytesIO()
+    workbook.save(out)
+    out.seek(0)
+    return out
+
+
+def _cell(workbook, code: str, header: str):
+    """The cell of the row of `code` in the column headed `header`."""
+    sheet = workbook.active
+    column = next(c.column for c in sheet[1] if c.value == header)
+    row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == code)
+    return sheet.cell(row, column)
+
+
+def _import(client, workbook, **extra: str):
+    return client.post(
+        "/items/import/", {"file": _upload(_saved(workbook)), "year": 2023, **extra}, follow=True
+    )
+
+
+def test_export_carries_region_and_version_and_the_template_explains_them(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    workbook = _export(client)
+    headers = [c.value for c in workbook.active[1]]
+    assert headers[len(excel.COLUMNS) - 2 : len(excel.COLUMNS)] == ["行政区", "版本"]
+    assert {_cell(workbook, f"DB-2023-000{n}", "版本").value for n in range(1, 6)} == {1}
+    assert _cell(workbook, "DB-2023-0001", "行政区").value == "柞水县"
+    guide = load_workbook(io.BytesIO(client.get("/items/template.xlsx").content))["填写说明"]
+    notes = {row[0]: row[1] for row in guide.iter_rows(values_only=True) if row and row[0]}
+    assert "请勿改动" in notes["版本"] and "导出" in notes["版本"]
+
+
+def test_the_same_file_imported_again_changes_nothing(zhashui, supervisor, fagaiju):
+    client = client_for(supervisor)
+    _imported(client)
+    # a responsible person whose name another person of the county shares, an item of a unit
+    # no longer active, a report day not the cycle's default: all read back as they are
+    person = Person.objects.create(name="张伟", unit=fagaiju)
+    Person.objects.create(name="张伟", unit=Unit.objects.get(region=zhashui, short_name="县财政局"))
+    Item.objects.filter(code="DB-2023-0002").update(responsible_person=person, report_due_day=20)
+    Unit.objects.filter(region=zhashui, short_name="县统计局").update(is_active=False)
+    items = list(Item.objects.order_by("code"))
+    events = ItemEvent.objects.count()
+    response = _import(client, _export(client))
+    assert "已导入：5 项无变化。" in response.content.decode()
+    assert ItemEvent.objects.count() == events
+    after = list(Item.objects.order_by("code"))
+    assert [(i.pk, i.version, i.updated_at, i.status) for i in after] == [
+        (i.pk, i.version, i.updated_at, i.status) for i in items
+    ]
+    assert after[0].milestones.count() == 2 and after[0].support_units.count() == 2
+    assert (after[1].responsible_person, after[1].report_due_day) == (person, 20)
+
+
+def test_a_title_edited_in_the_sheet_updates_that_item_with_an_event(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    first = Item.objects.get(code="DB-2023-0001")
+    done = first.milestones.get(name="完成用地预审")
+    done.done_on = date(2023, 8, 9)
+    done.save()
+    workbook = _export(client)
+    _cell(workbook, "DB-2023-0001", "事项名称").value = "溶洞互通式立交开工建设"
+    _cell(workbook, "DB-2023-0001", "节点").value = "完成用地预审：8月12日；开工：8月底前；完成招标：9月10日"
+    _cell(workbook, "DB-2023-0001", "状态").value = "已办结"  # not read: import does not move an item along
+    response = _import(client, workbook)
+    assert "已导入：更新 1 项，4 项无变化。" in response.content.decode()
+    first.refresh_from_db()
+    assert (first.title, first.version, first.status) == ("溶洞互通式立交开工建设", 2, Status.ASSIGNED)
+    milestones = list(first.milestones.all())
+    assert [(m.name, m.due) for m in milestones] == [
+        ("完成用地预审", date(2023, 8, 12)),
+        ("开工", date(2023, 8, 31)),
+        ("完成招标", date(2023, 9, 10)),
+    ]
+    assert (milestones[0].pk, milestones[0].done_on) == (done.pk, date(2023, 8, 9))  # kept, as the form does
+    event = ItemEvent.objects.get(kind=EventKind.UPDATED)
+    assert (event.item, event.actor) == (first, supervisor)
+    assert "事项名称：溶洞互通式立交开工 → 溶洞互通式立交开工建设" in event.note
+    assert "节点" in event.data["changes"]
+    assert set(Item.objects.exclude(pk=first.pk).values_list("version", flat=True)) == {1}
+
+
+def test_an_item_edited_in_the_system_after_the_export_refuses_its_row_and_imports_nothing(
+    zhashui, supervisor
+):
+    client = client_for(supervisor)
+    _imported(client)
+    workbook = _export(client)
+    second = Item.objects.get(code="DB-2023-0002")
+    data = ItemInput(
+        **{name: getattr(second, name) for name in services.ITEM_FIELDS}, support_units=[], milestones=[]
+    )
+    data.title = "储备成熟项目不少于220个"
+    services.item_update(
+        actor=supervisor, item=second, expected_version=1, data=data, as_of=date(2023, 7, 25)
+    )
+    _cell(workbook, "DB-2023-0001", "事项名称").value = "溶洞互通式立交开工建设"
+    _cell(workbook, "DB-2023-0002", "事项名称").value = "储备成熟项目不少于250个"
+    workbook.active.append(["", "新增的事项", "", "", "", "", "", "县发改局", "", "", "", "2023-12-31"])
+    response = _import(client, workbook)
+    assert response.status_code == 400
+    row = _cell(workbook, "DB-2023-0002", "版本")
+    assert (
+        f"第{row.row}行 {row.column_letter}列（版本）：DB-2023-0002 导出后已在系统中被修改（版本1→2），"
+        "请重新导出后再改" in response.content.decode()
+    )
+    assert Item.objects.count() == 5
+    assert Item.objects.get(code="DB-2023-0001").title == "溶洞互通式立交开工"
+    assert Item.objects.get(code="DB-2023-0002").title == "储备成熟项目不少于220个"
+
+
+def test_a_change_between_reading_and_importing_is_a_conflict(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    workbook = _export(client)
+    _cell(workbook, "DB-2023-0001", "事项名称").value = "溶洞互通式立交开工建设"
+    result = excel.read_sheet(_saved(workbook), region=zhashui, year=2023)
+    assert result.ok and len(result.updates) == 5
+    Item.objects.filter(code="DB-2023-0003").update(version=2)
+    with pytest.raises(services.Conflict, match="行 DB-2023-0003：导出后已在系统中被修改（版本1→2）"):
+        services.items_import(
+            actor=supervisor,
+            region=zhashui,
+            rows=result.rows,
+            updates=result.updates,
+            assign=False,
+            as_of=date(2023, 7, 25),
+        )
+    assert Item.objects.get(code="DB-2023-0001").title == "溶洞互通式立交开工"
+
+
+def test_new_rows_and_existing_codes_in_one_sheet(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    workbook = _export(client)
+    _cell(workbook, "DB-2023-0004", "完成时限").value = date(2023, 11, 30)
+    workbook.active.append(["", "新增无编号", "", "", "", "", "", "县发改局", "", "", "", "2023-12-31"])
+    workbook.active.append(
+        ["DB-2023-0100", "新增有编号", "", "", "", "", "", "县统计局", "", "", "", "2023-12-31"]
+    )
+    response = _import(client, workbook)
+    assert "已导入：新增 2 项（草稿），更新 1 项，4 项无变化。" in response.content.decode()
+    assert Item.objects.get(code="DB-2023-0004").deadline == date(2023, 11, 30)
+    assert Item.objects.get(code="DB-2023-0006").title == "新增无编号"
+    assert Item.objects.get(code="DB-2023-0100").status == Status.DRAFT
+    assert ItemEvent.objects.filter(kind=EventKind.UPDATED).count() == 1
+    assert ItemEvent.objects.filter(kind=EventKind.IMPORTED).count() == 7
+
+
+def test_a_dry_run_says_what_would_be_created_and_updated(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    workbook = _export(client)
+    _cell(workbook, "DB-2023-0004", "事项名称").value = "观摩项目全部达到观摩要求"
+    workbook.active.append(["", "新增无编号", "", "", "", "", "", "县发改局", "", "", "", "2023-12-31"])
+    response = _import(client, workbook, dry_run="1")
+    assert (
+        "检查通过：6 项都可以导入，将新增 1 项（草稿），更新 1 项，4 项无变化（尚未导入）。"
+        in response.content.decode()
+    )
+    assert Item.objects.count() == 5 and not ItemEvent.objects.filter(kind=EventKind.UPDATED).exists()
+
+
+def test_codes_of_another_county_are_refused(zhashui, zhenan, supervisor, zhenan_supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    ItemFactory(
+        region=zhenan,
+        code="DB-2023-0001",
+        title="镇安的事项",
+        lead_unit=Unit.objects.get(region=zhenan, short_name="县发改局"),
+    )
+    ItemFactory(
+        region=zhenan,
+        code="DB-2023-0042",
+        title="镇安的另一事项",
+        lead_unit=Unit.objects.get(region=zhenan, short_name="县发改局"),
+    )
+    theirs = _export(client_for(zhenan_supervisor))
+    response = _import(client, theirs)
+    assert response.status_code == 400
+    page = response.content.decode()
+    first, other = _cell(theirs, "DB-2023-0001", "行政区"), _cell(theirs, "DB-2023-0042", "行政区")
+    assert f"第{first.row}行 {first.column_letter}列（行政区）：这是镇安县的事项，不能导入柞水县" in page
+    assert f"第{other.row}行 {other.column_letter}列（行政区）：这是镇安县的事项，不能导入柞水县" in page
+    # without its 行政区, a code this county does not have is still not taken for a new item
+    other.value = None
+    _cell(theirs, "DB-2023-0001", "行政区").value = None
+    _cell(theirs, "DB-2023-0001", "版本").value = 5
+    response = _import(client, theirs)
+    page = response.content.decode()
+    assert "本县没有编号为“DB-2023-0042”的事项" in page
+    assert "DB-2023-0001 的版本5与系统中的版本1不符" in page
+    assert Item.objects.get(region=zhashui, code="DB-2023-0001").title == "溶洞互通式立交开工"
+    assert not Item.objects.filter(region=zhashui, code="DB-2023-0042").exists()
+
+
+def test_withdrawn_and_closed_items_are_not_updated(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    workbook = _export(client)
+    Item.objects.filter(code="DB-2023-0005").update(status=Status.WITHDRAWN)
+    Item.objects.filter(code="DB-2023-0004").update(status=Status.CLOSED)
+    _cell(workbook, "DB-2023-0001", "事项名称").value = "溶洞互通式立交开工建设"
+    response = _import(client, workbook)
+    assert response.status_code == 400
+    page = response.content.decode()
+    for code, status in (("DB-2023-0005", "已撤销"), ("DB-2023-0004", "已销号")):
+        row = _cell(workbook, code, "编号").row
+        assert f"第{row}行 A列（编号）：编号“{code}”的事项{status}，不能通过导入修改" in page
+    assert not ItemEvent.objects.filter(kind=EventKind.UPDATED).exists()
+
+
+def test_a_sheet_without_every_column_keeps_what_it_has_no_column_for(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+    narrow = sheet(
+        [
+            "DB-2023-0002",
+            "储备成熟项目不少于300个",
+            "县发改局",
+            "",
+            "冯锐",
+            "2023-08-31",
+            "",
+            300,
+            "个",
+            "",
+            1,
+        ],
+        header=[*HEADER, "版本"],
+    )
+    assert excel.read_sheet(narrow, region=zhashui, year=2023).ok
+    narrow.seek(0)
+    response = client.post("/items/import/", {"file": _upload(narrow), "year": 2023}, follow=True)
+    assert "已导入：更新 1 项。" in response.content.decode()
+    item = Item.objects.get(code="DB-2023-0002")
+    assert (item.title, item.target_value, item.version) == ("储备成熟项目不少于300个", 300, 2)
+    assert item.measure == "value" and item.year == 2023  # columns the sheet has not are kept
+
+
+def test_updates_take_as_many_queries_for_four_rows_as_for_one(zhashui, supervisor):
+    client = client_for(supervisor)
+    _imported(client)
+
+    def import_revised(codes: list[str]) -> int:
+        workbook = _export(client)
+        for code in codes:
+            _cell(workbook, code, "事项名称").value += "（修订）"
+            _cell(workbook, code, "配合单位").value = "县财政局"
+            _cell(workbook, code, "节点").value = "完成招标：9月10日"
+        result = excel.read_sheet(_saved(workbook), region=zhashui, year=2023)
+        assert result.ok, [str(e) for e in result.errors]
+        with CaptureQueriesContext(connection) as queries:
+            outcome = services.items_import(
+                actor=supervisor,
+                region=zhashui,
+                rows=[],
+                updates=result.updates,
+                assign=False,
+                as_of=date(2023, 7, 25),
+            )
+        assert len(outcome.updated) == len(codes)
+        return len(queries)
+
+    one = import_revised(["DB-2023-0001"])
+    assert import_revised([f"DB-2023-000{n}" for n in range(2, 6)]) <= one
+    assert ItemEvent.objects.filter(kind=EventKind.UPDATED).count() == 5
+
+
+def test_cli_reports_created_and_updated(zhashui, tmp_path, capsys):
+    path = tmp_path / "items.xlsx"
+    path.write_bytes(sheet(*GOOD).getvalue())
+    call_command("import", "items", str(path), "--region", "柞水县", "--year", "2023")
+    out = tmp_path / "out.xlsx"
+    call_command("export", "items", "--out", str(out), "--region", "柞水县")
+    workbook = load_workbook(out)
+    _cell(workbook, "DB-2023-0003", "事项名称").value = "改厕改房任务全面完成并验收"
+    workbook.save(out)
+    capsys.readouterr()
+    call_command("import", "items", str(out), "--region", "柞水县", "--year", "2023")
+    assert "已导入：更新 1 项，4 项无变化。" in capsys.readouterr().out
+    assert Item.objects.get(code="DB-2023-0003").version == 2

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import pytest
 from django.db import connection
 from django.test import Client
 
 from luoshi.conftest import client_for
+from luoshi.core import clock
 from luoshi.items import services
 from luoshi.items.models import Item, ItemEvent, Status, Verification
 from luoshi.items.tests.conftest import set_status
@@ -112,11 +113,14 @@ def test_two_people_editing_the_same_item_give_one_success_and_one_clear_conflic
         }
         return client.post(f"/items/{fagaiju_item.pk}/edit/", payload)
 
-    ok = post(first, data[0], "溶洞互通式立交8月底前开工")
+    with clock.pinned(date(2023, 7, 25), time(15, 32)):  # 07:32 UTC
+        ok = post(first, data[0], "溶洞互通式立交8月底前开工")
     conflict = post(second_supervisor, data[1], "溶洞立交开工")
     assert ok.status_code == 302
     assert conflict.status_code == 409
-    assert "已被赵敏" in conflict.content.decode() and "你的修改没有保存" in conflict.content.decode()
+    # the other edit's time as the rest of the pages give it: local time, no leading zeros
+    assert "已被赵敏于7月25日 15:32修改" in conflict.content.decode()
+    assert "你的修改没有保存" in conflict.content.decode()
     fagaiju_item.refresh_from_db()
     assert fagaiju_item.title == "溶洞互通式立交8月底前开工"
     assert ItemEvent.objects.filter(item=fagaiju_item, kind="updated").count() == 1
@@ -339,3 +343,63 @@ def test_item_page_query_count_does_not_grow_with_reports(
         submitted_report(fagaiju_item, fagaiju_reporter, period_start=date(2023, month, 1))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(f"/items/{fagaiju_item.pk}/")
+
+
+class TestPastDeadlineInTheItemForm:
+    """The form tells the office when the deadline it saves is already past (7月18日 on 7月25日)."""
+
+    def payload(self, fagaiju, **fields: object) -> dict[str, object]:
+        return {
+            "title": "暑期旅游安全检查",
+            "kind": "task",
+            "source": "meeting",
+            "year": 2023,
+            "lead_unit": fagaiju.pk,
+            "deadline": "2023-07-18",
+            "measure": "percent",
+            "report_cycle": "monthly",
+            "report_due_day": 25,
+            "milestones-TOTAL_FORMS": 0,
+            "milestones-INITIAL_FORMS": 0,
+            **fields,
+        }
+
+    def test_saving_a_draft_warns_and_the_item_page_asks_before_assigning(self, supervisor, fagaiju):
+        office = client_for(supervisor)
+        response = office.post("/items/new/", self.payload(fagaiju), follow=True)
+        page = response.content.decode()
+        assert "事项已创建" in page
+        item = Item.objects.get(title="暑期旅游安全检查")
+        assert item.status == Status.DRAFT
+        assert 'data-testid="assign-past-deadline"' in page
+
+    def test_save_and_assign_is_held_back_with_the_way_out(self, supervisor, fagaiju):
+        response = client_for(supervisor).post("/items/new/", self.payload(fagaiju, assign="1"))
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "完成时限2023年7月18日已过" in page and "勾选确认后交办" in page
+        assert not Item.objects.filter(title="暑期旅游安全检查").exists()
+
+    def test_editing_shows_a_notice_and_saving_keeps_it_in_view(self, fagaiju_item, supervisor):
+        set_status(fagaiju_item, Status.DRAFT, assigned_on=None, deadline=date(2023, 7, 18))
+        office = client_for(supervisor)
+        form = office.get(f"/items/{fagaiju_item.pk}/edit/")
+        assert "完成时限2023年7月18日已过" in form.content.decode().split('data-testid="deadline-notice"')[1]
+        initial = form.context["form"].initial
+        payload = self.payload(
+            fagaiju_item.lead_unit,
+            title=fagaiju_item.title,
+            code=fagaiju_item.code,
+            version=initial["version"],
+            support_units=[u.pk for u in initial["support_units"]],
+            deadline="2023-07-20",
+        )
+        response = office.post(f"/items/{fagaiju_item.pk}/edit/", payload, follow=True)
+        page = response.content.decode()
+        assert "修改已保存" in page and "完成时限2023年7月20日已过" in page
+        fagaiju_item.refresh_from_db()
+        assert fagaiju_item.deadline == date(2023, 7, 20)
+
+    def test_no_notice_for_a_deadline_ahead(self, fagaiju_item, supervisor):
+        form = client_for(supervisor).get(f"/items/{fagaiju_item.pk}/edit/").content.decode()
+        assert 'data-testid="deadline-notice"' not in form

@@ -355,3 +355,64 @@ def test_evidence_is_counted_once_per_file(accepted_item, fagaiju_reporter):
         actor=fagaiju_reporter, item=accepted_item, data=july(), files=[photo(), photo("b.jpg")], as_of=AS_OF
     )
     assert Evidence.objects.count() == 2
+
+
+class TestProgressAfterVerification:
+    """An untrue report's figure is not the item's progress: the last credible one is."""
+
+    def report(self, item, reporter, month: int, percent: int, *, confidence: str = "green"):
+        data = ReportInput(period_start=date(2023, month, 1), done=f"{month}月进展", percent=Decimal(percent))
+        data.confidence = confidence
+        return services.report_submit(actor=reporter, item=item, data=data, as_of=date(2023, month, 20))
+
+    def verify(self, report, supervisor, verdict: str, day: date = AS_OF):
+        note = "" if verdict == "true" else "现场核实情况与报告不符"
+        return services.report_verify(
+            actor=supervisor, report=report, method="on_site", verdict=verdict, note=note, as_of=day
+        )
+
+    def test_an_untrue_verdict_brings_back_the_last_credible_figure(
+        self, accepted_item, fagaiju_reporter, supervisor
+    ):
+        june = self.report(accepted_item, fagaiju_reporter, 6, 30, confidence="yellow")
+        self.verify(june, supervisor, "partly", date(2023, 6, 28))  # partly true still counts
+        july = self.report(accepted_item, fagaiju_reporter, 7, 60)
+        accepted_item.refresh_from_db()
+        assert accepted_item.progress_percent == Decimal(60)
+        self.verify(july, supervisor, "untrue", date(2023, 7, 24))
+        accepted_item.refresh_from_db()
+        assert (accepted_item.progress_percent, accepted_item.confidence) == (Decimal(30), "yellow")
+
+        page = client_for(supervisor).get(f"/items/{accepted_item.pk}/").content.decode()
+        progress = page.split('data-testid="progress"')[1].split("</dd>")[0]
+        assert "30%" in progress and "60%" not in progress
+        assert "最新一期进度报告（2023年7月）经2023年7月24日核实不属实" in progress
+
+    def test_an_earlier_report_not_yet_verified_is_credible(
+        self, accepted_item, fagaiju_reporter, supervisor
+    ):
+        self.report(accepted_item, fagaiju_reporter, 6, 25)
+        july = self.report(accepted_item, fagaiju_reporter, 7, 60)
+        self.verify(july, supervisor, "untrue")
+        accepted_item.refresh_from_db()
+        assert accepted_item.progress_percent == Decimal(25)
+
+    def test_with_no_credible_report_the_item_shows_no_figure(
+        self, accepted_item, fagaiju_reporter, supervisor
+    ):
+        july = self.report(accepted_item, fagaiju_reporter, 7, 60)
+        self.verify(july, supervisor, "untrue")
+        accepted_item.refresh_from_db()
+        assert accepted_item.progress_percent is None and accepted_item.confidence == ""
+        page = client_for(supervisor).get(f"/items/{accepted_item.pk}/").content.decode()
+        progress = page.split('data-testid="progress"')[1].split("</dd>")[0]
+        assert "60%" not in progress and "无可信的进度" in progress and "核实不属实" in progress
+
+    def test_a_later_credible_report_is_the_progress_again(self, accepted_item, fagaiju_reporter, supervisor):
+        july = self.report(accepted_item, fagaiju_reporter, 7, 60)
+        self.verify(july, supervisor, "untrue")
+        self.report(accepted_item, fagaiju_reporter, 8, 45)
+        accepted_item.refresh_from_db()
+        assert accepted_item.progress_percent == Decimal(45)
+        page = client_for(supervisor).get(f"/items/{accepted_item.pk}/").content.decode()
+        assert 'data-testid="untrue-latest"' not in page

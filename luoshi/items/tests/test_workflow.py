@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
 from luoshi.conftest import client_for, demo_user
 from luoshi.items import services
-from luoshi.items.models import EventKind, Item, ItemEvent, Status, Verdict, Verification
+from luoshi.items.models import (
+    EventKind,
+    Item,
+    ItemEvent,
+    Measure,
+    ProgressReport,
+    Status,
+    Verdict,
+    Verification,
+)
 from luoshi.items.rules import allowed_transitions
 from luoshi.items.tests.conftest import AS_OF, set_status, submitted_report
 from luoshi.items.tests.factories import ItemFactory
@@ -279,3 +289,119 @@ class TestPages:
         assert ItemEvent.objects.filter(
             item=fagaiju_item, kind=EventKind.ACCEPTED, actor=fagaiju_head
         ).exists()
+
+
+class TestProgressFollowsTheLifeCycle:
+    def test_a_done_or_not_item_shows_full_progress_once_completed_and_closed(
+        self, fagaiju_item, supervisor, fagaiju_reporter
+    ):
+        set_status(fagaiju_item, Status.COMPLETION_REQUESTED, accepted_on=AS_OF, measure=Measure.DONE)
+        report = submitted_report(fagaiju_item, fagaiju_reporter)
+        ProgressReport.objects.filter(pk=report.pk).update(percent=None)
+        Verification.objects.create(
+            report=report, method="documents", verdict=Verdict.TRUE, verifier=supervisor, verified_on=AS_OF
+        )
+        services.item_take(actor=supervisor, item=fagaiju_item, action=Action.COMPLETE, as_of=AS_OF)
+        fagaiju_item.refresh_from_db()
+        assert fagaiju_item.progress_percent == Decimal(100)
+        services.item_take(actor=supervisor, item=fagaiju_item, action=Action.CLOSE, as_of=AS_OF)
+        fagaiju_item.refresh_from_db()
+        assert fagaiju_item.progress_percent == Decimal(100)
+        page = client_for(supervisor).get(f"/items/{fagaiju_item.pk}/").content.decode()
+        assert "100%" in page.split('data-testid="progress"')[1].split("</dd>")[0]
+
+
+class TestAssigningPastTheDeadline:
+    """An item assigned after its deadline is overdue the day it arrives: the office must mean it."""
+
+    @pytest.fixture
+    def late_draft(self, fagaiju_item):
+        return set_status(fagaiju_item, Status.DRAFT, assigned_on=None, deadline=date(2023, 7, 18))
+
+    def test_refused_unless_the_office_confirms(self, late_draft, supervisor):
+        with pytest.raises(services.ServiceError, match="修改完成时限，或勾选确认后交办"):
+            services.item_take(
+                actor=supervisor, item=late_draft, action=Action.ASSIGN, as_of=date(2023, 7, 19)
+            )
+        late_draft.refresh_from_db()
+        assert late_draft.status == Status.DRAFT
+        services.item_take(
+            actor=supervisor,
+            item=late_draft,
+            action=Action.ASSIGN,
+            as_of=date(2023, 7, 19),
+            confirm_past_deadline=True,
+        )
+        late_draft.refresh_from_db()
+        assert (late_draft.status, late_draft.assigned_on) == (Status.ASSIGNED, date(2023, 7, 19))
+        event = ItemEvent.objects.get(item=late_draft, kind=EventKind.ASSIGNED)
+        assert "完成时限已过" in event.note and event.data["past_deadline_confirmed"] is True
+
+    def test_a_deadline_of_today_needs_no_confirmation(self, late_draft, supervisor):
+        services.item_take(actor=supervisor, item=late_draft, action=Action.ASSIGN, as_of=date(2023, 7, 18))
+        late_draft.refresh_from_db()
+        assert late_draft.status == Status.ASSIGNED
+
+    def test_the_item_page_warns_and_asks_for_the_confirmation(self, late_draft, supervisor):
+        office = client_for(supervisor)
+        page = office.get(f"/items/{late_draft.pk}/").content.decode()
+        warning = page.split('data-testid="assign-past-deadline"')[1].split("</form>")[0]
+        assert "完成时限2023年7月18日已过" in warning and 'name="confirm_past_deadline"' in warning
+
+        response = office.post(f"/items/{late_draft.pk}/act/assign/", follow=True)
+        assert "修改完成时限，或勾选确认后交办" in response.content.decode()
+        late_draft.refresh_from_db()
+        assert late_draft.status == Status.DRAFT
+
+        response = office.post(
+            f"/items/{late_draft.pk}/act/assign/", {"confirm_past_deadline": "on"}, follow=True
+        )
+        assert "已交办" in response.content.decode()
+        late_draft.refresh_from_db()
+        assert late_draft.status == Status.ASSIGNED
+
+    def test_no_warning_while_the_deadline_is_ahead(self, fagaiju_item, supervisor):
+        set_status(fagaiju_item, Status.DRAFT, assigned_on=None)
+        page = client_for(supervisor).get(f"/items/{fagaiju_item.pk}/").content.decode()
+        assert f"/items/{fagaiju_item.pk}/act/assign/" in page
+        assert 'data-testid="assign-past-deadline"' not in page
+
+
+class TestCityOffice:
+    """商洛市督查办 sees its counties' items; only the county's own office acts on them."""
+
+    def test_told_which_office_may_edit(self, fagaiju_item, city_supervisor):
+        response = client_for(city_supervisor).get(f"/items/{fagaiju_item.pk}/edit/")
+        assert response.status_code == 403
+        assert "只有柞水县督查办可以修改这个事项；市督查办可以查看和督办" in response.content.decode()
+        data = services.ItemInput(title="改名", year=2023, lead_unit=fagaiju_item.lead_unit, deadline=AS_OF)
+        with pytest.raises(
+            services.NotAllowed, match="只有柞水县督查办可以修改这个事项；市督查办可以查看和督办"
+        ):
+            services.item_update(
+                actor=city_supervisor, item=fagaiju_item, expected_version=1, data=data, as_of=AS_OF
+            )
+
+    def test_told_which_office_may_assign(self, fagaiju_item, city_supervisor):
+        set_status(fagaiju_item, Status.DRAFT, assigned_on=None)
+        response = client_for(city_supervisor).post(f"/items/{fagaiju_item.pk}/act/assign/", follow=True)
+        assert "只有柞水县督查办可以交办这个事项；市督查办可以查看和督办" in response.content.decode()
+        fagaiju_item.refresh_from_db()
+        assert fagaiju_item.status == Status.DRAFT
+
+    def test_told_which_office_may_verify(self, fagaiju_item, city_supervisor, fagaiju_reporter):
+        set_status(fagaiju_item, Status.IN_PROGRESS, accepted_on=AS_OF)
+        report = submitted_report(fagaiju_item, fagaiju_reporter)
+        response = client_for(city_supervisor).get(f"/reports/{report.pk}/verify/")
+        assert response.status_code == 403
+        assert "只有柞水县督查办可以核实进度报告；市督查办可以查看和督办" in response.content.decode()
+        with pytest.raises(services.NotAllowed, match="只有柞水县督查办可以核实进度报告"):
+            services.report_verify(
+                actor=city_supervisor, report=report, method="documents", verdict="true", note="", as_of=AS_OF
+            )
+
+    def test_a_unit_is_told_the_county_office_without_the_city_part(self, fagaiju_item, fagaiju_head):
+        response = client_for(fagaiju_head).get(f"/items/{fagaiju_item.pk}/edit/")
+        assert response.status_code == 403
+        message = response.content.decode()
+        assert "只有柞水县督查办可以修改这个事项。" in message and "市督查办" not in message

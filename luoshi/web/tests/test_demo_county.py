@@ -99,3 +99,10 @@ def test_a_decomposed_meeting_shows_on_the_review_page(demo):
     assert task.text and task.text == document.text[task.start : task.end]
     page = client_for(demo_user("duchaban")).get(f"/extraction/{document.pk}/").content.decode()
     assert "采纳并交办" in page and item.code in page
+
+
+def test_the_train_struck_off_shows_it_done(demo):
+    item = Item.objects.get(title="开通西安至柞水旅游专列")
+    assert item.status == Status.CLOSED and item.progress_percent == 100
+    page = client_for(demo_user("duchaban")).get(f"/items/{item.pk}/").content.decode()
+    assert "100%" in page.split('data-testid="progress"')[1].split("</dd>")[0]

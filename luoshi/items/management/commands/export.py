@@ -13,7 +13,8 @@ from luoshi.org.commands import region_named
 
 class Command(BaseCommand):
     help = (
-        "导出台账为 Excel：luoshi export items --out FILE [--status active] [--kind task]，列与导入模板相同。"
+        "导出台账为 Excel：luoshi export items --out FILE [--status active] [--kind task]，列与导入模板相同；"
+        "改好后用 luoshi import 导入，按编号和版本更新事项。"
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         region = region_named(options["region"])
         items = item_filter(
             Item.objects.filter(region=region)
-            .select_related("lead_unit", "patron_leader__person", "responsible_person")
+            .select_related("region", "lead_unit", "patron_leader__person", "responsible_person__unit")
             .prefetch_related("support_units", "milestones")
             .order_by("code"),
             ItemFilters(status=options["status"], kind=options["kind"], year=options["year"]),

@@ -11,7 +11,10 @@ from luoshi.org.commands import region_named
 
 
 class Command(BaseCommand):
-    help = "从 Excel 台账导入：luoshi import items FILE [--dry-run]。有错就一项也不导入，并列出错误单元格。"
+    help = (
+        "从 Excel 台账导入：luoshi import items FILE [--dry-run]。没有编号的行新增事项，带编号和版本的行"
+        "（导出的表格）按编号更新事项。有错就一项也不导入，并列出错误单元格。"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("ledger", choices=["items"], help="导入哪种台账")
@@ -33,13 +36,23 @@ class Command(BaseCommand):
             for error in result.errors:
                 self.stderr.write(str(error))
             raise CommandError(f"有 {len(result.errors)} 处错误，没有导入任何事项。")
-        if options["dry_run"]:
-            self.stdout.write(self.style.SUCCESS(f"检查通过：{len(result.rows)} 项都可以导入（未导入）。"))
-            return
         try:
-            items = services.items_import(
-                actor=None, region=region, rows=result.rows, assign=options["assign"], as_of=clock.today()
+            outcome = services.items_import(
+                actor=None,
+                region=region,
+                rows=result.rows,
+                updates=result.updates,
+                assign=options["assign"],
+                as_of=clock.today(),
+                dry_run=options["dry_run"],
             )
         except services.ServiceError as error:
-            raise CommandError(error.message) from error
-        self.stdout.write(self.style.SUCCESS(f"已导入 {len(items)} 项：{items[0].code} — {items[-1].code}"))
+            raise CommandError(f"{error.message}没有导入任何事项。") from error
+        summary = outcome.summary(assigned=options["assign"])
+        if options["dry_run"]:
+            rows = len(result.rows) + len(result.updates)
+            self.stdout.write(self.style.SUCCESS(f"检查通过：{rows} 项都可以导入，将{summary}（未导入）。"))
+            return
+        self.stdout.write(self.style.SUCCESS(f"已导入：{summary}。"))
+        if outcome.created:
+            self.stdout.write(f"新增事项编号：{outcome.created[0].code} — {outcome.created[-1].code}")

@@ -1,0 +1,59 @@
+"""The ledger registry: a ledger plugs in by registering itself; the shell asks the registry."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from luoshi.core import clock, registry
+from luoshi.web.demo import ledgers_demo_load
+
+
+@pytest.fixture
+def plugged():
+    """Two ledgers of one app sharing a demo loader, removed after the test."""
+    calls: list[tuple[date, date]] = []
+
+    def demo(*, as_of: date) -> None:
+        calls.append((as_of, clock.today()))
+
+    ledgers = [
+        registry.Ledger(kind="creation", label="示范创建", app_label="creations", order=30, demo=demo),
+        registry.Ledger(kind="meeting_site", label="现场会", app_label="creations", order=31, demo=demo),
+    ]
+    for ledger in ledgers:
+        registry.register(ledger)
+    yield calls
+    for ledger in ledgers:
+        registry.unregister(ledger.kind)
+
+
+def test_kinds_come_from_the_registry_in_the_ledgers_order(plugged):
+    kinds = [kind for kind, _label in registry.kind_choices()]
+    assert kinds[:3] == ["task", "creation", "meeting_site"]
+    assert {"commitment", "rectification"} <= set(kinds)
+    assert registry.kind_label("creation") == "示范创建" and registry.kind_label("unknown") == "unknown"
+
+
+def test_each_demo_loader_runs_once_on_the_demo_day(plugged):
+    ledgers_demo_load(as_of=date(2023, 7, 25))
+    assert plugged == [(date(2023, 7, 25), date(2023, 7, 25))]
+
+
+def test_two_apps_cannot_claim_one_kind(plugged):
+    registry.register(registry.ledger("creation"))  # the same registration again is harmless
+    with pytest.raises(registry.RegistryError, match="creation"):
+        registry.register(registry.Ledger(kind="creation", label="创建", app_label="other"))
+
+
+def test_a_ledger_with_a_detail_model_creates_its_own_items():
+    ledger = registry.Ledger(
+        kind="project", label="重点项目", app_label="projects", detail_model="projects.Project"
+    )
+    registry.register(ledger)
+    try:
+        assert "project" in dict(registry.kind_choices())
+        assert "project" not in dict(registry.plain_kind_choices())  # not offered by the item form or sheet
+    finally:
+        registry.unregister("project")
