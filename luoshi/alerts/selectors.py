@@ -9,9 +9,10 @@ from django.db.models import Case, CharField, F, Q, QuerySet, When
 
 from luoshi.alerts.models import ItemColour, Proposal, ProposalStatus
 from luoshi.alerts.services import current_rule_set, month_of
+from luoshi.core.selectors import work_calendar
 from luoshi.items.hooks import ListQuery
 from luoshi.items.models import ACTIVE_STATUSES, DONE_STATUSES, Colour, Item
-from luoshi.items.selectors import item_list_for
+from luoshi.items.selectors import item_list_for, month_as_of, not_reported
 from luoshi.org.models import Role, User
 from luoshi.org.selectors import scope_for
 
@@ -76,7 +77,14 @@ def month_filter(query: ListQuery) -> QuerySet[Item]:
     items, filters, today = query.items, query.filters, query.today
     if not filters.by_month:
         return items
-    rows = ItemColour.objects.filter(period=month_of(filters.month or today)).annotate(shown=shown_colour())
+    period = month_of(filters.month or today)
+    if filters.report_overdue:
+        # 本期未报送 is decided where 我的工作 decides it, not by the snapshot's flag.
+        owed = not_reported(items, as_of=month_as_of(period, today=today), calendar=work_calendar())
+        items = items.filter(pk__in=[entry.item.pk for entry in owed])
+        if not (filters.status or filters.colour or filters.overdue):
+            return items  # not a figure of the snapshot: nothing more to filter by
+    rows = ItemColour.objects.filter(period=period).annotate(shown=shown_colour())
     if filters.status == "active":
         rows = rows.filter(status__in=list(ACTIVE_STATUSES))
     elif filters.status == "done":
@@ -89,6 +97,4 @@ def month_filter(query: ListQuery) -> QuerySet[Item]:
         rows = rows.filter(shown=filters.colour)
     if filters.overdue:
         rows = rows.filter(deadline_overdue=True)
-    if filters.report_overdue:
-        rows = rows.filter(report_overdue=True)
     return items.filter(pk__in=rows.values("item_id"))

@@ -9,7 +9,7 @@ from luoshi.dashboard.selectors import COLOURS, dashboard_for
 
 
 def dashboard_stats(*, user: Any, as_of: date) -> dict[str, Any]:
-    board = dashboard_for(user, as_of=as_of)
+    board = dashboard_for(user, as_of=as_of, today=as_of)
 
     def counts(row: dict[str, int]) -> dict[str, int]:
         return {colour.value: row.get(colour.value, 0) for colour in COLOURS} | {"total": row.get("total", 0)}

@@ -30,7 +30,7 @@ def index(request: AuthedRequest) -> HttpResponse:
     except ValueError:
         as_of = today
     as_of = min(as_of, today)
-    board = dashboard_for(request.user, as_of=as_of)
+    board = dashboard_for(request.user, as_of=as_of, today=today)
     last_month_end = as_of.replace(day=1) - timedelta(days=1)
     is_supervisor = any(seat.role == Role.SUPERVISOR for seat in scope_for(request.user).seats)
     context = {

@@ -385,13 +385,32 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
         choices=[("", ""), ("overdue", "逾期未报")], required=False, widget=forms.HiddenInput
     )
     lead = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False, widget=forms.HiddenInput)
-    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Offered to a user who sees more than one region (a city's office); hidden for everyone else.
+    region = forms.ModelChoiceField(
+        label="行政区", queryset=Region.objects.none(), required=False, empty_label="全部行政区"
+    )
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], leaders: QuerySet[Leader], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        units: QuerySet[Unit],
+        leaders: QuerySet[Leader],
+        regions: QuerySet[Region],
+        many_regions: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.many_regions = many_regions
         self.fields["unit"].queryset = units
         self.fields["lead"].queryset = units
         self.fields["leader"].queryset = leaders
+        self.fields["region"].queryset = regions
+        if many_regions:
+            self.fields["unit"].label_from_instance = self.unit_label
+
+    def unit_label(self, unit: Unit) -> str:
+        """Two counties each have a 县发改局: a user who sees both reads which is which."""
+        return f"{unit.region.name} {unit}" if self.many_regions else str(unit)
 
     def month_description(self) -> str:
         """What the dashboard's filters mean, for the banner above the list."""
@@ -400,13 +419,14 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
         d = self.cleaned_data
         parts = []
         if d.get("month"):
-            parts.append(f"{d['month'].year}年{d['month'].month}月的预警")
+            month = f"{d['month'].year}年{d['month'].month}月"
+            parts.append(month if d.get("report") else f"{month}的预警")
         if d.get("overdue"):
             parts.append("超过完成时限")
         if d.get("report"):
             parts.append("本期逾期未报")
         if d.get("lead"):
-            parts.append(f"{d['lead']}牵头")
+            parts.append(f"{self.unit_label(d['lead'])}牵头")
         return "、".join(parts)
 
     def filters(self) -> ItemFilters:
@@ -424,7 +444,7 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
             deadline_to=d.get("deadline_to"),
             text=(d.get("text") or "").strip(),
             lead_unit=d["lead"].pk if d.get("lead") else None,
-            region=d.get("region"),
+            region=d["region"].pk if d.get("region") else None,
             month=d.get("month"),
             overdue=bool(d.get("overdue")),
             report_overdue=d.get("report") == "overdue",

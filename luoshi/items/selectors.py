@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -25,15 +25,16 @@ from luoshi.items.models import (
 )
 from luoshi.items.reporting import OWING_STATUSES, ReportingState, item_reporting_state
 from luoshi.items.rules import DRAFT_READERS
-from luoshi.org.models import Role, User
+from luoshi.org.models import Region, Role, Unit, User
 from luoshi.org.selectors import scope_for
 
 
 def item_list_for(user: User | object) -> QuerySet[Item]:
     """Every item the user may see. rules.can_view_item says the same of one item."""
+    # Units come with their region: a user who sees several regions reads "柞水县 县发改局".
     items = Item.objects.select_related(
-        "region", "lead_unit", "patron_leader__person", "responsible_person"
-    ).prefetch_related("support_units")
+        "region", "lead_unit__region", "patron_leader__person", "responsible_person"
+    ).prefetch_related(Prefetch("support_units", queryset=Unit.objects.select_related("region")))
     scope = scope_for(user)
     if scope.everything:
         return items
@@ -58,10 +59,10 @@ class ItemFilters:
     year: int | None = None
     region: int | None = None
     lead_unit: int | None = None
-    # Filters on a month's colour snapshot (alerts.selectors.month_filter applies them):
+    # Filters on a month (alerts.selectors.month_filter applies them):
     month: date | None = None
     overdue: bool = False  # past the deadline, not completed
-    report_overdue: bool = False  # this cycle's report missing past its due day
+    report_overdue: bool = False  # 本期未报送: not_reported decides, on the month's day (month_as_of)
 
     @property
     def by_month(self) -> bool:
@@ -123,6 +124,15 @@ def item_list_filtered(user: User | object, filters: ItemFilters, *, today: date
     return items
 
 
+def sees_many_regions(user: User | object) -> bool:
+    """Whether the user sees more than one region (a city's office sees its counties): then every
+    list names a unit with its region, and the item list can be filtered by region."""
+    scope = scope_for(user)
+    if scope.everything:
+        return Region.objects.all()[:2].count() > 1
+    return len(scope.visible_region_ids) > 1
+
+
 def item_detail_for(user: User | object, pk: int) -> Item:
     """One item with what its page shows, or Item.DoesNotExist when the user may not see it."""
     return (
@@ -167,7 +177,7 @@ def verification_queue_for(user: User | object) -> QuerySet[ProgressReport]:
     return (
         report_list_for(user)
         .filter(pk=Subquery(latest), verification__isnull=True)
-        .select_related("item__lead_unit")
+        .select_related("item__lead_unit", "unit__region")
         .prefetch_related("evidence")
         .order_by("submitted_at")
     )
@@ -219,11 +229,16 @@ COLOUR_ORDER = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2, "": 3}
 
 
 def owed_reports(items: QuerySet[Item], *, as_of: date, calendar: WorkCalendar) -> list[Owed]:
-    """Items that owe a report (overdue, or due soon), overdue first, then by due date."""
+    """Items that owe a report (overdue, or due soon), overdue first, then by due date.
+
+    Only reports made by `as_of` count: a past day's answer is what was owed on that day.
+    """
     items = items.filter(status__in=OWING_STATUSES)
     reported: dict[int, set[date]] = defaultdict(set)
     for item_id, start in ProgressReport.objects.filter(
-        item__in=items.values("pk"), status__in=[ReportStatus.SUBMITTED, ReportStatus.PENDING_APPROVAL]
+        item__in=items.values("pk"),
+        status__in=[ReportStatus.SUBMITTED, ReportStatus.PENDING_APPROVAL],
+        created_at__date__lte=as_of,
     ).values_list("item_id", "period_start"):
         reported[item_id].add(start)
     owed = []
@@ -238,6 +253,21 @@ def owed_reports(items: QuerySet[Item], *, as_of: date, calendar: WorkCalendar) 
         return (0 if entry.state.overdue else 1, period.due)
 
     return sorted(owed, key=order)
+
+
+def not_reported(items: QuerySet[Item], *, as_of: date, calendar: WorkCalendar) -> list[Owed]:
+    """本期未报送: the items among `items` whose latest report past its due day is missing on `as_of`.
+
+    The one place that decides it. 我的工作, the dashboard's 本期未报送的单位 and the item list
+    those figures open (alerts.selectors.month_filter) all ask this function, so they agree.
+    """
+    return [entry for entry in owed_reports(items, as_of=as_of, calendar=calendar) if entry.state.overdue]
+
+
+def month_as_of(month: date, *, today: date) -> date:
+    """The day a month's 本期未报送 is counted on: today in the current month, a past month's last day."""
+    next_month = (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return min(today, next_month - timedelta(days=1))
 
 
 def work_for(user: User, *, as_of: date, calendar: WorkCalendar) -> Work:
@@ -275,13 +305,12 @@ def work_for(user: User, *, as_of: date, calendar: WorkCalendar) -> Work:
             .select_related("item", "author")
             .order_by("created_at")
         )
-    supervised = [seat.region_id for seat in scope.seats if seat.role == Role.SUPERVISOR]
+    # A city's office supervises its counties too (the seat covers them), as rules.is_supervisor_of says.
+    supervised = frozenset().union(*(seat.covers for seat in scope.seats if seat.role == Role.SUPERVISOR))
     if supervised:
         region_items = visible.filter(region_id__in=supervised)
         work.verify_queue = list(verification_queue_for(user).filter(item__region_id__in=supervised)[:50])
-        work.not_reported = [
-            e for e in owed_reports(region_items, as_of=as_of, calendar=calendar) if e.state.overdue
-        ]
+        work.not_reported = not_reported(region_items, as_of=as_of, calendar=calendar)
         work.completion_requests = list(
             region_items.filter(status=Status.COMPLETION_REQUESTED).order_by("updated_at")
         )

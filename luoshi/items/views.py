@@ -47,7 +47,7 @@ from luoshi.items.services.reports import latest_report_found_untrue
 from luoshi.items.workflow import TRANSITIONS, Action
 from luoshi.org.http import AuthedRequest, acting_region
 from luoshi.org.models import Role
-from luoshi.org.selectors import leader_list_for, scope_for, unit_list_for
+from luoshi.org.selectors import leader_list_for, region_list_for, scope_for, unit_list_for
 
 PAGE_SIZE = 30
 
@@ -80,6 +80,8 @@ def _filter_form(request: AuthedRequest) -> ItemFilterForm:
         request.GET or None,
         units=unit_list_for(request.user).filter(is_active=True),
         leaders=leader_list_for(request.user).filter(is_active=True),
+        regions=region_list_for(request.user),
+        many_regions=selectors.sees_many_regions(request.user),
     )
 
 
@@ -102,6 +104,7 @@ def item_list(request: AuthedRequest) -> HttpResponse:
         "today": clock.today(),
         "query": request.GET.urlencode(),
         "can_create": any(s.role == Role.SUPERVISOR for s in scope_for(request.user).seats),
+        "many_regions": form.many_regions,
     }
     template = "items/_item_table.html" if request.headers.get("HX-Request") else "items/item_list.html"
     return render(request, template, context)
@@ -578,6 +581,10 @@ def my_work(request: AuthedRequest) -> HttpResponse:
     as_of = clock.today()
     work = selectors.work_for(request.user, as_of=as_of, calendar=work_calendar())
     scope = scope_for(request.user)
-    return render(
-        request, "items/work.html", {"work": work, "today": as_of, "scope_is_empty": scope.is_empty}
-    )
+    context = {
+        "work": work,
+        "today": as_of,
+        "scope_is_empty": scope.is_empty,
+        "many_regions": selectors.sees_many_regions(request.user),
+    }
+    return render(request, "items/work.html", context)
