@@ -245,8 +245,12 @@ def test_replacement_links_the_successor(fagaiju_item, supervisor):
 def test_assignment_notifies_the_lead_unit(fagaiju_item, supervisor, fagaiju_head, fagaiju_reporter):
     set_status(fagaiju_item, Status.DRAFT, assigned_on=None)
     services.item_take(actor=supervisor, item=fagaiju_item, action=Action.ASSIGN, as_of=AS_OF)
-    assert fagaiju_head.notifications.filter(title__contains="新交办事项").exists()
-    assert fagaiju_reporter.notifications.filter(title__contains="新交办事项").exists()
+    assert fagaiju_head.notifications.filter(
+        title__contains="新交办事项", body__contains="请单位负责人签收"
+    ).exists()
+    # Signing for it is the head's: the reporter is told of the work without being asked to sign.
+    told = fagaiju_reporter.notifications.get(title__contains="新交办事项")
+    assert "签收后即可报送进度" in told.body and "请单位负责人签收" not in told.body
     fagaiju_item.refresh_from_db()
     assert fagaiju_item.assigned_on == AS_OF
 
