@@ -100,7 +100,6 @@ def proposed_title(text: str, owners: list[str] | tuple[str, ...] = ()) -> str:
 VERB_STARTS = "组织开展加快推进做好完成落实加强督促建立制定抓对"
 
 
-@transaction.atomic
 def document_extract(
     *,
     actor: User,
@@ -112,7 +111,10 @@ def document_extract(
     file_name: str = "",
     use_model: bool = False,
 ) -> SourceDocument:
-    """Store the document and the tasks the extractor proposes from it, for review."""
+    """Store the document and the tasks the extractor proposes from it, for review.
+
+    Reading the text (and asking the model server, which may take a minute) happens before the
+    transaction: no database lock is held while waiting for it."""
     ensure(rules.is_supervisor_of(actor, region.pk), "只有督查办可以分解讲话和会议纪要。")
     ensure(text.strip(), "没有读到文字。", ServiceError)
     directory = directory_for(region)
@@ -134,18 +136,19 @@ def document_extract(
             raise ServiceError(
                 f"大模型服务没有回应（{error}），可以不勾选“同时使用大模型”后重试。"
             ) from error
-    document = SourceDocument.objects.create(
-        region=region,
-        title=title.strip(),
-        kind=kind,
-        meeting_date=meeting_date,
-        text=text,
-        file_name=file_name,
-        backend=backend,
-        uploaded_by=actor,
-    )
-    for task in tasks:
-        _propose(document, task, directory)
+    with transaction.atomic():
+        document = SourceDocument.objects.create(
+            region=region,
+            title=title.strip(),
+            kind=kind,
+            meeting_date=meeting_date,
+            text=text,
+            file_name=file_name,
+            backend=backend,
+            uploaded_by=actor,
+        )
+        for task in tasks:
+            _propose(document, task, directory)
     return document
 
 

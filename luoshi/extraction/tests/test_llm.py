@@ -129,3 +129,31 @@ def test_the_review_page_can_use_the_model(model, supervisor, zhashui):
 def test_the_model_is_never_needed(settings):
     settings.LUOSHI_LLM_URL = ""
     assert not llm.configured()
+
+
+def test_no_transaction_is_held_while_the_model_answers(model, supervisor, zhashui, monkeypatch):
+    """A model server may take a minute: the database must not be locked meanwhile."""
+    from django.db import connection
+
+    from luoshi.extraction.services import document_extract
+
+    held = []
+    answer = llm.extract
+
+    def extract(*args, **kwargs):
+        held.append(
+            [block for block in connection.atomic_blocks if not getattr(block, "_from_testcase", False)]
+        )
+        return answer(*args, **kwargs)
+
+    monkeypatch.setattr(llm, "extract", extract)
+    model.answer = {"tasks": []}
+    document_extract(
+        actor=supervisor,
+        region=zhashui,
+        title="测试",
+        meeting_date=date(2023, 7, 25),
+        text=TEXT,
+        use_model=True,
+    )
+    assert held == [[]]
