@@ -8,6 +8,9 @@ Environment variables (all optional on a single machine):
   directory by default.
 - ``ALLOWED_HOSTS``: comma-separated host names; required in production.
 - ``REDIS_URL``: use Redis for the job queue and the cache instead of SQLite and local memory.
+- ``LUOSHI_STORAGE_URL``: keep evidence files in S3-compatible object storage instead of the data
+  directory, e.g. ``s3://ACCESS_KEY:SECRET_KEY@bucket/prefix?endpoint=http://10.0.0.9:9000&region=cn-north-1``
+  (see ``object_storage``).
 - ``LUOSHI_DATA_DIR``: where the SQLite database, uploads and collected static files live
   (default ``./var``).
 - ``LUOSHI_DEMO``: ``1`` to run as the demo county (default on in development, off elsewhere).
@@ -20,8 +23,11 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -199,8 +205,85 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "assets"] if (BASE_DIR / "assets").is_dir() else []
 MEDIA_URL = "/media/"  # never served directly: evidence goes through a permission-checking view
 MEDIA_ROOT = DATA_DIR / "uploads"
+
+
+def object_storage(url: str, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """The storage for LUOSHI_STORAGE_URL, S3-compatible object storage shared by every app server:
+
+        s3://ACCESS_KEY:SECRET_KEY@BUCKET/PREFIX?endpoint=http://10.0.0.9:9000&region=cn-north-1
+
+    The keys may instead come from LUOSHI_STORAGE_ACCESS_KEY and LUOSHI_STORAGE_SECRET_KEY (or, with
+    neither, from boto3's own chain: AWS_ACCESS_KEY_ID…); a key with "/", "+" or "@" in the URL is
+    percent-encoded. PREFIX is optional (a folder inside the bucket). Without `endpoint` it is Amazon
+    S3 itself. `addressing` is `path` (bucket in the path, what MinIO, Ceph and most servers on a
+    closed network expect; the default with an endpoint) or `virtual` (bucket in the host name, as
+    Aliyun OSS and Tencent COS require).
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.hostname:
+        raise ImproperlyConfigured(
+            "LUOSHI_STORAGE_URL 的格式应为 s3://ACCESS_KEY:SECRET_KEY@存储桶/前缀?endpoint=http://地址:端口&region=区域"
+        )
+    query = parse_qs(parts.query, keep_blank_values=True)
+    known = {"endpoint", "region", "addressing"}
+    unknown = sorted(set(query) - known)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"LUOSHI_STORAGE_URL 中有不认识的参数 {'、'.join(unknown)}：只能用 {'、'.join(sorted(known))}"
+        )
+    option = {name: values[-1].strip() for name, values in query.items()}
+    endpoint = option.get("endpoint", "")
+    if endpoint and urlsplit(endpoint).scheme not in {"http", "https"}:
+        raise ImproperlyConfigured(
+            f"LUOSHI_STORAGE_URL 的 endpoint 应以 http:// 或 https:// 开头：{endpoint!r}"
+        )
+    addressing = option.get("addressing") or ("path" if endpoint else "auto")
+    if addressing not in {"path", "virtual", "auto"}:
+        raise ImproperlyConfigured(f"LUOSHI_STORAGE_URL 的 addressing 只能是 path 或 virtual：{addressing!r}")
+    # The bucket is taken as written: urlsplit would lower-case the host part.
+    bucket = parts.netloc.rpartition("@")[2]
+    options: dict[str, Any] = {
+        "bucket_name": bucket,
+        "location": unquote(parts.path).strip("/"),
+        "addressing_style": addressing,
+        # Objects stay private: no ACL is set, so the bucket's own (private) one applies. Evidence
+        # is served only through the app's permission-checked view, which reads the object itself;
+        # the browser never gets an address in the bucket. Should anything ask for a URL, it is
+        # signed and lives for a minute.
+        "default_acl": None,
+        "querystring_auth": True,
+        "querystring_expire": 60,
+        # Names are random (items.models.evidence_path): no need to ask the server whether one is taken.
+        "file_overwrite": True,
+        # A file being served is buffered in memory up to 2 MB, then in a temporary file.
+        "max_memory_size": 2 * 1024 * 1024,
+    }
+    access_key = unquote(parts.username or "") or env.get("LUOSHI_STORAGE_ACCESS_KEY", "").strip()
+    secret_key = unquote(parts.password or "") or env.get("LUOSHI_STORAGE_SECRET_KEY", "").strip()
+    if bool(access_key) != bool(secret_key):
+        raise ImproperlyConfigured(
+            "对象存储需要同时提供 ACCESS_KEY 和 SECRET_KEY（或都不提供，由 AWS_* 环境变量提供）。"
+        )
+    if access_key:
+        options |= {"access_key": access_key, "secret_key": secret_key}
+    if endpoint:
+        options["endpoint_url"] = endpoint
+    if option.get("region"):
+        options["region_name"] = option["region"]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+# Evidence files (and their thumbnails): on the local disk under LUOSHI_DATA_DIR/uploads, or in
+# object storage shared by several app servers when LUOSHI_STORAGE_URL is set. The URL may hold the
+# secret key, so it is not kept as a setting (an error page would show it); the keys in STORAGES
+# are hidden there by their names.
+_storage_url = os.environ.get("LUOSHI_STORAGE_URL", "").strip()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        object_storage(_storage_url)
+        if _storage_url
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -211,10 +294,23 @@ STORAGES = {
 }
 
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# The cache is shared by every app server through Redis; without Redis it is each process's own
+# memory, which is right for one machine only. Nothing may rely on it to hold state (sessions do not).
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "luoshi",  # beside the job queue's keys in the same Redis
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database, which every app server shares: a login holds on any node and a
+# logout ends the session on all of them. Not in the cache: a full Redis evicts keys (logging people
+# out), and a process's local memory is not shared ("cached_db" would keep serving a session that
+# another process has ended).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Jobs: Huey, on SQLite beside the database on one machine, on Redis when REDIS_URL is set.
 # Tests run tasks immediately, in process.
