@@ -362,6 +362,36 @@ LUOSHI_EVIDENCE_MAX_MB = int(os.environ.get("LUOSHI_EVIDENCE_MAX_MB", "20"))
 # and when overdue on the first working day after it and then every N working days.
 LUOSHI_REMIND_WORKDAYS_BEFORE = int(os.environ.get("LUOSHI_REMIND_WORKDAYS_BEFORE", "3"))
 LUOSHI_OVERDUE_REMIND_EVERY = int(os.environ.get("LUOSHI_OVERDUE_REMIND_EVERY", "5"))
+# Group robots (企业微信, 钉钉): a unit's robot address must be https on one of these hosts, and the
+# job worker posts only to public addresses of them (no redirects, no proxy from the environment).
+LUOSHI_WEBHOOK_HOSTS = [
+    host.lower().rstrip(".")
+    for host in env_list("LUOSHI_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+]
+# An on-premise gateway that relays robot messages, e.g. on the government network: its origin,
+# "https://robot-gw.example.gov.cn" or "http://10.0.0.9:8080" (plain http only when written so).
+# It alone may sit on a private address.
+LUOSHI_WEBHOOK_GATEWAY = os.environ.get("LUOSHI_WEBHOOK_GATEWAY", "").strip().rstrip("/")
+if LUOSHI_WEBHOOK_GATEWAY:
+    _gateway = urlsplit(
+        LUOSHI_WEBHOOK_GATEWAY if "://" in LUOSHI_WEBHOOK_GATEWAY else f"https://{LUOSHI_WEBHOOK_GATEWAY}"
+    )
+    try:
+        _gateway_port = _gateway.port
+    except ValueError:
+        _gateway_port = -1
+    if (
+        _gateway.scheme not in {"http", "https"}
+        or not _gateway.hostname
+        or _gateway_port == -1
+        or _gateway.path
+        or _gateway.query
+        or _gateway.username
+    ):
+        raise ImproperlyConfigured(
+            "LUOSHI_WEBHOOK_GATEWAY 应为网关的协议、主机和端口，如 https://robot-gw.example.gov.cn 或 "
+            f"http://10.0.0.9:8080，当前为 {LUOSHI_WEBHOOK_GATEWAY!r}"
+        )
 
 # The extractor runs on rules alone. A county with its own model server may add it: any server with
 # an OpenAI-compatible chat-completions API (e.g. http://10.0.0.5:8000/v1). Never needed.

@@ -325,6 +325,16 @@ class ProgressReport(models.Model):
                 condition=Q(percent__isnull=True) | (Q(percent__gte=0) & Q(percent__lte=100)),
                 name="items_report_percent_range",
             ),
+            # One report of each version per unit and period: a correction is the next version of
+            # the one it supersedes, so the versions of a period form one line and its newest is
+            # the current report. A report the unit head sent back leaves the line: the unit
+            # reports the period again, as a first version, or corrects the one sent back.
+            models.UniqueConstraint(
+                fields=["item", "unit", "period_start", "version"],
+                condition=~Q(status=ReportStatus.REJECTED),
+                name="items_report_one_version",
+                violation_error_message="这一期的进度已经报送过了。",
+            ),
         ]
         indexes = [models.Index(fields=["item", "period_start"])]
 

@@ -264,6 +264,10 @@ def load_organisation(*, passwords: dict[str, str]) -> list[tuple[AccountSpec, b
         user.person = person
         user.is_staff = account.role == Role.ADMIN
         user.save()
-        Membership.objects.get_or_create(user=user, unit=unit, role=account.role)
+        seat, _ = Membership.objects.get_or_create(user=user, unit=unit, role=account.role)
+        if account.role == Role.ADMIN:
+            # The system administrator keeps the accounts and holds no role in the work (三员分立):
+            # reloading the demo takes back any other seat he was given.
+            user.memberships.exclude(pk=seat.pk).delete()
         results.append((account, created))
     return results

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -41,6 +44,57 @@ class Region(models.Model):
             ancestor = ancestor.parent
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def webhook_origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an address, or None when it is not a plain http(s) address."""
+    parts = urlsplit(url.strip() if "://" in url else f"https://{url.strip()}")
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".")
+    if parts.scheme not in DEFAULT_PORTS or not host or parts.username or parts.password:
+        return None
+    return parts.scheme, host, port or DEFAULT_PORTS[parts.scheme]
+
+
+def is_webhook_gateway(origin: tuple[str, str, int]) -> bool:
+    """Whether (scheme, host, port) is the on-premise robot gateway the system administrator set."""
+    gateway = settings.LUOSHI_WEBHOOK_GATEWAY
+    return bool(gateway) and webhook_origin(gateway) == origin
+
+
+def webhook_address_problem(url: str) -> str | None:
+    """Why a group robot's address is refused, in words for the admin page; None when it is allowed.
+
+    The job worker posts to these addresses from inside the government network: only the robots'
+    own https hosts (LUOSHI_WEBHOOK_HOSTS) and the configured gateway are allowed, never an
+    address of the machine or the network it runs in. The worker asks again before each post.
+    """
+    origin = webhook_origin(url)
+    if origin is None or "://" not in url:
+        return "群机器人地址格式不正确，应以 https:// 开头，且不能含用户名或密码。"
+    if is_webhook_gateway(origin):
+        return None
+    scheme, host, port = origin
+    if scheme != "https":
+        return "群机器人地址必须以 https:// 开头。"
+    hosts = settings.LUOSHI_WEBHOOK_HOSTS
+    if host not in hosts:
+        return f"只能填写企业微信或钉钉群机器人的地址（允许的主机：{'、'.join(hosts) or '无'}）。"
+    if port != DEFAULT_PORTS["https"]:
+        return "群机器人地址不能指定端口。"
+    return None
+
+
+def validate_webhook_url(value: str) -> None:
+    problem = webhook_address_problem(value)
+    if problem:
+        raise ValidationError(problem, code="webhook_not_allowed")
+
+
 class Unit(models.Model):
     """A department, a town or street office, the supervision office, or another body of a region."""
 
@@ -74,9 +128,15 @@ class Unit(models.Model):
         help_text="勾选后，填报员的进度报告经单位负责人审核后才报送督查办",
     )
     wecom_webhook = models.URLField(
-        "企业微信群机器人地址", max_length=300, blank=True, help_text="催办和交办消息会推送到这个群"
+        "企业微信群机器人地址",
+        max_length=300,
+        blank=True,
+        validators=[validate_webhook_url],
+        help_text="催办和交办消息会推送到这个群",
     )
-    dingtalk_webhook = models.URLField("钉钉群机器人地址", max_length=300, blank=True)
+    dingtalk_webhook = models.URLField(
+        "钉钉群机器人地址", max_length=300, blank=True, validators=[validate_webhook_url]
+    )
     dingtalk_secret = models.CharField("钉钉机器人加签密钥", max_length=100, blank=True)
 
     class Meta:

@@ -15,6 +15,33 @@ def can_administer(user: User | object) -> bool:
     return scope_for(user).has_role(Role.ADMIN)
 
 
+# The roles of the work itself. The system administrator's role (管理员) is not one of them: whoever
+# keeps the accounts must not be able to give himself the office's power to verify (三员分立).
+BUSINESS_ROLES = frozenset(Role) - {Role.ADMIN}
+
+
+def role_grant_problem(actor: User | object, *, user: User, role: str) -> str | None:
+    """Why `actor` may not grant `role` to `user` or take it away (None when he may).
+
+    Nobody changes his own roles. A business role is granted and removed only by a superuser (the
+    security administrator, kept apart from the county's system administrators); a county's
+    administrator may grant the 管理员 role within his county.
+    """
+    if not can_administer(actor):
+        return "只有管理员可以调整用户角色。"
+    if user.pk is not None and user.pk == getattr(actor, "pk", None):
+        return "不能给自己授予或撤销角色，请由另一位管理员办理。"
+    if role in BUSINESS_ROLES and not getattr(actor, "is_superuser", False):
+        return f"“{dict(Role.choices).get(role, role)}”是业务角色，只能由超级管理员授予或撤销。"
+    return None
+
+
+def can_edit_calendar(user: User | object) -> bool:
+    """The work calendar is one table for every county: only a superuser, or someone he gave the
+    permission to, changes it. A county's administrator may read it."""
+    return isinstance(user, User) and user.is_active and user.has_perm("core.change_calendarday")
+
+
 def can_see_phone(user: User | object, person: Person) -> bool:
     """Phone numbers are masked in lists; the full number is for the region's staff and colleagues."""
     scope = scope_for(user)

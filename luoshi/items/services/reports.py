@@ -119,6 +119,7 @@ def report_submit(
         ensure(rules.can_report(actor, item), cannot_report_reason(item))
         unit = _reporting_unit(actor, item)
         start, end, due = item_period(item, data.period_start)
+    _ensure_not_reported(item=item, unit=unit, period_start=start, supersedes=supersedes)
     _check_measure(item, data)
     needs_approval = unit.reports_need_approval and not rules.works_in(actor, unit.pk, Role.UNIT_HEAD)
     report = ProgressReport(
@@ -172,6 +173,30 @@ def report_submit(
         _after_submission(item=item, actor=actor)
         _recolour([item], as_of)
     return report
+
+
+def _ensure_not_reported(
+    *, item: Item, unit: Unit, period_start: date, supersedes: ProgressReport | None
+) -> None:
+    """A unit has one current report per period; another one is a correction of it. Asked under
+    the item's lock, so that two people reporting at the same moment do not both get through
+    (the database's items_report_one_version is the last line)."""
+    others = ProgressReport.objects.filter(
+        item=item, unit=unit, period_start=period_start, superseded_by__isnull=True
+    ).exclude(status=ReportStatus.REJECTED)
+    if supersedes is not None:
+        others = others.exclude(pk=supersedes.pk)
+    existing = others.select_related("author").order_by("-version").first()
+    if existing is None:
+        return
+    existing.item = item
+    if existing.status == ReportStatus.PENDING_APPROVAL:
+        how = f"已由{existing.author}填报，正等待单位负责人审核"
+    else:
+        how = f"已由{existing.author}报送"
+    raise ServiceError(
+        f"{unit}{existing.period_label}进度{how}，不能重复报送；如需修改，请在该报告上点“更正”。"
+    )
 
 
 def cannot_report_reason(item: Item) -> str:
@@ -289,16 +314,24 @@ def evidence_attach(*, actor: User, report: ProgressReport, upload: UploadedFile
     return evidence
 
 
+def _lock_item_and_report(report: ProgressReport, *related: str) -> tuple[Item, ProgressReport]:
+    """Lock the report's item, then the report: every service that locks both takes them in this
+    order (report_submit too), so that two of them never wait for each other."""
+    item = Item.objects.select_for_update(of=("self",)).select_related(*related).get(pk=report.item_id)
+    report = ProgressReport.objects.select_for_update(of=("self",)).get(pk=report.pk)
+    report.item = item
+    return item, report
+
+
 @transaction.atomic
 def report_approve(*, actor: User, report: ProgressReport, as_of: date) -> ProgressReport:
-    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("item").get(pk=report.pk)
+    item, report = _lock_item_and_report(report)
     ensure(rules.can_approve_report(actor, report), "只有报送单位的负责人可以审核这份报告。")
     report.status = ReportStatus.SUBMITTED
     report.submitted_at = clock.now()
     report.is_late = as_of > report.due_on
     report.approved_by = actor
     report.save(update_fields=["status", "submitted_at", "is_late", "approved_by"])
-    item = Item.objects.select_for_update(of=("self",)).get(pk=report.item_id)
     item_event_record(
         item=item,
         actor=actor,
@@ -313,7 +346,7 @@ def report_approve(*, actor: User, report: ProgressReport, as_of: date) -> Progr
 
 @transaction.atomic
 def report_reject(*, actor: User, report: ProgressReport, reason: str) -> ProgressReport:
-    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("item").get(pk=report.pk)
+    _, report = _lock_item_and_report(report)
     ensure(rules.can_approve_report(actor, report), "只有报送单位的负责人可以退回这份报告。")
     ensure(reason.strip(), "退回报告需要写明理由。", ServiceError)
     report.status = ReportStatus.REJECTED
@@ -340,7 +373,7 @@ def report_reject(*, actor: User, report: ProgressReport, reason: str) -> Progre
 def report_verify(
     *, actor: User, report: ProgressReport, method: str, verdict: str, note: str, as_of: date
 ) -> Verification:
-    report = ProgressReport.objects.select_for_update(of=("self",)).select_related("item").get(pk=report.pk)
+    item, report = _lock_item_and_report(report, "patron_leader")
     if not rules.can_verify(actor, report):
         raise NotAllowed(rules.cannot_verify_reason(actor, report))
     verification = Verification(
@@ -354,7 +387,6 @@ def report_verify(
             message = "核实结论为部分属实或不属实时，请写明核实情况。"
         raise ServiceError(message) from error
     verification.save()
-    item = Item.objects.select_for_update(of=("self",)).select_related("patron_leader").get(pk=report.item_id)
     if verdict == Verdict.UNTRUE:
         item.untrue_on = as_of
     elif verdict == Verdict.TRUE and item.untrue_on and item.untrue_on <= as_of:

@@ -416,3 +416,152 @@ class TestProgressAfterVerification:
         assert accepted_item.progress_percent == Decimal(45)
         page = client_for(supervisor).get(f"/items/{accepted_item.pk}/").content.decode()
         assert 'data-testid="untrue-latest"' not in page
+
+
+class TestOneReportPerPeriod:
+    """A unit reports a period once; what follows is a correction of it (a new version)."""
+
+    def test_a_second_report_of_the_same_period_is_refused(
+        self, accepted_item, fagaiju_reporter, fagaiju_head
+    ):
+        services.report_submit(actor=fagaiju_reporter, item=accepted_item, data=july(), as_of=AS_OF)
+        with pytest.raises(services.ServiceError) as refused:
+            services.report_submit(actor=fagaiju_head, item=accepted_item, data=july(), as_of=AS_OF)
+        assert refused.value.message == (
+            "县发改局2023年7月进度已由周静报送，不能重复报送；如需修改，请在该报告上点“更正”。"
+        )
+        assert ProgressReport.objects.filter(item=accepted_item).count() == 1
+
+    def test_nor_after_a_correction_but_another_unit_and_another_period_may(
+        self, accepted_item, fagaiju_reporter, wenlvju_reporter
+    ):
+        first = services.report_submit(actor=fagaiju_reporter, item=accepted_item, data=july(), as_of=AS_OF)
+        services.report_submit(
+            actor=fagaiju_reporter, item=accepted_item, data=july(), as_of=AS_OF, supersedes=first
+        )
+        with pytest.raises(services.ServiceError, match="不能重复报送"):
+            services.report_submit(actor=fagaiju_reporter, item=accepted_item, data=july(), as_of=AS_OF)
+        services.report_submit(actor=wenlvju_reporter, item=accepted_item, data=july(), as_of=AS_OF)
+        june = ReportInput(period_start=date(2023, 6, 1), done="完成项目建议书", percent=Decimal(20))
+        services.report_submit(actor=fagaiju_reporter, item=accepted_item, data=june, as_of=AS_OF)
+        assert ProgressReport.objects.filter(item=accepted_item).count() == 4
+
+    def test_a_report_sent_back_is_reported_again(self, zhashui, yingpan_reporter):
+        from luoshi.items.tests.factories import ItemFactory
+
+        unit = Unit.objects.get(region=zhashui, short_name="营盘镇")
+        unit.reports_need_approval = True
+        unit.save()
+        item = ItemFactory(
+            region=zhashui, lead_unit=unit, status=Status.ACCEPTED, accepted_on=date(2023, 7, 4)
+        )
+        waiting = services.report_submit(actor=yingpan_reporter, item=item, data=july(), as_of=AS_OF)
+        with pytest.raises(services.ServiceError, match="已由郑丽填报，正等待单位负责人审核，不能重复报送"):
+            services.report_submit(actor=yingpan_reporter, item=item, data=july(), as_of=AS_OF)
+        head = unit.memberships.get(role="unit_head").user
+        services.report_reject(actor=head, report=waiting, reason="请补充现场照片")
+        again = services.report_submit(actor=yingpan_reporter, item=item, data=july(), as_of=AS_OF)
+        assert (again.version, again.status) == (1, ReportStatus.PENDING_APPROVAL)
+        # the report sent back may no longer be corrected into a second current report
+        waiting.refresh_from_db()
+        with pytest.raises(services.ServiceError, match="不能重复报送"):
+            services.report_submit(
+                actor=yingpan_reporter, item=item, data=july(), as_of=AS_OF, supersedes=waiting
+            )
+
+    def test_the_database_keeps_one_version_per_period(self, accepted_item, fagaiju_reporter):
+        from django.db import IntegrityError, transaction
+
+        from luoshi.items.tests.conftest import submitted_report
+
+        first = submitted_report(accepted_item, fagaiju_reporter)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            submitted_report(accepted_item, fagaiju_reporter)
+        ProgressReport.objects.filter(pk=first.pk).update(status=ReportStatus.REJECTED)
+        submitted_report(accepted_item, fagaiju_reporter)  # a report sent back leaves the line
+
+
+def test_every_report_service_locks_the_item_before_the_report(
+    monkeypatch, zhashui, accepted_item, fagaiju_reporter, yingpan_reporter, supervisor
+):
+    """report_submit took the item then the report, approve and verify the other way round: two of
+    them at once could each hold what the other waits for (a deadlock on PostgreSQL)."""
+    from django.db.models import QuerySet
+
+    from luoshi.items.tests.factories import ItemFactory
+
+    locked: list[str] = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(self, *args, **kwargs):
+        locked.append(self.model.__name__)
+        return select_for_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "select_for_update", spy)
+
+    def locks(call) -> list[str]:
+        locked.clear()
+        call()
+        return locked[:2]
+
+    first = services.report_submit(actor=fagaiju_reporter, item=accepted_item, data=july(), as_of=AS_OF)
+    assert locks(
+        lambda: services.report_submit(
+            actor=fagaiju_reporter, item=accepted_item, data=july(), as_of=AS_OF, supersedes=first
+        )
+    ) == ["Item", "ProgressReport"]
+    correction = first.superseded_by
+    assert locks(
+        lambda: services.report_verify(
+            actor=supervisor, report=correction, method="documents", verdict="true", note="", as_of=AS_OF
+        )
+    ) == ["Item", "ProgressReport"]
+
+    unit = Unit.objects.get(region=zhashui, short_name="营盘镇")
+    Unit.objects.filter(pk=unit.pk).update(reports_need_approval=True)
+    item = ItemFactory(region=zhashui, lead_unit=unit, status=Status.ACCEPTED, accepted_on=date(2023, 7, 4))
+    head = unit.memberships.get(role="unit_head").user
+    waiting = services.report_submit(actor=yingpan_reporter, item=item, data=july(), as_of=AS_OF)
+    assert locks(lambda: services.report_reject(actor=head, report=waiting, reason="请补充照片")) == [
+        "Item",
+        "ProgressReport",
+    ]
+    again = services.report_submit(actor=yingpan_reporter, item=item, data=july(), as_of=AS_OF)
+    assert locks(lambda: services.report_approve(actor=head, report=again, as_of=AS_OF)) == [
+        "Item",
+        "ProgressReport",
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_reporting_the_same_period_at_once(accepted_item, fagaiju_reporter, fagaiju_head):
+    """Two threads submitting the same period at the same moment: the item's lock lets one through."""
+    import threading
+
+    from django.db import connection
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("the in-memory test database locks whole tables; this runs in the PostgreSQL pass")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def submit(user) -> None:
+        try:
+            barrier.wait()
+            services.report_submit(actor=user, item=accepted_item, data=july(), as_of=AS_OF)
+            outcomes.append("saved")
+        except services.ServiceError as error:
+            outcomes.append(error.message)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(user,)) for user in (fagaiju_reporter, fagaiju_head)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert "saved" in outcomes and len(outcomes) == 2
+    assert next(o for o in outcomes if o != "saved").endswith(
+        "不能重复报送；如需修改，请在该报告上点“更正”。"
+    )
+    assert ProgressReport.objects.filter(item=accepted_item, version=1).count() == 1

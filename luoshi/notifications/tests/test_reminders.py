@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import threading
 from datetime import date
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -15,6 +12,7 @@ from luoshi.items.models import Item, ItemEvent, Status
 from luoshi.items.tests.factories import ItemFactory
 from luoshi.notifications.models import Notification, Reminder
 from luoshi.notifications.reminders import BEFORE, OVERDUE, TODAY, reminder_stage, reminders_send
+from luoshi.notifications.tests.conftest import Robot
 
 calendar = WorkCalendar()
 
@@ -114,35 +112,11 @@ def test_nothing_for_completed_or_suspended_items(fagaiju_item):
     assert reminders_send(as_of=date(2023, 7, 25)) == 0
 
 
-class Robot(BaseHTTPRequestHandler):
-    received: list[tuple[str, dict]] = []
-
-    def do_POST(self) -> None:
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        Robot.received.append((self.path, json.loads(body)))
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.end_headers()
-        self.wfile.write(b'{"errcode": 0, "errmsg": "ok"}')
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def robot_server():
-    Robot.received = []
-    server = HTTPServer(("127.0.0.1", 0), Robot)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
 @pytest.mark.django_db
 def test_webhook_reminders_reach_the_units_group_robots(
     september_report_item, robot_server, django_capture_on_commit_callbacks, settings
 ):
+    settings.LUOSHI_WEBHOOK_GATEWAY = robot_server  # the local robot stands in for the county's gateway
     unit = september_report_item.lead_unit
     unit.wecom_webhook = f"{robot_server}/cgi-bin/webhook/send?key=test"
     unit.dingtalk_webhook = f"{robot_server}/robot/send?access_token=test"
