@@ -17,6 +17,11 @@ Environment variables (all optional on a single machine):
 - ``LUOSHI_TODAY``: pin the date the system treats as today (ISO date); the demo pins 2023-07-25.
 - ``DEBUG``: ``1`` for a developer's debugging pages (or ``luoshi run --debug``); off by default
   everywhere, ``make run`` included. Refused in production.
+- ``LUOSHI_LOGIN_FAILURE_LIMIT``, ``LUOSHI_LOGIN_LOCKOUT_MINUTES``: failed logins allowed per account and
+  per address, and how long a lockout lasts (5 and 30).
+- ``LUOSHI_TRUSTED_PROXY_COUNT``: how many proxies of ours stand in front of the app (0: the client's
+  address is REMOTE_ADDR; 1 behind the nginx of deploy/).
+- ``LUOSHI_IDLE_TIMEOUT_MINUTES``: log out a session untouched this long (30).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -40,6 +45,17 @@ def env_flag(name: str, default: bool) -> bool:
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int, minimum: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} 应为整数，当前为 {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} 不能小于 {minimum}，当前为 {number}")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -119,6 +135,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -132,7 +149,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "luoshi.web.middleware.IdleTimeoutMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "luoshi.urls"
@@ -179,14 +199,45 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
+# Passwords (等级保护 2.0): at least 10 characters of at least three of upper case, lower case, digits
+# and symbols, without the username, not like the user's names, not a common password. Checked where a
+# password is chosen: the password-change page, the admin's user forms, `luoshi createsuperuser`.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "first_name", "last_name", "email")},
+    },
+    {
+        "NAME": "luoshi.web.passwords.PasswordStrengthValidator",
+        "OPTIONS": {"min_length": 10, "min_classes": 3},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Failed logins (等级保护 2.0, django-axes). Each failure counts against the account tried and against
+# the address it came from, each on its own (AXES_LOCKOUT_PARAMETERS: username OR address): at the
+# limit, that account cannot log in from anywhere and that address cannot log in to any account, for
+# the lockout time counted from the last failure (a try during the lockout starts it again), even
+# with the right password. So one address cannot try many accounts, nor many addresses one account.
+# A superuser unlocks in 系统管理 (deleting axes' access attempt), or an operator with
+# `luoshi axes_reset_username NAME` / `luoshi axes_reset_ip ADDRESS`. Attempts are rows in the shared
+# database: every app server sees them.
+LUOSHI_LOGIN_FAILURE_LIMIT = env_int("LUOSHI_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+LUOSHI_LOGIN_LOCKOUT_MINUTES = env_int("LUOSHI_LOGIN_LOCKOUT_MINUTES", 30, minimum=1)
+# Behind nginx every request comes from 127.0.0.1: without this, one address would stand for everyone.
+# X-Forwarded-For is read only when it says how many proxies of ours append to it (see client_ip).
+LUOSHI_TRUSTED_PROXY_COUNT = env_int("LUOSHI_TRUSTED_PROXY_COUNT", 0, minimum=0)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out login before checking the password
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = LUOSHI_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LUOSHI_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "luoshi.web.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "luoshi.web.views.login_locked_out"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -341,7 +392,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "luoshi@localhost")
 
 # Security. Production sits behind a TLS-terminating proxy (nginx) that sets X-Forwarded-Proto.
 SESSION_COOKIE_HTTPONLY = True
+# A login lasts at most 12 hours from the moment it was made, however busy (the expiry is pinned at
+# login), and ends after LUOSHI_IDLE_TIMEOUT_MINUTES without a page request (IdleTimeoutMiddleware;
+# the unread badge's polling does not count).
 SESSION_COOKIE_AGE = 60 * 60 * 12
+LUOSHI_IDLE_TIMEOUT_MINUTES = env_int("LUOSHI_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -49,7 +49,10 @@ def _new_password() -> str:
     fixed = os.environ.get("LUOSHI_DEMO_PASSWORD", "").strip()
     if fixed:
         return fixed
-    return "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3))
+    while True:  # the password rules want letters, digits and symbols (the dashes) in every one
+        password = "-".join("".join(secrets.choice(ALPHABET) for _ in range(4)) for _ in range(3))
+        if any(c.isdigit() for c in password) and any(c.isalpha() for c in password):
+            return password
 
 
 def ledgers_demo_load(*, as_of: date) -> None:

@@ -1,11 +1,20 @@
-"""Security headers the pages carry."""
+"""What every request goes through: security headers, the client's address, the idle timeout."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils import timezone
 
 # Scripts come only from our own files (no inline script, no eval): an injected <script> or
 # onclick= does not run. Styles may be inline (Bootstrap's style attributes, htmx's indicator).
@@ -28,3 +37,98 @@ class ContentSecurityPolicyMiddleware:
         ):
             response["Content-Security-Policy"] = getattr(settings, "LUOSHI_CSP", DEFAULT_POLICY)
         return response
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address a request comes from, for counting failed logins (AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR, unless LUOSHI_TRUSTED_PROXY_COUNT says that many proxies of ours stand in front of
+    the app: then the address the outermost of them saw, read from X-Forwarded-For counted from the
+    right. Each proxy appends the address it was called from, so whatever a client writes into the
+    header itself stays on the left and is never taken.
+    """
+    remote = str(request.META.get("REMOTE_ADDR") or "")
+    proxies: int = settings.LUOSHI_TRUSTED_PROXY_COUNT
+    if proxies <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    forwarded = [part for part in forwarded if part]
+    if not forwarded:
+        return remote
+    candidate = forwarded[-min(proxies, len(forwarded))]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+ACTIVITY_KEY = "luoshi_last_activity"
+# Requests a page makes on its own, not the user at work: the unread badge polls every 120 s, and an
+# open tab must not stay logged in forever because of it.
+BACKGROUND_VIEWS = frozenset({"notifications:unread"})
+# The stamp is written at most once a minute: not a session write on every request.
+STAMP_EVERY = 60
+IDLE_MESSAGE = "长时间未操作，已自动退出，请重新登录。"
+
+
+class IdleTimeoutMiddleware:
+    """Log out a session left untouched for LUOSHI_IDLE_TIMEOUT_MINUTES, on its next request.
+
+    Only page requests count as activity, not background polling (BACKGROUND_VIEWS). The absolute
+    limit stays SESSION_COOKIE_AGE from the login: the session's expiry is pinned at the first
+    stamp, so that writing the stamp does not push the expiry forward.
+
+    Goes after AuthenticationMiddleware and MessageMiddleware and before LoginRequiredMiddleware,
+    which sends a page request of a logged-out user to the login page.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # The request that logged in (the login form) starts the clock.
+        if request.user.is_authenticated and ACTIVITY_KEY not in request.session:
+            _start(request)
+        return response
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        if not request.user.is_authenticated:
+            return None
+        now = int(timezone.now().timestamp())
+        last = request.session.get(ACTIVITY_KEY)
+        if not isinstance(last, int):
+            _start(request)
+            return None
+        if now - last >= settings.LUOSHI_IDLE_TIMEOUT_MINUTES * 60:
+            return _idle_logout(request)
+        match = request.resolver_match
+        background = match is not None and match.view_name in BACKGROUND_VIEWS
+        if not background and now - last >= STAMP_EVERY:
+            request.session[ACTIVITY_KEY] = now
+        return None
+
+
+def _start(request: HttpRequest) -> None:
+    now = timezone.now()
+    request.session[ACTIVITY_KEY] = int(now.timestamp())
+    request.session.set_expiry(now + timedelta(seconds=settings.SESSION_COOKIE_AGE))
+
+
+def _idle_logout(request: HttpRequest) -> HttpResponse | None:
+    logout(request)
+    messages.info(request, IDLE_MESSAGE)
+    if request.headers.get("HX-Request"):
+        # An htmx request (the badge's poll) would put the login page inside the badge: the
+        # whole page goes to the login page instead, and comes back to where it was after it.
+        login_url = resolve_url(settings.LOGIN_URL)
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if page.path:
+            login_url = redirect_to_login(page.path + (f"?{page.query}" if page.query else ""), login_url).url
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = login_url
+        return response
+    # A page request: LoginRequiredMiddleware sends it to the login page, which shows the message.
+    return None
