@@ -105,6 +105,7 @@ def item_list(request: AuthedRequest) -> HttpResponse:
         "query": request.GET.urlencode(),
         "can_create": any(s.role == Role.SUPERVISOR for s in scope_for(request.user).seats),
         "many_regions": form.many_regions,
+        "partial": bool(request.headers.get("HX-Request")),
     }
     template = "items/_item_table.html" if request.headers.get("HX-Request") else "items/item_list.html"
     return render(request, template, context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, datetime
 
 import pytest
@@ -530,3 +531,13 @@ def test_cli_reports_created_and_updated(zhashui, tmp_path, capsys):
     call_command("import", "items", str(out), "--region", "柞水县", "--year", "2023")
     assert "已导入：更新 1 项，4 项无变化。" in capsys.readouterr().out
     assert Item.objects.get(code="DB-2023-0003").version == 2
+
+
+def test_the_export_link_follows_filters_changed_in_place(zhashui, supervisor):
+    """Filtering the list swaps the table in place; the export must then export what is shown."""
+    response = client_for(supervisor).get(
+        "/items/", {"status": "active", "text": "溶洞"}, HTTP_HX_REQUEST="true"
+    )
+    text = response.content.decode()
+    link = re.search(r'<a [^>]*id="export-link"[^>]*>', text)[0]
+    assert 'hx-swap-oob="true"' in link and "status=active" in link and "text=%E6%BA%B6%E6%B4%9E" in link
