@@ -141,22 +141,19 @@ def reminders_send(*, as_of: date, region: Region | None = None) -> int:
             "item_id", "subject"
         )
     )
-    fresh = [c for c in candidates if (c.item.pk, c.subject) not in already]
-    Reminder.objects.bulk_create(
-        [
-            Reminder(
-                item=c.item,
-                kind=c.kind,
-                subject=c.subject,
-                due=c.due,
-                sent_on=as_of,
-                stage=c.stage,
-                message=c.message,
-            )
-            for c in fresh
-        ],
-        ignore_conflicts=True,
-    )
+    # Each reminder is claimed by the run that writes its row (the row is unique per item, subject
+    # and day): with several job workers running the daily job, only one of them sends it.
+    fresh = [
+        c
+        for c in candidates
+        if (c.item.pk, c.subject) not in already
+        and Reminder.objects.get_or_create(
+            item=c.item,
+            subject=c.subject,
+            sent_on=as_of,
+            defaults={"kind": c.kind, "due": c.due, "stage": c.stage, "message": c.message},
+        )[1]
+    ]
     ItemEvent.objects.bulk_create(
         [
             ItemEvent(

@@ -175,3 +175,30 @@ def test_report_period_not_expected_before_grace(fagaiju_item):
 
 
 _ = ItemFactory
+
+
+def test_a_reminder_already_claimed_by_another_worker_is_not_sent_again(september_report_item, monkeypatch):
+    """Two job workers run the daily job: the one that writes a reminder's row sends it; the other,
+    finding the row written between its look and its write, sends nothing."""
+    from luoshi.notifications import reminders
+
+    real = reminders.reminder_candidates
+
+    def racing(**kwargs):
+        found = real(**kwargs)
+        for c in found:  # the other worker writes the rows after this one looked
+            Reminder.objects.create(
+                item=c.item,
+                kind=c.kind,
+                subject=c.subject,
+                due=c.due,
+                sent_on=kwargs["as_of"],
+                stage=c.stage,
+                message=c.message,
+            )
+        return found
+
+    monkeypatch.setattr(reminders, "reminder_candidates", racing)
+    before = Notification.objects.count()
+    assert reminders_send(as_of=date(2023, 10, 7)) == 0
+    assert Notification.objects.count() == before
