@@ -7,12 +7,14 @@ and every night for the passing of time (tasks.py); `luoshi warnings` does it by
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any, TypeVar, cast
 
-from django.db import transaction
+from django.db import connections, models, router, transaction
+from django.db.models import Exists, OuterRef
 
 from luoshi.alerts import engine
 from luoshi.alerts.models import (
@@ -37,6 +39,7 @@ from luoshi.items.models import (
     Item,
     ItemEvent,
     Measure,
+    Milestone,
     ProgressReport,
     ReportStatus,
 )
@@ -50,6 +53,8 @@ from luoshi.items.services import (
     supervision_action_record,
 )
 from luoshi.org.models import Region, User
+
+M = TypeVar("M", bound=models.Model)
 
 COLOUR_WORDS = {"green": "绿色", "yellow": "黄色", "red": "红色", "": "未评定"}
 # Default consequences, until a region's office configures its own.
@@ -115,8 +120,15 @@ class _Reports:
 def gather_facts(
     items: Sequence[Item], *, as_of: date, calendar: WorkCalendar
 ) -> dict[int, engine.ItemFacts]:
-    """The engine's facts for `items`, in a constant number of queries (milestones prefetched)."""
+    """The engine's facts for `items`, in a constant number of queries."""
     ids = [item.pk for item in items]
+    milestones: dict[int, list[engine.Milestone]] = defaultdict(list)
+    for item_id, name, due, done_on in (
+        Milestone.objects.filter(item_id__in=ids)
+        .order_by("sort_order", "due", "pk")
+        .values_list("item_id", "name", "due", "done_on")
+    ):
+        milestones[item_id].append(engine.Milestone(name, due, done_on))
     reports: dict[int, _Reports] = defaultdict(_Reports)
     for item_id, start, status, is_late in (
         ProgressReport.objects.filter(item_id__in=ids, superseded_by__isnull=True)
@@ -155,7 +167,7 @@ def gather_facts(
             started=bool(item.progress_percent)
             or (item.measure == Measure.DONE and entry.any_reported)
             or done,
-            milestones=[engine.Milestone(m.name, m.due, m.done_on) for m in item.milestones.all()],
+            milestones=milestones[item.pk],
             report_overdue_label=f"{period_label(item.report_cycle, state.overdue.start)}进度"
             if state.overdue
             else "",
@@ -186,6 +198,17 @@ def _ledger_facts(
 
 # ---------------------------------------------------------------------------------------------
 # Recomputation
+#
+# A recomputation works region by region and, within a region, in batches of items, one
+# transaction per batch: the memory it holds and the rows it locks stay the size of a batch
+# whatever the size of the province, and a job that stops half way leaves whole batches behind
+# (the next run finishes the work). A parent takes the worst colour of all its children, so a
+# batch always holds whole families: an item, its children and theirs.
+
+# Items per batch (a family larger than this is a batch of its own).
+BATCH_SIZE = 500
+# Rows per INSERT statement, and per round of prepared UPDATEs.
+WRITE_BATCH_SIZE = 200
 
 
 @dataclass
@@ -196,59 +219,169 @@ class Summary:
     proposals: int = 0
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind → colour → items
 
+    def add(self, other: Summary) -> None:
+        self.computed += other.computed
+        self.changed += other.changed
+        self.proposals += other.proposals
+        for kind, by_colour in other.counts.items():
+            mine = self.counts.setdefault(kind, {"green": 0, "yellow": 0, "red": 0})
+            for colour, count in by_colour.items():
+                mine[colour] += count
+
 
 RATED_STATUSES = ACTIVE_STATUSES | DONE_STATUSES
+ITEM_COLOUR_FIELDS = (
+    "computed_colour",
+    "computed_reason",
+    "assessed_colour",
+    "assessed_reason",
+    "assessed_on",
+)
 
 
-@transaction.atomic
+@dataclass
+class _Run:
+    """What a recomputation reads once and reuses in every batch."""
+
+    as_of: date
+    period: date
+    calendar: WorkCalendar
+    store_history: bool
+    rules: dict[int, tuple[engine.Rules, int]] = field(default_factory=dict)
+    consequences: dict[int, dict[str, list[Consequence]]] = field(default_factory=dict)
+
+
+def regions_to_rate(within: Region | None = None) -> list[Region]:
+    """The regions whose items a recomputation rates, in their order: those that hold items
+    (`within` and the regions under it, when given)."""
+    regions = Region.objects.filter(Exists(Item.objects.filter(region=OuterRef("pk"))))
+    if within is not None:
+        below = {within.pk}
+        frontier = {within.pk}
+        while frontier:
+            frontier = set(Region.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - below
+            below |= frontier
+        regions = regions.filter(pk__in=below)
+    return list(regions.order_by("sort_order", "code"))
+
+
 def colours_recompute(
     *,
     as_of: date,
     region: Region | None = None,
-    items: Iterable[Item] | None = None,
+    items: Iterable[Item | int] | None = None,
     store_history: bool = True,
+    batch_size: int = BATCH_SIZE,
 ) -> Summary:
     """Compute every rated item's colour as of `as_of` and store what changed.
 
     Items under supervision (and those done, which are green) are rated; drafts, suspended,
     replaced and withdrawn items carry no colour. The month's ItemColour row follows; with
-    `store_history` False (a past month asked for by hand) nothing is written.
+    `store_history` False (a past month asked for by hand) nothing is written. `region` limits
+    the work to its own items and `items` to those (item_colours_refresh passes whole families);
+    with neither, every region is done in turn.
     """
-    calendar = work_calendar()
-    period = month_of(as_of)
-    if items is None:
-        queryset = Item.objects.all()
-        if region is not None:
-            queryset = queryset.filter(region=region)
-    else:
-        queryset = Item.objects.filter(pk__in=[item.pk for item in items])
-    rows = list(queryset.select_related("patron_leader").prefetch_related("milestones").order_by("pk"))
-    rated = [item for item in rows if item.status in RATED_STATUSES]
-    facts = gather_facts(rated, as_of=as_of, calendar=calendar)
-    rule_cache: dict[int, tuple[engine.Rules, int]] = {}
-    results: dict[int, tuple[engine.Result, int]] = {}
-    for item in rated:
-        item_rules, version = rules_for(item.region_id, rule_cache)
-        results[item.pk] = (engine.colour(facts[item.pk], as_of, item_rules, calendar), version)
-    _roll_up_parents(rated, results)
-
+    run = _run(as_of, store_history=store_history)
+    if items is not None:
+        ids = {item if isinstance(item, int) else item.pk for item in items}
+        links = dict(Item.objects.filter(pk__in=ids).values_list("pk", "parent_id"))
+        return _recompute_links(links, run=run, owner=None, batch_size=batch_size)
     summary = Summary(as_of=as_of)
-    changed_items: list[Item] = []
-    events: list[ItemEvent] = []
-    newly: list[tuple[Item, engine.Result]] = []
-    for item in rows:
-        result, _version = results.get(item.pk, (None, 0))
-        new_colour = result.colour.value if result else ""
-        new_reason = (result.reason or "按期推进") if result and item.status not in DONE_STATUSES else ""
-        if result and item.status in DONE_STATUSES:
-            new_colour, new_reason = Colour.GREEN, "已办结"
-        if item.assessed_on and month_of(item.assessed_on) < period and store_history:
-            # A supervision office's assessment holds for its month only.
-            note = f"{item.assessed_on.month}月的研判不再沿用"
-            events.append(_event(item, EventKind.COLOUR_ASSESSED, note, item.assessed_colour, ""))
-            item.assessed_colour, item.assessed_reason, item.assessed_on = "", "", None
-            changed_items.append(item)
-        if (new_colour, new_reason) != (item.computed_colour, item.computed_reason):
+    for each in [region] if region is not None else regions_to_rate():
+        summary.add(_recompute_links(_region_links(each.pk), run=run, owner=each.pk, batch_size=batch_size))
+    return summary
+
+
+def _run(as_of: date, *, store_history: bool = True) -> _Run:
+    return _Run(as_of=as_of, period=month_of(as_of), calendar=work_calendar(), store_history=store_history)
+
+
+def _recompute_links(
+    links: Mapping[int, int | None], *, run: _Run, owner: int | None, batch_size: int = BATCH_SIZE
+) -> Summary:
+    summary = Summary(as_of=run.as_of)
+    for batch in _batches(links, batch_size):
+        summary.add(_recompute_batch(batch, run=run, owner=owner))
+    return summary
+
+
+def _region_links(region_id: int) -> dict[int, int | None]:
+    """Item → parent for the region's items and, should a parent have children in another region,
+    those too (rated with their parent, stored by their own region's run)."""
+    links: dict[int, int | None] = dict(
+        Item.objects.filter(region_id=region_id).values_list("pk", "parent_id")
+    )
+    found = Item.objects.filter(parent__region_id=region_id).exclude(region_id=region_id)
+    while True:
+        extra = {pk: parent for pk, parent in found.values_list("pk", "parent_id") if pk not in links}
+        if not extra:
+            return links
+        links.update(extra)
+        found = Item.objects.filter(parent_id__in=list(extra)).exclude(region_id=region_id)
+
+
+def _batches(links: Mapping[int, int | None], size: int) -> Iterator[list[int]]:
+    """The items of `links` (item → parent) in batches of about `size`, by pk, each family whole."""
+    roots: dict[int, int] = {}
+
+    def root_of(pk: int) -> int:
+        path = []
+        while pk not in roots:
+            parent = links.get(pk)
+            if parent is None or parent not in links or parent in path:
+                roots[pk] = pk
+                break
+            path.append(pk)
+            pk = parent
+        for step in path:
+            roots[step] = roots[pk]
+        return roots[pk]
+
+    families: dict[int, list[int]] = defaultdict(list)
+    for pk in sorted(links):
+        families[root_of(pk)].append(pk)
+    batch: list[int] = []
+    for root in sorted(families):
+        batch.extend(families[root])
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _recompute_batch(ids: list[int], *, run: _Run, owner: int | None) -> Summary:
+    """One batch, in one transaction. With `owner`, only that region's items are stored and
+    counted (others are in the batch to roll their parents up)."""
+    as_of, period = run.as_of, run.period
+    with transaction.atomic():
+        rows = list(Item.objects.filter(pk__in=ids).order_by("pk"))
+        rated = [item for item in rows if item.status in RATED_STATUSES]
+        facts = gather_facts(rated, as_of=as_of, calendar=run.calendar)
+        results: dict[int, tuple[engine.Result, int]] = {}
+        for item in rated:
+            item_rules, version = rules_for(item.region_id, run.rules)
+            results[item.pk] = (engine.colour(facts[item.pk], as_of, item_rules, run.calendar), version)
+        _roll_up_parents(rows, results)
+        if owner is not None:
+            rows = [item for item in rows if item.region_id == owner]
+
+        summary = Summary(as_of=as_of)
+        changed_items: list[tuple[Item, frozenset[str]]] = []
+        events: list[ItemEvent] = []
+        newly: list[tuple[Item, engine.Result]] = []
+        for item in rows:
+            result, _version = results.get(item.pk, (None, 0))
+            before = tuple(getattr(item, name) for name in ITEM_COLOUR_FIELDS)
+            new_colour = result.colour.value if result else ""
+            new_reason = (result.reason or "按期推进") if result and item.status not in DONE_STATUSES else ""
+            if result and item.status in DONE_STATUSES:
+                new_colour, new_reason = Colour.GREEN, "已办结"
+            if item.assessed_on and month_of(item.assessed_on) < period and run.store_history:
+                # A supervision office's assessment holds for its month only.
+                note = f"{item.assessed_on.month}月的研判不再沿用"
+                events.append(_event(item, EventKind.COLOUR_ASSESSED, note, item.assessed_colour, ""))
+                item.assessed_colour, item.assessed_reason, item.assessed_on = "", "", None
             if new_colour != item.computed_colour:
                 note = (
                     f"{COLOUR_WORDS[item.computed_colour]} → {COLOUR_WORDS[new_colour]}：{new_reason}".rstrip(
@@ -264,31 +397,37 @@ def colours_recompute(
                 ):
                     newly.append((item, result))
             item.computed_colour, item.computed_reason = new_colour, new_reason[:300]
-            if item not in changed_items:
-                changed_items.append(item)
-        if result:
-            summary.computed += 1
-            if item.status in ACTIVE_STATUSES:
-                kind_counts = summary.counts.setdefault(item.kind, {"green": 0, "yellow": 0, "red": 0})
-                kind_counts[item.assessed_colour or item.computed_colour] += 1
+            after = tuple(getattr(item, name) for name in ITEM_COLOUR_FIELDS)
+            if after != before:
+                differ = zip(ITEM_COLOUR_FIELDS, before, after, strict=True)
+                changed_items.append((item, frozenset(name for name, old, new in differ if old != new)))
+            if result:
+                summary.computed += 1
+                if item.status in ACTIVE_STATUSES:
+                    kind_counts = summary.counts.setdefault(item.kind, {"green": 0, "yellow": 0, "red": 0})
+                    kind_counts[item.assessed_colour or item.computed_colour] += 1
 
-    if not store_history:
-        return summary
-    Item.objects.bulk_update(
-        changed_items,
-        ["computed_colour", "computed_reason", "assessed_colour", "assessed_reason", "assessed_on"],
-    )
-    ItemEvent.objects.bulk_create(events)
-    _store_period(rows, results, facts, as_of=as_of, period=period)
-    # A consequence proposed for a warning that has since lifted is no longer the office's to decide.
-    lifted = [
-        item.pk for item in rows if item.computed_colour in ("", Colour.GREEN) and not item.assessed_colour
-    ]
-    Proposal.objects.filter(item_id__in=lifted, status=ProposalStatus.PROPOSED).update(
-        status=ProposalStatus.DISMISSED, decided_on=as_of
-    )
-    summary.proposals = _propose(newly, as_of=as_of)
+        if not run.store_history:
+            return summary
+        _update_changed(Item, changed_items)
+        ItemEvent.objects.bulk_create(events, batch_size=WRITE_BATCH_SIZE)
+        _store_period(rows, results, facts, as_of=as_of, period=period)
+        _dismiss_lifted(rows, as_of=as_of)
+        summary.proposals = _propose(newly, as_of=as_of, consequences=run.consequences)
     return summary
+
+
+def _dismiss_lifted(items: list[Item], *, as_of: date) -> None:
+    """A consequence proposed for a warning that has since lifted is no longer the office's to decide."""
+    lifted = [
+        item.pk for item in items if item.computed_colour in ("", Colour.GREEN) and not item.assessed_colour
+    ]
+    if not lifted:
+        return
+    pending = Proposal.objects.filter(item_id__in=lifted, status=ProposalStatus.PROPOSED)
+    # Read first: most nights nothing is pending, and then nothing is written.
+    if pending.exists():
+        pending.update(status=ProposalStatus.DISMISSED, decided_on=as_of)
 
 
 def _worse(new: str, old: str) -> bool:
@@ -301,16 +440,28 @@ def _event(item: Item, kind: EventKind, note: str, old: str, new: str) -> ItemEv
 
 
 def _roll_up_parents(items: list[Item], results: dict[int, tuple[engine.Result, int]]) -> None:
-    """A parent item takes the worst colour of its children (and its own)."""
+    """A parent item takes the worst colour of its children (and its own); the deepest parents
+    first, so that a grandparent sees what its children took from theirs."""
+    by_pk = {item.pk: item for item in items}
     children: dict[int, list[Item]] = defaultdict(list)
     for item in items:
-        if item.parent_id:
+        if item.parent_id in by_pk:
             children[item.parent_id].append(item)
-    for parent_id, kids in children.items():
+
+    def depth(pk: int) -> int:
+        level, seen = 0, {pk}
+        parent = by_pk[pk].parent_id
+        while parent in by_pk and parent not in seen:
+            seen.add(parent)
+            level += 1
+            parent = by_pk[parent].parent_id
+        return level
+
+    for parent_id in sorted(children, key=lambda pk: (-depth(pk), pk)):
         if parent_id not in results:
             continue
         own, version = results[parent_id]
-        kid_colours = [results[k.pk][0].colour for k in kids if k.pk in results]
+        kid_colours = [results[k.pk][0].colour for k in children[parent_id] if k.pk in results]
         rolled = engine.roll_up([own.colour, *kid_colours])
         if rolled != own.colour:
             red = sum(1 for c in kid_colours if c == engine.Colour.RED)
@@ -333,68 +484,91 @@ def _store_period(
     as_of: date,
     period: date,
 ) -> None:
+    """The month's row of each item follows its colour; only the rows that differ are written."""
     existing = {row.item_id: row for row in ItemColour.objects.filter(item__in=items, period=period)}
     create: list[ItemColour] = []
-    update: list[ItemColour] = []
+    update: list[tuple[ItemColour, frozenset[str]]] = []
     for item in items:
         result, version = results.get(item.pk, (None, 0))
         fact = facts.get(item.pk)
-        row = existing.get(item.pk) or ItemColour(item=item, period=period)
-        row.status = item.status
-        row.computed, row.computed_reason = item.computed_colour, item.computed_reason
-        row.assessed, row.assessed_reason = item.assessed_colour, item.assessed_reason
-        row.progress = (
-            result.progress.quantize(Decimal("0.01")) if result and result.progress is not None else None
-        )
-        row.time_progress = (
-            result.time_progress.quantize(Decimal("0.01"))
-            if result and result.time_progress is not None
-            else None
-        )
-        row.report_overdue = bool(fact and fact.report_overdue_label and item.status in ACTIVE_STATUSES)
-        row.deadline_overdue = bool(
-            item.status in ACTIVE_STATUSES and item.deadline and item.deadline < as_of
-        )
-        row.rule_version = version
-        row.computed_on = as_of
-        (update if row.pk else create).append(row)
-    ItemColour.objects.bulk_create(create)
-    ItemColour.objects.bulk_update(
-        update,
-        [
-            "status",
-            "computed",
-            "computed_reason",
-            "assessed",
-            "assessed_reason",
-            "progress",
-            "time_progress",
-            "report_overdue",
-            "deadline_overdue",
-            "rule_version",
-            "computed_on",
-        ],
-    )
+        values = {
+            "status": item.status,
+            "computed": item.computed_colour,
+            "computed_reason": item.computed_reason,
+            "assessed": item.assessed_colour,
+            "assessed_reason": item.assessed_reason,
+            "progress": _hundredths(result.progress if result else None),
+            "time_progress": _hundredths(result.time_progress if result else None),
+            "report_overdue": bool(fact and fact.report_overdue_label and item.status in ACTIVE_STATUSES),
+            "deadline_overdue": bool(
+                item.status in ACTIVE_STATUSES and item.deadline and item.deadline < as_of
+            ),
+            "rule_version": version,
+        }
+        row = existing.get(item.pk)
+        if row is None:
+            create.append(ItemColour(item=item, period=period, computed_on=as_of, **values))
+            continue
+        differ = frozenset(name for name, value in values.items() if getattr(row, name) != value)
+        if differ:
+            for name in differ:
+                setattr(row, name, values[name])
+            row.computed_on = as_of
+            update.append((row, differ | {"computed_on"}))
+    # A change's own refresh may have created the row meanwhile: its values are as fresh as these.
+    ItemColour.objects.bulk_create(create, batch_size=WRITE_BATCH_SIZE, ignore_conflicts=True)
+    _update_changed(ItemColour, update)
+
+
+def _update_changed(model: type[M], changes: list[tuple[M, frozenset[str]]]) -> None:
+    """Write the fields that changed in each row: one prepared UPDATE per set of fields, run for
+    every row that shares it. (bulk_update would send CASE lists the database evaluates once per
+    row for every row, and that Django spends longer building than the database running.)"""
+    groups: dict[frozenset[str], list[M]] = defaultdict(list)
+    for row, names in changes:
+        groups[names].append(row)
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    meta = model._meta
+    with connection.cursor() as cursor:
+        for names, rows in groups.items():
+            fields = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in sorted(names)]
+            assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+            # Names from the model, quoted; every value a parameter.
+            sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+            for start in range(0, len(rows), WRITE_BATCH_SIZE):
+                cursor.executemany(
+                    sql,
+                    [
+                        [field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields]
+                        + [row.pk]
+                        for row in rows[start : start + WRITE_BATCH_SIZE]
+                    ],
+                )
+
+
+def _hundredths(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.01"))
 
 
 def item_colours_refresh(*, items: Iterable[Item | int], as_of: date) -> None:
     """After a change to some items: their colours follow, and so do their ancestors'. A parent
-    takes the worst colour of *all* its children, so every child of each ancestor is rated too."""
-    ids = {item if isinstance(item, int) else item.pk for item in items}
-    ancestors: set[int] = set()
-    frontier = ids
-    while frontier:
-        frontier = (
-            set(
-                Item.objects.filter(pk__in=frontier, parent__isnull=False).values_list("parent_id", flat=True)
-            )
-            - ancestors
-        )
-        ancestors |= frontier
-    siblings = (
-        set(Item.objects.filter(parent_id__in=ancestors).values_list("pk", flat=True)) if ancestors else set()
-    )
-    colours_recompute(as_of=as_of, items=Item.objects.filter(pk__in=ids | ancestors | siblings))
+    takes the worst colour of *all* its children, so the whole family of each item is rated: from
+    its topmost ancestor down (a few small queries, one per generation)."""
+    links: dict[int, int | None] = {}
+    frontier = {item if isinstance(item, int) else item.pk for item in items}
+    while frontier:  # up to the topmost ancestors
+        found = dict(Item.objects.filter(pk__in=frontier).values_list("pk", "parent_id"))
+        links.update(found)
+        frontier = {parent for parent in found.values() if parent is not None} - links.keys()
+    frontier = {pk for pk, parent in links.items() if parent is None or parent not in links}
+    expanded: set[int] = set()
+    while frontier:  # and down to every descendant
+        expanded |= frontier
+        found = dict(Item.objects.filter(parent_id__in=frontier).values_list("pk", "parent_id"))
+        links.update(found)
+        frontier = found.keys() - expanded
+    _recompute_links(links, run=_run(as_of), owner=None)
 
 
 def on_items_changed(change: ItemsChanged) -> None:
@@ -451,9 +625,15 @@ def consequences_for(region_id: int) -> dict[str, list[Consequence]]:
     return found
 
 
-def _propose(newly: list[tuple[Item, engine.Result]], *, as_of: date) -> int:
-    """Propose the configured consequences for items that just reached yellow or red."""
-    by_region: dict[int, dict[str, list[Consequence]]] = {}
+def _propose(
+    newly: list[tuple[Item, engine.Result]],
+    *,
+    as_of: date,
+    consequences: dict[int, dict[str, list[Consequence]]] | None = None,
+) -> int:
+    """Propose the configured consequences for items that just reached yellow or red
+    (`consequences`: each region's, as read so far in this run)."""
+    by_region = consequences if consequences is not None else {}
     proposals = []
     for item, result in newly:
         if item.region_id not in by_region:
@@ -469,7 +649,7 @@ def _propose(newly: list[tuple[Item, engine.Result]], *, as_of: date) -> int:
                     proposed_on=as_of,
                 )
             )
-    Proposal.objects.bulk_create(proposals, ignore_conflicts=True)
+    Proposal.objects.bulk_create(proposals, ignore_conflicts=True, batch_size=WRITE_BATCH_SIZE)
     return len(proposals)
 
 
