@@ -132,7 +132,7 @@ def _periods_to_offer(item: Item, as_of: Any) -> list[Period]:
     offer = [p for p in periods if p.start not in reported and p.start <= as_of + timedelta(days=31)][-6:]
     if item.cycle != Cycle.ONCE:
         current = period_containing(item.cycle, item.report_due_day, as_of, calendar)
-        if all(p.start != current.start for p in offer):
+        if current.start not in reported and all(p.start != current.start for p in offer):
             offer.append(current)
     elif not offer and periods:
         offer = periods[-1:]

@@ -1,0 +1,829 @@
+"""The permission matrix: every URL of the project, asked by every role from another unit and from
+another county than the object it is about.
+
+Every URL pattern is classified in PATTERNS below. A pattern that is not (a new page, a new action)
+fails `test_every_url_pattern_is_classified` with a message saying to classify it, so that no URL
+reaches users without being walked here:
+
+- OBJECT pages (an object in the URL) answer 403 or 404 to whoever may not see the object, and a
+  POST to them (the insider's own valid form) changes nothing;
+- ACTION URLs (POST only) are refused to whoever may not see the object, and a POST by a role that
+  may see but not act (a leader, a viewer, the admin, a unit where the office decides) changes
+  nothing;
+- LIST pages (lists, dashboards, exports) show nothing of another county or of another unit's work;
+- OFFICE pages (立项, 导入, 督办, 讲话分解, 预警处置) are refused to everyone but a supervision office,
+  and a county's office sees only its own county on them;
+- PUBLIC pages answer without login; every other URL sends an anonymous visitor to the login page.
+
+Each side of the matrix is checked with a positive control: the insider opens every object page and
+a POST by the right role does change the data, so a refusal is never an artefact of a wrong URL.
+
+The objects live in both counties of the demo (柞水县 with its whole demo history, and 镇安县), each
+with a full cast of roles built here: 督查办, 领导, the lead unit's head and reporter, 观察员, 管理员,
+and the head and reporter of another unit of the same county.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django import forms
+from django.apps import apps
+from django.db import connection, transaction
+from django.db.models import Model
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path
+
+from luoshi import urls as project_urls
+from luoshi.alerts.models import Proposal
+from luoshi.conftest import client_for, demo_user
+from luoshi.extraction.models import ProposedTask, SourceDocument
+from luoshi.items import services
+from luoshi.items.models import ActionKind, Evidence, Instruction, Item, ProgressReport, SupervisionAction
+from luoshi.items.selectors import item_list_for
+from luoshi.items.services import ItemInput, ReportInput
+from luoshi.items.tests.test_reports import photo
+from luoshi.items.workflow import Action
+from luoshi.org.models import Leader, Membership, Person, Region, Role, Unit, User
+from luoshi.web import navigation
+
+pytestmark = pytest.mark.django_db
+JULY = date(2023, 7, 25)
+REFUSED = {403, 404}
+
+
+class Kind(StrEnum):
+    PUBLIC = "public"  # answers without login
+    HOME = "home"  # sends the user on to the page of their role
+    SELF = "self"  # the user's own session, password or notifications
+    LIST = "list"  # a list, dashboard or export of what the user may see
+    OFFICE = "office"  # a supervision office's page with no object in the URL
+    OBJECT = "object"  # the page of one object
+    ACTION = "action"  # POST only, on one object
+
+
+# Who is who in each county's cast.
+SUPERVISOR, LEADER, HEAD, REPORTER, VIEWER, ADMIN = (
+    "supervisor",
+    "leader",
+    "head",
+    "reporter",
+    "viewer",
+    "admin",
+)
+OTHER_HEAD, OTHER_REPORTER = "other_head", "other_reporter"  # another unit of the same county
+IN_THE_UNIT = frozenset({HEAD, REPORTER})
+LABELS = {
+    SUPERVISOR: "supervisor",
+    LEADER: "leader",
+    HEAD: "unit head",
+    REPORTER: "reporter",
+    VIEWER: "viewer",
+    ADMIN: "admin",
+    OTHER_HEAD: "head of another unit",
+    OTHER_REPORTER: "reporter of another unit",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: Kind
+    target: str = ""  # the attribute of Targets whose pk fills <int:pk>
+    insider: str = ""  # who may open it (GET 200) or do it (a POST that changes data)
+    may_act: frozenset[str] = frozenset()  # roles that may change data through it (besides the insider)
+    data: dict[str, Any] = field(default_factory=dict)  # what an ACTION posts
+    form: dict[str, Any] | None = None  # a page with a form: POST the insider's form with these changes
+    # values for the other <…> parts: each is tried (a function gives them when the test runs)
+    slugs: dict[str, tuple[str, ...] | Callable[[], tuple[str, ...]]] = field(default_factory=dict)
+    positive: dict[str, str] = field(default_factory=dict)  # the values the insider's POST uses
+    queries: tuple[str, ...] = ("",)  # LIST: query strings tried, formatted with the target's pks
+    walked: bool = True  # GET by every outsider in the leak walk
+    note: str = ""
+
+
+ACTIONS = tuple(action.value for action in Action)
+
+
+def planned_ledger() -> tuple[str, ...]:
+    """A ledger page that is not built yet (its URL shows a 待建 page)."""
+    return tuple(page.key for page in navigation.pages() if not page.built)[:1]
+
+
+# Every URL pattern of the project, by its route. Add a new URL here, with the object it is about.
+PATTERNS: dict[str, Entry] = {
+    "": Entry(Kind.HOME),
+    "work/": Entry(Kind.LIST),
+    "dashboard/": Entry(Kind.LIST),
+    "login/": Entry(Kind.PUBLIC),
+    "logout/": Entry(Kind.SELF, walked=False, note="POST only: ends the user's own session"),
+    "password/": Entry(Kind.SELF, walked=False, note="the user's own password: a form, no data"),
+    "password/done/": Entry(Kind.SELF, walked=False, note="a message, no data"),
+    "org/": Entry(Kind.LIST),
+    "org/units/<int:pk>/": Entry(Kind.OBJECT, target="unit", insider=SUPERVISOR),
+    "org/people/": Entry(Kind.LIST),
+    "org/people/<int:pk>/phone/": Entry(Kind.OBJECT, target="person", insider=SUPERVISOR),
+    "items/": Entry(Kind.LIST, queries=("", "?unit={unit}", "?region={region}&leader={leader}")),
+    "items/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权立项的事项"}),
+    "items/import/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "items/template.xlsx": Entry(Kind.OFFICE, insider=SUPERVISOR),
+    "items/export.xlsx": Entry(Kind.LIST, queries=("?unit={unit}",)),
+    "items/<int:pk>/": Entry(Kind.OBJECT, target="item", insider=SUPERVISOR),
+    "items/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="item", insider=SUPERVISOR, form={"title": "越权修改的标题"}
+    ),
+    "items/<int:pk>/act/<slug:action>/": Entry(
+        Kind.ACTION,
+        target="item",
+        insider=SUPERVISOR,
+        may_act=frozenset({HEAD, REPORTER}),  # the lead unit signs for it and asks to complete
+        data={"reason": "越权操作的理由", "confirm_past_deadline": "on"},
+        slugs={"action": ACTIONS},
+        positive={"action": Action.SUSPEND.value},
+    ),
+    "items/<int:pk>/report/": Entry(
+        Kind.OBJECT, target="item", insider=HEAD, may_act=IN_THE_UNIT, form={"done": "越权报送的进度"}
+    ),
+    "items/<int:pk>/instruct/": Entry(Kind.ACTION, target="item", insider=LEADER, data={"text": "越权批示"}),
+    "reports/<int:pk>/correct/": Entry(
+        Kind.OBJECT, target="report", insider=HEAD, may_act=IN_THE_UNIT, form={"done": "越权更正的进度"}
+    ),
+    "reports/<int:pk>/verify/": Entry(Kind.OBJECT, target="report", insider=SUPERVISOR, form={}),
+    "reports/<int:pk>/approve/": Entry(Kind.ACTION, target="pending_report", insider=HEAD),
+    "reports/<int:pk>/reject/": Entry(
+        Kind.ACTION, target="pending_report", insider=HEAD, data={"reason": "越权退回"}
+    ),
+    "evidence/<int:pk>/": Entry(Kind.OBJECT, target="evidence", insider=SUPERVISOR),
+    "evidence/<int:pk>/thumb/": Entry(Kind.OBJECT, target="evidence", insider=SUPERVISOR),
+    "instructions/<int:pk>/acknowledge/": Entry(
+        Kind.ACTION, target="instruction", insider=HEAD, may_act=IN_THE_UNIT
+    ),
+    "supervision/": Entry(Kind.LIST),
+    "supervision/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权记录的督办"}),
+    "supervision/<int:pk>/": Entry(
+        Kind.OBJECT, target="action", insider=SUPERVISOR, form={"title": "越权建立的整改事项"}
+    ),
+    "notifications/": Entry(Kind.SELF, note="the user's own notifications"),
+    "notifications/unread/": Entry(Kind.SELF),
+    "alerts/items/<int:pk>/colours/": Entry(Kind.OBJECT, target="item", insider=SUPERVISOR),
+    "alerts/items/<int:pk>/assess/": Entry(
+        Kind.ACTION, target="item", insider=SUPERVISOR, data={"colour": "red", "reason": "越权研判"}
+    ),
+    "alerts/proposals/<int:pk>/decide/": Entry(
+        Kind.ACTION, target="proposal", insider=SUPERVISOR, data={"decision": "confirm"}
+    ),
+    "alerts/consequences/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"red-interview": "on"}),
+    "extraction/": Entry(Kind.LIST),
+    "extraction/new/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, form={"text": "县发改局要在8月底前完成越权上传的任务。"}
+    ),
+    "extraction/<int:pk>/": Entry(Kind.OBJECT, target="document", insider=SUPERVISOR),
+    "extraction/<int:pk>/text/": Entry(Kind.OBJECT, target="document", insider=SUPERVISOR),
+    "extraction/<int:pk>/decide/": Entry(
+        Kind.ACTION, target="document", insider=SUPERVISOR, data={"action": "reject"}
+    ),
+    "extraction/tasks/<int:pk>/": Entry(
+        Kind.ACTION, target="task", insider=SUPERVISOR, data={"action": "reject"}
+    ),
+    "pending/<slug:key>/": Entry(Kind.LIST, slugs={"key": planned_ledger}),
+    "healthz": Entry(Kind.PUBLIC),
+}
+# Not walked here, on purpose:
+EXCLUDED = {
+    "admin/": "Django's admin: staff only, its own per-model permissions (web/tests/test_pages.py TestAdmin)",
+    "static/": "static files (whitenoise); never data",
+}
+PUBLIC_STATUS = {"login/": 200, "healthz": 200}
+
+
+# ---------------------------------------------------------------------------------------------
+# The URL patterns
+
+
+def walk(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    for pattern in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if not any(route.startswith(excluded) for excluded in EXCLUDED):
+                yield from walk(pattern, route)
+        else:
+            assert isinstance(pattern, URLPattern)
+            yield route
+
+
+CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def url(route: str, values: dict[str, Any]) -> str:
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        assert name in values, f"{route}: say in PATTERNS which value fills <{name}>"
+        return str(values[name])
+
+    return "/" + CONVERTER.sub(fill, route)
+
+
+def urls(route: str, entry: Entry, targets: Targets | None, *, only_first: bool = False) -> list[str]:
+    """Every URL the entry stands for: its object's pk and each of its slugs."""
+    values: dict[str, Any] = {}
+    if entry.target:
+        assert targets is not None
+        values["pk"] = getattr(targets, entry.target).pk
+    combos = [values]
+    for name, given in entry.slugs.items():
+        options = given() if callable(given) else given
+        chosen = options[:1] if only_first else options
+        combos = [combo | {name: option} for combo in combos for option in chosen]
+    return [url(route, combo) for combo in combos]
+
+
+# ---------------------------------------------------------------------------------------------
+# The two counties: a cast of every role, and one object of each kind
+
+
+@dataclass
+class Cast:
+    region: Region
+    unit: Unit  # the unit that leads the targets
+    users: dict[str, User]
+    leader: Leader
+
+
+@dataclass
+class Targets:
+    cast: Cast
+    item: Item
+    second_item: Item
+    report: ProgressReport  # submitted by the head, waiting for the office to verify it
+    pending_report: ProgressReport  # the reporter's, waiting for the head's approval
+    evidence: Evidence
+    instruction: Instruction
+    proposal: Proposal
+    action: SupervisionAction
+    document: SourceDocument
+    task: ProposedTask
+
+    @property
+    def unit(self) -> Unit:
+        return self.cast.unit
+
+    @property
+    def person(self) -> Person:
+        person = self.cast.users[HEAD].person
+        assert person is not None
+        return person
+
+    def changeable(self) -> dict[type[Model], list[Model]]:
+        """The objects asked about that an action changes in place (others add rows)."""
+        return {
+            Item: [self.item, self.second_item],
+            ProgressReport: [self.report, self.pending_report],
+            Instruction: [self.instruction],
+            Proposal: [self.proposal],
+            ProposedTask: [self.task],
+            SourceDocument: [self.document],
+            SupervisionAction: [self.action],
+        }
+
+    def secrets(self) -> set[str]:
+        """What no one outside the unit's work may read anywhere."""
+        return {
+            self.item.title,
+            self.item.code,
+            self.second_item.title,
+            self.second_item.code,
+            self.report.done,
+            self.instruction.text,
+            self.action.title,
+            self.document.title,
+            self.task.title,
+        }
+
+
+def account(username: str, name: str, unit: Unit, role: str) -> User:
+    person = Person.objects.create(unit=unit, name=name, post="矩阵测试")
+    user = User.objects.create_user(username, password="matrix-pass-2023", name=name, person=person)
+    Membership.objects.create(user=user, unit=unit, role=role)
+    return user
+
+
+def zhashui_cast() -> Cast:
+    region = Region.objects.get(name="柞水县")
+    water = Unit.objects.get(region=region, short_name="县水利局")
+    users = {
+        SUPERVISOR: demo_user("duchaban"),
+        LEADER: demo_user("wangning"),
+        HEAD: demo_user("shuili-head"),
+        REPORTER: account("shuili-reporter", "水利填报员", water, Role.REPORTER),
+        VIEWER: demo_user("renda"),
+        ADMIN: demo_user("xitong"),
+        OTHER_HEAD: demo_user("fgj-head"),
+        OTHER_REPORTER: demo_user("fgj-reporter"),
+    }
+    return Cast(region, water, users, Leader.objects.get(person__name="王宁"))
+
+
+def zhenan_cast() -> Cast:
+    region = Region.objects.get(name="镇安县")
+    unit = {u.short_name: u for u in Unit.objects.filter(region=region)}
+    government = unit["县政府"]
+    leader_user = account("za-leader", "镇安县长甲", government, Role.LEADER)
+    assert leader_user.person is not None
+    leader = Leader.objects.create(person=leader_user.person, region=region, title="县长", rank=1)
+    users = {
+        SUPERVISOR: demo_user("za-duchaban"),
+        LEADER: leader_user,
+        HEAD: account("za-fgj-head", "镇安发改局长", unit["县发改局"], Role.UNIT_HEAD),
+        REPORTER: account("za-fgj-reporter", "镇安发改填报员", unit["县发改局"], Role.REPORTER),
+        VIEWER: account("za-viewer", "镇安人大观察员", government, Role.VIEWER),
+        ADMIN: account("za-admin", "镇安信息中心员", government, Role.ADMIN),
+        OTHER_HEAD: account("za-yl-head", "永乐街道主任", unit["永乐街道"], Role.UNIT_HEAD),
+        OTHER_REPORTER: account("za-yl-reporter", "永乐街道填报员", unit["永乐街道"], Role.REPORTER),
+    }
+    return Cast(region, unit["县发改局"], users, leader)
+
+
+def targets_for(cast: Cast, tag: str) -> Targets:
+    """One object of each kind in `cast`'s county, led by its unit, made through the services."""
+    users = cast.users
+    Unit.objects.filter(pk=cast.unit.pk).update(reports_need_approval=True)
+    cast.unit.refresh_from_db()
+
+    def accepted_item(number: int) -> Item:
+        item = services.item_create(
+            actor=users[SUPERVISOR],
+            region=cast.region,
+            data=ItemInput(
+                title=f"{tag}矩阵测试事项{number}号",
+                code=f"{tag}-MATRIX-{number}",
+                year=2023,
+                lead_unit=cast.unit,
+                patron_leader=cast.leader,
+                deadline=date(2023, 12, 31),
+            ),
+        )
+        item = services.item_take(actor=users[SUPERVISOR], item=item, action=Action.ASSIGN, as_of=JULY)
+        return services.item_take(actor=users[HEAD], item=item, action=Action.ACCEPT, as_of=JULY)
+
+    item, second = accepted_item(1), accepted_item(2)
+
+    def july(done: str) -> ReportInput:
+        return ReportInput(period_start=date(2023, 7, 1), done=done, percent=Decimal(30))
+
+    report = services.report_submit(
+        actor=users[HEAD], item=item, data=july(f"{tag}本期完成情况的保密文字"), files=[photo()], as_of=JULY
+    )
+    pending = services.report_submit(
+        actor=users[REPORTER], item=second, data=july(f"{tag}待审核的进度"), as_of=JULY
+    )
+    assert pending.status == "pending_approval"
+    instruction = services.instruction_give(
+        actor=users[LEADER], item=item, text=f"{tag}领导批示的保密文字", as_of=JULY
+    )
+    proposal = Proposal.objects.create(
+        item=item, colour="red", action="letter", reason=f"{tag}预警原因", proposed_on=JULY
+    )
+    action = services.supervision_action_record(
+        actor=users[SUPERVISOR],
+        region=cast.region,
+        kind=ActionKind.ON_SITE,
+        title=f"{tag}现场督办的保密主题",
+        held_on=JULY,
+        items=[item],
+        units=[cast.unit],
+        findings="进度滞后",
+    )
+    text = f"{cast.unit.short_name}要在8月底前完成{tag}分解任务。"
+    document = SourceDocument.objects.create(
+        region=cast.region,
+        title=f"{tag}专题会议纪要的保密标题",
+        meeting_date=JULY,
+        text=text,
+        uploaded_by=users[SUPERVISOR],
+    )
+    task = ProposedTask.objects.create(
+        document=document,
+        start=0,
+        end=len(text),
+        text=text,
+        title=f"{tag}分解任务的保密标题",
+        lead_unit=cast.unit,
+    )
+    return Targets(
+        cast=cast,
+        item=item,
+        second_item=second,
+        report=report,
+        pending_report=pending,
+        evidence=report.evidence.get(),
+        instruction=instruction,
+        proposal=proposal,
+        action=action,
+        document=document,
+        task=task,
+    )
+
+
+@dataclass
+class World:
+    targets: Targets  # the objects asked about
+    outsiders: dict[str, User]  # the other county's whole cast, and another unit of the same county
+    insiders: dict[str, User]  # the county's own cast
+    secrets: dict[str, set[str]]  # per outsider: what must not appear on any page they get
+    acting: set[str]  # the outsiders who try every action slug
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def client(self, username: str) -> Client:
+        if username not in self.clients:
+            self.clients[username] = client_for(User.objects.get(username=username))
+        return self.clients[username]
+
+
+def county_secrets(region: Region) -> set[str]:
+    """Everything that names a county's own work and people: read by another county, it is a leak.
+    (Not the item codes: each county numbers its items DB-2023-0001 on; not two-character names,
+    which a word of a title may hold.)"""
+    people = Person.objects.filter(unit__region=region).values_list("name", flat=True)
+    return (
+        {region.name}
+        | {name for name in people if len(name) >= 3}
+        | set(Item.objects.filter(region=region).values_list("title", flat=True))
+        | set(Unit.objects.filter(region=region).values_list("name", flat=True))
+        | set(SourceDocument.objects.filter(region=region).values_list("title", flat=True))
+        | set(SupervisionAction.objects.filter(region=region).values_list("title", flat=True))
+    )
+
+
+def unit_secrets(user: User, region: Region) -> set[str]:
+    """The county's items `user` may not see (titles and codes), unless a visible item names them."""
+    visible = item_list_for(user)
+    shown = " ".join(
+        f"{title} {code} {description} {target}"
+        for title, code, description, target in visible.values_list(
+            "title", "code", "description", "target_text"
+        )
+    )
+    hidden = Item.objects.filter(region=region).exclude(pk__in=visible.values("pk"))
+    return {text for pair in hidden.values_list("title", "code") for text in pair if text not in shown}
+
+
+@dataclass
+class Counties:
+    targets: dict[str, Targets]
+    media: Path  # where their evidence files are
+
+
+@pytest.fixture(scope="module")
+def counties(demo_db, django_db_blocker, tmp_path_factory) -> Counties:
+    """Both counties' casts and objects, made once for the module inside the demo's transaction
+    (each test runs in a savepoint of it, so what a test changes is rolled back)."""
+    media = tmp_path_factory.mktemp("matrix") / "uploads"
+    with (
+        django_db_blocker.unblock(),
+        override_settings(LUOSHI_DEMO=True, LUOSHI_TODAY=JULY, MEDIA_ROOT=media),
+    ):
+        return Counties(
+            {"zhashui": targets_for(zhashui_cast(), "ZS"), "zhenan": targets_for(zhenan_cast(), "ZA")}, media
+        )
+
+
+@pytest.fixture(params=["zhashui", "zhenan"])
+def world(request, counties, db, demo_mode, settings) -> World:
+    settings.MEDIA_ROOT = counties.media
+    targets = counties.targets[request.param]
+    other = counties.targets["zhenan" if request.param == "zhashui" else "zhashui"]
+    cast = targets.cast
+    # Every role of the other county (its second unit would repeat its unit roles), and the
+    # unit roles of another unit of this county (the region-wide roles see the whole county).
+    outsiders = {
+        f"{LABELS[role]} of the other county": user
+        for role, user in other.cast.users.items()
+        if role not in (OTHER_HEAD, OTHER_REPORTER)
+    }
+    near = {f"{LABELS[role]} of the same county": cast.users[role] for role in (OTHER_HEAD, OTHER_REPORTER)}
+    insiders = {role: user for role, user in cast.users.items() if role not in (OTHER_HEAD, OTHER_REPORTER)}
+    far = county_secrets(cast.region) | targets.secrets()
+    secrets = dict.fromkeys(outsiders, far)
+    secrets |= {label: unit_secrets(user, cast.region) | targets.secrets() for label, user in near.items()}
+    # Those who act somewhere (an office, a unit head) try every action; the others one.
+    acting = {f"{LABELS[SUPERVISOR]} of the other county", f"{LABELS[OTHER_HEAD]} of the same county"}
+    return World(targets, outsiders | near, insiders, secrets, acting)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading responses, posting forms, watching the data
+
+
+def text_of(response: HttpResponseBase) -> str:
+    if getattr(response, "streaming", False):
+        # Read to the end, the test client closes it (closing it again would close the database
+        # connection, test transaction and all, on PostgreSQL).
+        content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    else:
+        content = response.content  # type: ignore[attr-defined]
+    if content[:2] == b"PK":  # an Excel workbook: its strings are in its XML parts
+        with zipfile.ZipFile(io.BytesIO(content)) as workbook:
+            return " ".join(workbook.read(name).decode("utf-8", "replace") for name in workbook.namelist())
+    return html.unescape(content.decode("utf-8", "replace"))
+
+
+def leaked(response: HttpResponseBase, secrets: set[str]) -> list[str]:
+    text = text_of(response)
+    return sorted(secret for secret in secrets if secret and secret in text)
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, list | tuple) or hasattr(value, "model"):
+        return [_value(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+def _filler(formfield: forms.Field) -> Any:
+    """A valid value for a required field left empty."""
+    if isinstance(formfield, forms.ModelChoiceField):
+        first = formfield.queryset.first()
+        assert first is not None
+        return [first.pk] if isinstance(formfield, forms.ModelMultipleChoiceField) else first.pk
+    if isinstance(formfield, forms.ChoiceField):
+        return next(str(value) for value, _ in formfield.choices if value not in ("", None))
+    if isinstance(formfield, forms.DateField):
+        return "2023-08-31"
+    if isinstance(formfield, forms.IntegerField | forms.DecimalField):
+        return "30"
+    return "矩阵测试填写的内容"
+
+
+def _form_fields(form: forms.BaseForm, data: dict[str, Any], *, fill: bool) -> None:
+    for bound in form:
+        formfield = bound.field
+        if isinstance(formfield, forms.FileField):
+            continue
+        value = bound.value()
+        if isinstance(formfield, forms.BooleanField):
+            if value:
+                data[bound.html_name] = "on"
+            continue
+        if fill and formfield.required and value in (None, "", [], ()):
+            value = _filler(formfield)
+        if value is None and isinstance(
+            formfield, forms.MultipleChoiceField | forms.ModelMultipleChoiceField
+        ):
+            value = []
+        data[bound.html_name] = _value(value)
+
+
+def form_post(response: HttpResponseBase, changes: dict[str, Any]) -> dict[str, Any]:
+    """The form of a page as its user would send it back: what it holds, the required fields filled."""
+    context = response.context  # type: ignore[attr-defined]
+    data: dict[str, Any] = {}
+    _form_fields(context["form"], data, fill=True)
+    try:
+        formset = context["formset"]
+    except KeyError:
+        formset = None
+    if formset is not None:
+        _form_fields(formset.management_form, data, fill=False)
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(formset.initial_forms))
+        for form in formset.initial_forms:
+            _form_fields(form, data, fill=False)
+    return data | changes
+
+
+LUOSHI_TABLES = [
+    model._meta.db_table for model in apps.get_models() if model.__module__.startswith("luoshi.")
+]
+COUNTS = "SELECT " + ", ".join(f'(SELECT COUNT(*) FROM "{table}")' for table in LUOSHI_TABLES)  # noqa: S608
+
+
+def fingerprint(targets: Targets) -> tuple[Any, ...]:
+    """The rows of every luoshi table counted, and the objects an action changes read whole."""
+    with connection.cursor() as cursor:
+        cursor.execute(COUNTS)
+        counts = cursor.fetchone()
+    rows = tuple(
+        tuple(model._default_manager.filter(pk__in=[o.pk for o in objects]).order_by("pk").values_list())
+        for model, objects in targets.changeable().items()
+    )
+    return counts, rows
+
+
+@contextmanager
+def rolled_back() -> Iterator[None]:
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+class Findings:
+    """Collects every failure of a walk, so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+
+    def check(self) -> None:
+        assert not self.lines, f"{len(self.lines)} finding(s):\n" + "\n".join(self.lines)
+
+
+def insider_forms(world: World) -> dict[str, dict[str, Any]]:
+    """For each page with a form, the form its insider would send (so refusals are tested with
+    data that would work)."""
+    posts = {}
+    for route, entry in PATTERNS.items():
+        if entry.form is None:
+            continue
+        target = urls(route, entry, world.targets, only_first=True)[0]
+        response = world.client(world.insiders[entry.insider].username).get(target)
+        assert response.status_code == 200, (route, response.status_code)
+        posts[route] = form_post(response, entry.form)
+    return posts
+
+
+def post_data(route: str, entry: Entry, forms_: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return forms_.get(route, entry.data)
+
+
+# ---------------------------------------------------------------------------------------------
+# The tests
+
+
+def unclassified() -> list[str]:
+    return [route for route in walk() if route not in PATTERNS]
+
+
+def test_every_url_pattern_is_classified():
+    missing = unclassified()
+    assert not missing, (
+        "URL patterns not in the permission matrix: "
+        + ", ".join(repr(route) for route in missing)
+        + ". Classify each in PATTERNS of luoshi/web/tests/test_permission_matrix.py (object page, "
+        "action, list, office page, public…, with the object it is about), or add it to EXCLUDED with "
+        "the reason."
+    )
+    routes = list(walk())
+    stale = sorted(set(PATTERNS) - set(routes))
+    assert not stale, f"PATTERNS lists routes the project no longer has: {stale}"
+    assert len(routes) == len(set(routes)), "two URL patterns with the same route"
+    for route, entry in PATTERNS.items():
+        assert ("<int:pk>" in route) == bool(entry.target), f"{route}: an object URL names its target"
+        if entry.kind in (Kind.OBJECT, Kind.ACTION, Kind.OFFICE):
+            assert entry.insider, f"{route}: say who may use it"
+
+
+def _new_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return HttpResponse("")
+
+
+# A URL configuration with one page more than the project's (used with @pytest.mark.urls).
+urlpatterns = [path("reports/<int:pk>/share/", _new_page), *project_urls.urlpatterns]
+
+
+@pytest.mark.urls("luoshi.web.tests.test_permission_matrix")
+def test_a_new_url_cannot_be_forgotten():
+    assert unclassified() == ["reports/<int:pk>/share/"]
+
+
+def test_anonymous_visitors_are_sent_to_login_everywhere_but_the_public_pages(db):
+    client = Client()
+    for route, entry in PATTERNS.items():
+        values = {"pk": 1, "action": "assign", "key": "planned"}
+        address = url(route, values)
+        response = client.get(address)
+        if entry.kind == Kind.PUBLIC:
+            assert response.status_code == PUBLIC_STATUS[route], route
+        else:
+            assert response.status_code == 302, route
+            assert response["Location"].startswith("/login/"), route
+
+
+def test_outsiders_are_refused_every_object_and_change_nothing(world):
+    """Every role of the other county, and another unit of the same county: object pages are 403
+    or 404, and a POST to them or to an action (with data that works for the insider) is refused
+    and changes nothing."""
+    findings = Findings()
+    forms_ = insider_forms(world)
+    before = fingerprint(world.targets)
+    for label, user in world.outsiders.items():
+        client = world.client(user.username)
+        every_slug = label in world.acting
+        for route, entry in PATTERNS.items():
+            if entry.kind not in (Kind.OBJECT, Kind.ACTION):
+                continue
+            for address in urls(route, entry, world.targets, only_first=not every_slug):
+                if entry.kind == Kind.OBJECT:
+                    response = client.get(address)
+                    if response.status_code not in REFUSED:
+                        findings.add(f"{label} {user.username}: GET {address} → {response.status_code}")
+                    if entry.form is None:
+                        continue
+                response = client.post(address, post_data(route, entry, forms_))
+                if response.status_code not in REFUSED:
+                    findings.add(f"{label} {user.username}: POST {address} → {response.status_code}")
+                after = fingerprint(world.targets)
+                if after != before:
+                    findings.add(f"{label} {user.username}: POST {address} changed data")
+                    before = after
+    findings.check()
+
+
+def test_the_wrong_role_changes_nothing(world):
+    """Roles that see the object but may not act (and, on office pages, everyone but an office)
+    post every action and form: nothing changes."""
+    findings = Findings()
+    forms_ = insider_forms(world)
+    before = fingerprint(world.targets)
+    posters: list[tuple[str, User, Entry, str]] = []
+    for route, entry in PATTERNS.items():
+        if entry.kind in (Kind.OBJECT, Kind.ACTION) and (entry.kind == Kind.ACTION or entry.form is not None):
+            allowed = {entry.insider} | entry.may_act
+            posters += [
+                (role, user, entry, route) for role, user in world.insiders.items() if role not in allowed
+            ]
+        elif entry.kind == Kind.OFFICE:
+            # The county's every role but its office (the other county's are asked in its own run).
+            posters += [
+                (role, user, entry, route) for role, user in world.insiders.items() if role != SUPERVISOR
+            ]
+    for role, user, entry, route in posters:
+        client = world.client(user.username)
+        for address in urls(route, entry, world.targets):
+            response = client.post(address, post_data(route, entry, forms_))
+            if response.status_code >= 500:
+                findings.add(f"{role} {user.username}: POST {address} → {response.status_code}")
+            if entry.kind == Kind.OFFICE and response.status_code != 403:
+                findings.add(f"{role} {user.username}: POST {address} → {response.status_code}, not 403")
+            after = fingerprint(world.targets)
+            if after != before:
+                findings.add(f"{role} {user.username}: POST {address} changed data")
+                before = after
+    findings.check()
+
+
+def test_lists_and_office_pages_leak_nothing_of_another_county_or_unit(world):
+    findings = Findings()
+    targets = world.targets
+    pks = {"unit": targets.unit.pk, "region": targets.cast.region.pk, "leader": targets.cast.leader.pk}
+    for label, user in world.outsiders.items():
+        client = world.client(user.username)
+        is_office = Membership.objects.filter(user=user, role=Role.SUPERVISOR).exists()
+        for route, entry in PATTERNS.items():
+            if entry.kind not in (Kind.LIST, Kind.OFFICE, Kind.HOME, Kind.SELF) or not entry.walked:
+                continue
+            for address in urls(route, entry, targets):
+                for query in (q.format(**pks) for q in entry.queries):
+                    response = client.get(address + query)
+                    expected = {302} if entry.kind == Kind.HOME else {200}
+                    if entry.kind == Kind.OFFICE and not is_office:
+                        expected = {403}
+                    if response.status_code not in expected:
+                        findings.add(
+                            f"{label} {user.username}: GET {address}{query} → {response.status_code}"
+                        )
+                    if found := leaked(response, world.secrets[label]):
+                        findings.add(f"{label} {user.username}: GET {address}{query} shows {found[:5]}")
+    findings.check()
+
+
+def test_insiders_reach_every_object_and_the_right_role_changes_data(world):
+    """The positive control: without it a refusal could be the artefact of a wrong URL."""
+    findings = Findings()
+    forms_ = insider_forms(world)
+    for route, entry in PATTERNS.items():
+        if not entry.insider:
+            continue
+        client = world.client(world.insiders[entry.insider].username)
+        address = urls(route, entry, world.targets, only_first=True)[0]
+        if entry.positive:
+            address = url(route, {"pk": getattr(world.targets, entry.target).pk, **entry.positive})
+        if entry.kind in (Kind.OBJECT, Kind.OFFICE):
+            response = client.get(address)
+            if response.status_code != 200:
+                findings.add(f"{entry.insider}: GET {address} → {response.status_code}")
+            text_of(response)
+        if entry.kind == Kind.ACTION or entry.form is not None:
+            with rolled_back():
+                before = fingerprint(world.targets)
+                response = client.post(address, post_data(route, entry, forms_))
+                if fingerprint(world.targets) == before:
+                    findings.add(f"{entry.insider}: POST {address} → {response.status_code} changed nothing")
+    findings.check()
