@@ -8,6 +8,7 @@ scripts, archives and anything else are refused.
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -124,11 +125,24 @@ def _detect_ole(data: IO[bytes], suffix: str) -> FileType:
 THUMBNAIL_SIZE = (360, 360)
 
 
+# A phone photo is at most about 50 megapixels; a larger image is refused before it is decoded
+# (a 17 KB PNG can claim 12000×12000 pixels and take hundreds of MB to decode).
+MAX_THUMBNAIL_PIXELS = 60_000_000
+
+
 def thumbnail(data: IO[bytes]) -> bytes | None:
-    """A small JPEG of an image, upright as the phone took it; None when it cannot be read."""
+    """A small JPEG of an image, upright as the phone took it; None when it cannot be read or
+    claims more pixels than a photo has (read from its header, before decoding)."""
     data.seek(0)
     try:
-        with Image.open(data) as opened:
+        with warnings.catch_warnings():  # the size is checked here, before decoding
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            opened = Image.open(data)
+        with opened:
+            width, height = opened.size
+            if width * height > MAX_THUMBNAIL_PIXELS:
+                return None
+            opened.draft("RGB", THUMBNAIL_SIZE)  # JPEG: decode at a reduced scale
             image = ImageOps.exif_transpose(opened)
             image.thumbnail(THUMBNAIL_SIZE)
             out = io.BytesIO()

@@ -565,3 +565,21 @@ def test_two_people_reporting_the_same_period_at_once(accepted_item, fagaiju_rep
         "不能重复报送；如需修改，请在该报告上点“更正”。"
     )
     assert ProgressReport.objects.filter(item=accepted_item, version=1).count() == 1
+
+
+def test_an_image_claiming_huge_dimensions_is_not_decoded_for_a_thumbnail():
+    """A 17 KB PNG can claim 12000×12000 pixels: refused from its header, before any decoding."""
+    import struct
+    import zlib
+
+    from luoshi.items.evidence import thumbnail
+
+    small = io.BytesIO()
+    Image.new("RGB", (10, 10), "red").save(small, "PNG")
+    data = bytearray(small.getvalue())
+    data[16:24] = struct.pack(">II", 12000, 12000)  # IHDR width and height
+    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
+    with pytest.warns(Image.DecompressionBombWarning):
+        assert Image.open(io.BytesIO(bytes(data))).size == (12000, 12000)
+    assert thumbnail(io.BytesIO(bytes(data))) is None
+    assert thumbnail(io.BytesIO(small.getvalue())) is not None
