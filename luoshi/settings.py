@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.extraction",
     "luoshi.web",
+    "luoshi.bench",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -11,20 +11,29 @@ included (so an exported sheet, edited, can be imported again), followed by the 
 from __future__ import annotations
 
 import io
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import islice
+from pathlib import Path
 from typing import IO, Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import DecimalValidator
+from django.db.models import DecimalField, Field, Model, QuerySet
+from django.utils import timezone
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from luoshi.core import registry
 from luoshi.core.dates import resolve_date
-from luoshi.items.models import Item, Kind, Measure, ReportCycle, Source
+from luoshi.core.sheets import cell_text, safe_row
+from luoshi.items.models import Item, Kind, Measure, Milestone, ReportCycle, Source
 from luoshi.items.schedule import DEFAULT_DUE_DAY, DUE_DAY_RANGE, Cycle
 from luoshi.items.services import ItemInput, MilestoneInput
 from luoshi.items.services.imports import FROZEN_STATUSES, ItemUpdate
@@ -156,7 +165,7 @@ def _text(value: object) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return cell_text(str(value).strip())
 
 
 def _choice(value: str, choices: Iterable[tuple[str, str]], default: str, what: str) -> str:
@@ -187,9 +196,28 @@ def _decimal(value: object) -> Decimal | None:
     if not text:
         return None
     try:
-        return Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         raise ValueError(f"“{text}”不是数字") from None
+    digits, places = _TARGET.max_digits, _TARGET.decimal_places
+    assert digits is not None and places is not None
+    try:
+        DecimalValidator(digits, places)(number)
+    except ValidationError:
+        raise ValueError(f"“{text}”超出范围：最多{digits - places}位整数、{places}位小数") from None
+    return number
+
+
+def _max_length(model: type[Model], name: str) -> int | None:
+    field = model._meta.get_field(name)
+    return field.max_length if isinstance(field, Field) else None
+
+
+_TARGET = Item._meta.get_field("target_value")
+assert isinstance(_TARGET, DecimalField)
+# The columns kept in fields of limited length, checked here so that the cell is named.
+_LIMITED = {key: _max_length(Item, key) for key in ("code", "title", "value_unit", "target_text")}
+_MILESTONE_NAME = _max_length(Milestone, "name")
 
 
 def _milestones(value: object, year: int) -> list[MilestoneInput]:
@@ -438,6 +466,13 @@ def _read_row(row: _Row, directory: Directory, sheet_year: int, current: Item | 
         row.report("target_value", "按数值衡量的事项需要目标值")
     if item.lead_unit and item.lead_unit in item.support_units:
         row.report("support_units", "牵头单位不必再列为配合单位")
+    for key, limit in _LIMITED.items():
+        text = getattr(item, key)
+        if limit and len(text) > limit:
+            row.report(key, f"最多{limit}个字，这里有{len(text)}个字")
+    too_long = [m.name for m in item.milestones if _MILESTONE_NAME and len(m.name) > _MILESTONE_NAME]
+    if too_long:
+        row.report("milestones", f"节点名称最多{_MILESTONE_NAME}个字：“{too_long[0][:20]}……”太长")
     return item
 
 
@@ -460,13 +495,16 @@ def _leader_name(leader: Leader) -> str:
 
 
 def _person_name(person: Person) -> str:
+    return _person_label(person.name, person.unit.short_name if person.unit else None)
+
+
+def _person_label(name: str, unit: str | None) -> str:
     """With the unit, as Directory.person reads it: two people of a county may share a name."""
-    return f"{person.name}（{person.unit.short_name}）" if person.unit else person.name
+    return f"{name}（{unit}）" if unit else name
 
 
 HEADER_FILL = PatternFill("solid", fgColor="8E1B1B")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
-DATE_FORMAT = "yyyy-mm-dd"
 
 
 def _header(sheet: Any, headers: list[str], widths: list[int]) -> None:
@@ -518,52 +556,136 @@ def template_workbook(region: Region) -> bytes:
     return out.getvalue()
 
 
-def _cell_values(item: Item) -> list[object]:
-    milestones = "；".join(f"{m.name}：{m.due.isoformat()}" for m in item.milestones.all())
-    return [
-        item.code,
-        item.title,
-        item.get_kind_display(),
-        item.get_source_display(),
-        item.year,
-        item.description,
-        _leader_name(item.patron_leader) if item.patron_leader else "",
-        _unit_name(item.lead_unit) if item.lead_unit else "",
-        "、".join(_unit_name(u) for u in item.support_units.all()),
-        _person_name(item.responsible_person) if item.responsible_person else "",
-        item.planned_start,
-        item.deadline,
-        milestones,
-        item.get_measure_display(),
-        item.target_value,
-        item.value_unit,
-        item.target_text,
-        item.get_report_cycle_display(),
-        item.report_due_day,
-        item.region.name,
-        item.version,
-        item.get_status_display(),
-        {"red": "红", "yellow": "黄", "green": "绿"}.get(item.colour, "")
-        + ("（研判）" if item.colour_is_assessed else ""),
-        item.assessed_reason or item.computed_reason,
-        item.progress_percent,
-        item.last_reported_at.astimezone().strftime("%Y-%m-%d") if item.last_reported_at else "",
+# What a row of the export shows of an item, read as values: a county's ledger is thousands of
+# items, and model instances of each with its units, leader, person and milestones cost more than
+# writing the sheet.
+_EXPORTED = {
+    "pk": "pk",
+    "code": "code",
+    "title": "title",
+    "kind": "kind",
+    "source": "source",
+    "year": "year",
+    "description": "description",
+    "leader": "patron_leader__person__name",
+    "lead_unit": "lead_unit__short_name",
+    "person": "responsible_person__name",
+    "person_unit": "responsible_person__unit__short_name",
+    "planned_start": "planned_start",
+    "deadline": "deadline",
+    "measure": "measure",
+    "target_value": "target_value",
+    "value_unit": "value_unit",
+    "target_text": "target_text",
+    "report_cycle": "report_cycle",
+    "report_due_day": "report_due_day",
+    "region": "region__name",
+    "version": "version",
+    "status": "status",
+    "assessed_colour": "assessed_colour",
+    "computed_colour": "computed_colour",
+    "assessed_reason": "assessed_reason",
+    "computed_reason": "computed_reason",
+    "progress_percent": "progress_percent",
+    "last_reported_at": "last_reported_at",
+}
+_COLOURS = {"red": "红", "yellow": "黄", "green": "绿"}
+
+
+def _row_values(
+    row: dict[str, Any], labels: dict[str, dict[Any, Any]], milestones: list[str], supports: list[str]
+) -> list[object]:
+    """The cells of one item, as get_FOO_display and the import's names would give them."""
+
+    def label(name: str) -> str:
+        return str(labels[name].get(row[name], row[name]))
+
+    colour = row["assessed_colour"] or row["computed_colour"]
+    reported = row["last_reported_at"]
+    values: list[object] = [
+        row["code"],
+        row["title"],
+        label("kind"),
+        label("source"),
+        row["year"],
+        row["description"],
+        row["leader"] or "",
+        row["lead_unit"] or "",
+        "、".join(supports),
+        _person_label(row["person"], row["person_unit"]) if row["person"] else "",
+        row["planned_start"],
+        row["deadline"],
+        "；".join(milestones),
+        label("measure"),
+        row["target_value"],
+        row["value_unit"],
+        row["target_text"],
+        label("report_cycle"),
+        row["report_due_day"],
+        row["region"],
+        row["version"],
+        label("status"),
+        _COLOURS.get(colour, "") + ("（研判）" if row["assessed_colour"] else ""),
+        row["assessed_reason"] or row["computed_reason"],
+        row["progress_percent"],
+        f"{timezone.localtime(reported):%Y-%m-%d}" if reported else "",
     ]
+    # An empty cell is no cell at all in the file (the import reads both alike); no text cell can
+    # become a formula in Excel or WPS (core.sheets).
+    return safe_row([None if value == "" else value for value in values])
 
 
-def export_workbook(items: Iterable[Item]) -> bytes:
-    workbook = Workbook(write_only=False)
-    sheet = workbook.active
-    sheet.title = "督办事项"
-    _header(
-        sheet, [c.header for c in COLUMNS] + EXPORT_EXTRA, [c.width for c in COLUMNS] + [10, 8, 40, 10, 12]
-    )
-    for item in items:
-        sheet.append(_cell_values(item))
-    for key in ("planned_start", "deadline"):
-        letter = get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.key == key))
-        for cell in sheet[letter][1:]:
-            cell.number_format = DATE_FORMAT
-    out = io.BytesIO()
+EXPORT_WIDTHS = [c.width for c in COLUMNS] + [10, 8, 40, 10, 12]
+# Items read from the database at a time, with their units and milestones: the memory an export
+# takes does not grow with the number of items, nor its number of queries with a few thousand.
+EXPORT_CHUNK = 2000
+
+
+def export_workbook(items: QuerySet[Item], out: IO[bytes] | Path) -> int:
+    """Write `items` (with the user's scope, filters and order) to `out`, a file or a path, in the
+    import template's columns followed by the item's state; returns the number of items written.
+
+    The sheet is written row by row (openpyxl's write-only mode) and the items are read in chunks
+    of EXPORT_CHUNK, each with its milestones and support units (two queries), so that a city's
+    whole ledger takes little memory. Dates keep Excel's date format (yyyy-mm-dd).
+    """
+    labels = {
+        name: dict(Item._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+        for name in ("kind", "source", "measure", "report_cycle", "status")
+    }
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("督办事项")
+    for index, width in enumerate(EXPORT_WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.append([_header_cell(sheet, header) for header in [c.header for c in COLUMNS] + EXPORT_EXTRA])
+    rows = items.prefetch_related(None).values_list(*_EXPORTED.values()).iterator(chunk_size=EXPORT_CHUNK)
+    written = 0
+    while chunk := [dict(zip(_EXPORTED, row, strict=True)) for row in islice(rows, EXPORT_CHUNK)]:
+        ids = [row["pk"] for row in chunk]
+        milestones: dict[int, list[str]] = defaultdict(list)
+        for item_id, name, due in (
+            Milestone.objects.filter(item_id__in=ids)
+            .values_list("item_id", "name", "due")
+            .order_by(*(Milestone._meta.ordering or ()))
+        ):
+            milestones[item_id].append(f"{name}：{due.isoformat()}")
+        supports: dict[int, list[str]] = defaultdict(list)
+        for item_id, name in (
+            Item.support_units.through.objects.filter(item_id__in=ids)
+            .values_list("item_id", "unit__short_name")
+            .order_by(*(f"unit__{order}" for order in Unit._meta.ordering or ()))
+        ):
+            supports[item_id].append(name)
+        for row in chunk:
+            sheet.append(_row_values(row, labels, milestones[row["pk"]], supports[row["pk"]]))
+        written += len(chunk)
     workbook.save(out)
-    return out.getvalue()
+    return written
+
+
+def _header_cell(sheet: Any, header: str) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=header)
+    cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return cell

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import cast
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, TruncMonth, TruncWeek
+from django.utils import timezone
 
 from luoshi.core.workdays import WorkCalendar
 from luoshi.items.hooks import ListQuery, item_list_narrowed
@@ -22,9 +36,11 @@ from luoshi.items.models import (
     ReportStatus,
     Status,
     SupervisionAction,
+    Verification,
 )
 from luoshi.items.reporting import OWING_STATUSES, ReportingState, item_reporting_state
 from luoshi.items.rules import DRAFT_READERS
+from luoshi.items.schedule import FIRST_REPORT_GRACE_WORKDAYS, Cycle, Period, period_containing
 from luoshi.org.models import Region, Role, Unit, User
 from luoshi.org.selectors import scope_for
 
@@ -162,22 +178,32 @@ def report_list_for(user: User | object) -> QuerySet[ProgressReport]:
     )
 
 
+def current_reports() -> QuerySet[ProgressReport]:
+    """Submitted reports not corrected by a later version (reports are never edited: a correction
+    is a new report that `supersedes` the old one)."""
+    corrected = ProgressReport.objects.filter(supersedes=OuterRef("pk"))
+    return ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).filter(~Exists(corrected))
+
+
 def verification_queue_for(user: User | object) -> QuerySet[ProgressReport]:
     """Each item's latest report, when no one has verified it yet, oldest first.
 
     An older period's report that a newer one has followed is history, not work for the office.
+    The reports no one has verified come first (an anti-join), then each is kept when its item has
+    no later current report (a look-up by item and period): no query per report of the item.
     """
-    latest = (
-        ProgressReport.objects.filter(
-            item=OuterRef("item"), status=ReportStatus.SUBMITTED, superseded_by__isnull=True
-        )
-        .order_by("-period_start", "-created_at")
-        .values("pk")[:1]
+    later = current_reports().filter(
+        Q(period_start__gt=OuterRef("period_start"))
+        | Q(period_start=OuterRef("period_start"), created_at__gt=OuterRef("created_at"))
+        | Q(period_start=OuterRef("period_start"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
+        item=OuterRef("item_id"),
     )
+    verified = Verification.objects.filter(report=OuterRef("pk"))
     return (
-        report_list_for(user)
-        .filter(pk=Subquery(latest), verification__isnull=True)
-        .select_related("item__lead_unit", "unit__region")
+        current_reports()
+        .filter(~Exists(verified), item__in=item_list_for(user).values("pk"))
+        .filter(~Exists(later))
+        .select_related("item__lead_unit", "unit__region", "author")
         .prefetch_related("evidence")
         .order_by("submitted_at")
     )
@@ -228,21 +254,38 @@ class Work:
 COLOUR_ORDER = {Colour.RED: 0, Colour.YELLOW: 1, Colour.GREEN: 2, "": 3}
 
 
+# Reports that count as made: submitted, or waiting for the unit head's approval.
+MADE_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.PENDING_APPROVAL)
+
+
+def day_start(day: date) -> datetime:
+    """The first moment of `day`, local time. Moments are compared with it, not converted to their
+    dates (which the database would do row by row, past every index)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def reports_made_by(as_of: date) -> QuerySet[ProgressReport]:
+    """The reports made by the end of `as_of`: a past day's answer is what was owed on that day."""
+    return ProgressReport.objects.filter(
+        status__in=MADE_STATUSES, created_at__lt=day_start(as_of + timedelta(days=1))
+    )
+
+
 def owed_reports(items: QuerySet[Item], *, as_of: date, calendar: WorkCalendar) -> list[Owed]:
     """Items that owe a report (overdue, or due soon), overdue first, then by due date.
 
     Only reports made by `as_of` count: a past day's answer is what was owed on that day.
     """
-    items = items.filter(status__in=OWING_STATUSES)
+    owing = list(items.filter(status__in=OWING_STATUSES))
     reported: dict[int, set[date]] = defaultdict(set)
-    for item_id, start in ProgressReport.objects.filter(
-        item__in=items.values("pk"),
-        status__in=[ReportStatus.SUBMITTED, ReportStatus.PENDING_APPROVAL],
-        created_at__date__lte=as_of,
-    ).values_list("item_id", "period_start"):
+    for item_id, start in (
+        reports_made_by(as_of)
+        .filter(item_id__in=[item.pk for item in owing])
+        .values_list("item_id", "period_start")
+    ):
         reported[item_id].add(start)
     owed = []
-    for item in items:
+    for item in owing:
         state = item_reporting_state(item, reported[item.pk], as_of=as_of, calendar=calendar)
         if state.owes:
             owed.append(Owed(item, state))
@@ -260,8 +303,106 @@ def not_reported(items: QuerySet[Item], *, as_of: date, calendar: WorkCalendar) 
 
     The one place that decides it. 我的工作, the dashboard's 本期未报送的单位 and the item list
     those figures open (alerts.selectors.month_filter) all ask this function, so they agree.
+    The database first keeps the items whose report may be missing (may_be_unreported); the
+    schedule (reporting.item_reporting_state) decides of those few.
     """
-    return [entry for entry in owed_reports(items, as_of=as_of, calendar=calendar) if entry.state.overdue]
+    candidates = may_be_unreported(items, as_of=as_of, calendar=calendar)
+    return [
+        entry for entry in owed_reports(candidates, as_of=as_of, calendar=calendar) if entry.state.overdue
+    ]
+
+
+def may_be_unreported(items: QuerySet[Item], *, as_of: date, calendar: WorkCalendar) -> QuerySet[Item]:
+    """The items among `items` whose latest period past its due day may lack its report on `as_of`:
+    every item not_reported keeps, and few others. The database finds that period's start for
+    each item (latest_period_past_due) and keeps the items no report made by `as_of` is for."""
+    made = reports_made_by(as_of).filter(item=OuterRef("pk"), period_start=OuterRef("period_past_due"))
+    return (
+        items.filter(status__in=OWING_STATUSES, assigned_on__lte=as_of)
+        .alias(period_past_due=latest_period_past_due(as_of=as_of, calendar=calendar))
+        .filter(period_past_due__isnull=False)
+        .filter(~Exists(made))
+    )
+
+
+class _EveryDayWorks(WorkCalendar):
+    """A calendar without holidays: the due day a cycle names, before it moves to a working day."""
+
+    def is_workday(self, day: date) -> bool:
+        return True
+
+    def next_workday(self, day: date) -> date:
+        return day
+
+
+_NOMINAL = _EveryDayWorks()
+_DUE_DAYS = range(32)  # every due day an item may hold; the cycles clamp them to their own ranges
+# The first report is due FIRST_REPORT_GRACE_WORKDAYS working days after the assignment at the
+# earliest: as many days at least (make-up working days can fill a weekend).
+_GRACE_AT_LEAST = timedelta(days=FIRST_REPORT_GRACE_WORKDAYS)
+
+
+def latest_period_past_due(*, as_of: date, calendar: WorkCalendar) -> Case:
+    """The start of each item's latest period whose report was due before `as_of`, in SQL: what
+    reporting_state calls `overdue` when that period's report is missing (NULL when there is none).
+
+    That period is one of the few around `as_of`, the newest the item's due day has passed (the
+    oldest of them is past due whatever the due day and the holidays); or, for an item whose
+    deadline came before them, the period holding the deadline. Of the first reports' grace only
+    a bound is checked: the schedule, in Python, has the last word on the items kept.
+    """
+    # Due on a working day before `as_of`: the nominal due day is on or before this one.
+    last_workday = calendar.previous_workday(as_of - timedelta(days=1))
+    cases = [When(report_cycle=Cycle.ONCE, deadline__lte=last_workday, then=F("assigned_on"))]
+    for cycle in (Cycle.WEEKLY, Cycle.SEMIMONTHLY, Cycle.MONTHLY):
+        periods = _recent_periods(cycle, as_of=as_of, last_workday=last_workday)
+        for period in periods:  # newest first: the first that passed its due day is the one
+            due_days = [
+                day
+                for day in _DUE_DAYS
+                if period_containing(cycle, day, period.start, _NOMINAL).due <= last_workday
+            ]
+            if not due_days:
+                continue  # due today or later whatever the item's due day
+            latest_due = calendar.next_workday(
+                period_containing(cycle, due_days[-1], period.start, _NOMINAL).due
+            )
+            cases.append(
+                When(
+                    Q(report_cycle=cycle)
+                    & (Q() if len(due_days) == len(_DUE_DAYS) else Q(report_due_day__lte=due_days[-1]))
+                    & (Q(deadline__isnull=True) | Q(deadline__gte=period.start))
+                    & Q(assigned_on__lte=min(period.end, latest_due - _GRACE_AT_LEAST)),
+                    then=Value(period.start),
+                )
+            )
+        cases.append(
+            When(report_cycle=cycle, deadline__lt=periods[-1].start, then=_deadline_period_start(cycle))
+        )
+    return Case(*cases, default=None, output_field=DateField())
+
+
+def _recent_periods(cycle: Cycle, *, as_of: date, last_workday: date) -> list[Period]:
+    """The periods of `cycle` from the one holding `as_of` back to the first one due before `as_of`
+    whatever its due day (its last day is not after `last_workday`), newest first."""
+    periods = [period_containing(cycle, 1, as_of, _NOMINAL)]
+    while periods[-1].end > last_workday:
+        periods.append(period_containing(cycle, 1, periods[-1].start - timedelta(days=1), _NOMINAL))
+    return periods
+
+
+def _deadline_period_start(cycle: Cycle) -> Cast:
+    """The start of the period holding the item's deadline (its last period), as a date."""
+    if cycle == Cycle.WEEKLY:
+        return Cast(TruncWeek("deadline"), DateField())
+    month = TruncMonth("deadline")
+    if cycle == Cycle.MONTHLY:
+        return Cast(month, DateField())
+    second_half = ExpressionWrapper(month + timedelta(days=15), output_field=DateField())
+    return Cast(
+        Case(When(deadline__day__lte=15, then=month), default=second_half, output_field=DateField()),
+        DateField(),
+    )
 
 
 def month_as_of(month: date, *, today: date) -> date:

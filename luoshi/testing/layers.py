@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "assessment": 6,
     "api": 6,
     "web": 6,
+    "bench": 6,
 }
 TOP = max(LAYERS.values())
 PACKAGE = "luoshi"

@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
 
 from luoshi.alerts.models import ItemColour
+from luoshi.alerts.services import colours_recompute
 from luoshi.conftest import client_for, demo_user
-from luoshi.items.models import ACTIVE_STATUSES, Item
+from luoshi.dashboard.selectors import dashboard_for
+from luoshi.items.models import ACTIVE_STATUSES, Item, ProgressReport, Status
+from luoshi.items.tests.conftest import submitted_report
+from luoshi.items.tests.factories import ItemFactory
+from luoshi.org.models import Unit
 
 pytestmark = pytest.mark.django_db
 JULY = date(2023, 7, 25)
@@ -115,3 +122,31 @@ def test_chart_data_goes_through_json_script(demo):
     )
     assert data["trend"]["months"][-1] == "7月"
     assert "vendor/echarts/echarts.min.js" in html
+
+
+def test_reports_on_time_are_counted_by_local_days_of_the_year(demo_mode, zhashui, supervisor):
+    """The ranking's 按时报送 counts the reports submitted from 1 January to the day, in local time
+    (compared as moments: the database converts no row)."""
+    shanghai = ZoneInfo("Asia/Shanghai")
+    unit = Unit.objects.create(region=zhashui, name="柞水县测试局", short_name="县测试局", kind="department")
+    item = ItemFactory(
+        region=zhashui,
+        lead_unit=unit,
+        code="OT-0001",
+        status=Status.IN_PROGRESS,
+        assigned_on=date(2022, 10, 1),
+    )
+    colours_recompute(as_of=JULY)
+    for month, moment, late in [
+        (12, datetime(2022, 12, 31, 23, 50, tzinfo=shanghai), False),  # last year's
+        (1, datetime(2023, 1, 1, 0, 10, tzinfo=shanghai), True),  # this year's first moments
+        (6, datetime(2023, 7, 25, 23, 30, tzinfo=shanghai), False),  # the day's last hour
+        (7, datetime(2023, 7, 26, 0, 5, tzinfo=shanghai), False),  # the next day
+    ]:
+        report = submitted_report(
+            item, demo_user("fgj-reporter"), period_start=date(2022 if month == 12 else 2023, month, 1)
+        )
+        ProgressReport.objects.filter(pk=report.pk).update(submitted_at=moment, is_late=late)
+    board = dashboard_for(supervisor, as_of=JULY, today=JULY)
+    row = next(u for u in board.units if u.label == "县测试局")
+    assert row.extra["on_time"] == Decimal(50)

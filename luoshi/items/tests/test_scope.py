@@ -61,7 +61,7 @@ def test_reporter_gets_404_for_another_units_item_report_and_evidence(
 def test_reporter_export_holds_only_own_units_rows(fagaiju_reporter, finance_work, fagaiju_item):
     response = client_for(fagaiju_reporter).get("/items/export.xlsx")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     titles = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert titles == [fagaiju_item.title]
 

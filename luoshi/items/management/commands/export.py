@@ -28,11 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         region = region_named(options["region"])
         items = item_filter(
-            Item.objects.filter(region=region)
-            .select_related("region", "lead_unit", "patron_leader__person", "responsible_person__unit")
-            .prefetch_related("support_units", "milestones")
-            .order_by("code"),
+            Item.objects.filter(region=region).order_by("code"),
             ItemFilters(status=options["status"], kind=options["kind"], year=options["year"]),
         )
-        options["out"].write_bytes(excel.export_workbook(items))
-        self.stdout.write(self.style.SUCCESS(f"已导出 {items.count()} 项到 {options['out']}"))
+        written = excel.export_workbook(items, options["out"])
+        self.stdout.write(self.style.SUCCESS(f"已导出 {written} 项到 {options['out']}"))

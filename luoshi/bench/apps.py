@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class BenchConfig(AppConfig):
+    """The benchmark: builds a city in a database of its own and measures the pages and jobs."""
+
+    name = "luoshi.bench"
+    label = "bench"
+    verbose_name = "性能基准"

@@ -1,0 +1,517 @@
+"""Floors: the figures of each measured page from the least SQL that gives them, written by hand.
+
+A floor is what the page would cost if it did nothing but ask the database for exactly what it
+shows, in as few queries as that takes (one aggregate for the counts by colour, one query for a
+list's rows): no scope object, no template, no middleware. The page's time over its floor's is
+the ratio the benchmark reports. Floors read the same rows the pages do (the benchmark's items
+all report monthly, on the 25th, so "who has not reported" is one date comparison here).
+They use the ORM's plainest parts only, and no selector of the app, so that work done on the
+selectors does not move the floor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
+from django.utils import timezone
+
+from luoshi.alerts.models import ItemColour, Proposal
+from luoshi.core.workdays import WorkCalendar
+from luoshi.items.models import (
+    ACTIVE_STATUSES,
+    DONE_STATUSES,
+    Colour,
+    Evidence,
+    Instruction,
+    Item,
+    ItemEvent,
+    Milestone,
+    ProgressReport,
+    ReportStatus,
+    Status,
+)
+from luoshi.items.reporting import OWING_STATUSES
+from luoshi.items.schedule import FIRST_REPORT_GRACE_WORKDAYS, Cycle, period_containing
+
+ACTIVE = sorted(ACTIVE_STATUSES)
+OWING = sorted(OWING_STATUSES)
+COLOURS = (Colour.RED, Colour.YELLOW, Colour.GREEN)
+LIST_ROWS = 50
+ITEM_ROW = (
+    "pk",
+    "code",
+    "title",
+    "kind",
+    "status",
+    "deadline",
+    "computed_colour",
+    "assessed_colour",
+    "progress_percent",
+    "lead_unit__short_name",
+    "lead_unit__region__name",
+    "patron_leader__person__name",
+)
+
+
+@dataclass(frozen=True)
+class Owing:
+    """The monthly period whose report is overdue as of a day, and what makes an item owe it."""
+
+    start: date  # the period's first day
+    assigned_by: date  # items assigned by then are expected to report it
+    upcoming: date  # the next period (due today or later)
+
+    @classmethod
+    def as_of(cls, day: date, calendar: WorkCalendar) -> Owing:
+        period = period_containing(Cycle.MONTHLY, 25, day, calendar)
+        upcoming = period
+        if period.due >= day:
+            period = period_containing(Cycle.MONTHLY, 25, period.start - timedelta(days=1), calendar)
+        else:
+            upcoming = period_containing(Cycle.MONTHLY, 25, period.end + timedelta(days=1), calendar)
+        return cls(
+            start=period.start,
+            assigned_by=calendar.add_workdays(period.due, -FIRST_REPORT_GRACE_WORKDAYS),
+            upcoming=upcoming.start,
+        )
+
+
+def _reported(start: date) -> Exists:
+    return Exists(
+        ProgressReport.objects.filter(
+            item=OuterRef("pk"),
+            period_start=start,
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.PENDING_APPROVAL],
+        )
+    )
+
+
+def _overdue(items: QuerySet[Item], owing: Owing) -> QuerySet[Item]:
+    return items.filter(
+        status__in=OWING, assigned_on__lte=owing.assigned_by, deadline__gte=owing.start
+    ).exclude(_reported(owing.start))
+
+
+def _shown(prefix: str = "") -> Case:
+    return Case(
+        When(~Q(**{f"{prefix}assessed": ""}), then=F(f"{prefix}assessed")),
+        default=F(f"{prefix}computed"),
+        output_field=CharField(),
+    )
+
+
+def _counts() -> dict[str, Count]:
+    return {c.value: Count("pk", filter=Q(shown=c.value)) for c in COLOURS} | {"total": Count("pk")}
+
+
+def _day_end(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time()))
+
+
+# ---------------------------------------------------------------------------------------------
+# The dashboard
+
+
+def dashboard(region_ids: list[int], *, as_of: date, owing: Owing, supervisor: bool) -> dict[str, Any]:
+    period = as_of.replace(day=1)
+    snapshots = ItemColour.objects.filter(
+        period=period, status__in=ACTIVE, item__region_id__in=region_ids
+    ).annotate(shown=_shown())
+    # Totals, kinds, units, leaders and regions: one grouped aggregate, summed up in Python.
+    grouped = list(
+        snapshots.values(
+            "item__kind",
+            "item__region_id",
+            "item__region__name",
+            "item__lead_unit_id",
+            "item__lead_unit__short_name",
+            "item__patron_leader_id",
+            "item__patron_leader__person__name",
+        )
+        .annotate(**_counts(), overdue=Count("pk", filter=Q(deadline_overdue=True)))
+        .order_by()
+    )
+    row = (
+        "item_id",
+        "item__code",
+        "item__title",
+        "item__deadline",
+        "item__lead_unit__short_name",
+        "computed_reason",
+    )
+    red = list(
+        snapshots.filter(shown=Colour.RED).values(*row).order_by("item__deadline", "item__code")[:LIST_ROWS]
+    )
+    overdue = list(
+        snapshots.filter(deadline_overdue=True)
+        .values(*row)
+        .order_by("item__deadline", "item__code")[:LIST_ROWS]
+    )
+    trend = list(
+        ItemColour.objects.filter(
+            period__gte=date(as_of.year, 1, 1),
+            period__lte=period,
+            status__in=ACTIVE,
+            item__region_id__in=region_ids,
+        )
+        .annotate(shown=_shown())
+        .values("period")
+        .annotate(**_counts())
+        .order_by("period")
+    )
+    not_reported = list(
+        _overdue(Item.objects.filter(region_id__in=region_ids), owing)
+        .values("lead_unit_id", "lead_unit__short_name")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+    )
+    year_start = date(as_of.year, 1, 1)
+    reports = list(
+        ProgressReport.objects.filter(
+            item__region_id__in=region_ids,
+            status=ReportStatus.SUBMITTED,
+            submitted_at__gte=_day_end(year_start - timedelta(days=1)),
+            submitted_at__lt=_day_end(as_of),
+        )
+        .values("unit_id")
+        .annotate(total=Count("pk"), late=Count("pk", filter=Q(is_late=True)))
+        .order_by()
+    )
+    untrue = list(
+        ProgressReport.objects.filter(
+            item__region_id__in=region_ids,
+            verification__verdict="untrue",
+            verification__verified_on__gte=year_start,
+            verification__verified_on__lte=as_of,
+        )
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    proposals: list[Any] = []
+    if supervisor:
+        proposals = list(
+            Proposal.objects.filter(status="proposed", item__region_id__in=region_ids)
+            .values("pk", "item_id", "item__code", "item__title", "action", "reason", "proposed_on")
+            .order_by("-proposed_on", "-id")[:20]
+        )
+    return {
+        "total": sum(r["total"] for r in grouped),
+        "red": len(red),
+        "overdue": len(overdue),
+        "trend": len(trend),
+        "not_reported": len(not_reported),
+        "reports": len(reports),
+        "untrue": len(untrue),
+        "proposals": len(proposals),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# 我的工作
+
+
+def _mine(unit_id: int) -> QuerySet[Item]:
+    supported = Item.support_units.through.objects.filter(unit_id=unit_id).values("item_id")
+    return Item.objects.filter(Q(lead_unit_id=unit_id) | Q(pk__in=supported))
+
+
+def work_unit(unit_id: int, user_id: int, *, owing: Owing, head: bool) -> int:
+    """A reporter's (and with `head`, a unit head's) 我的工作."""
+    to_report = list(
+        _mine(unit_id)
+        .filter(status__in=OWING, assigned_on__lte=owing.assigned_by)
+        .annotate(last=_reported(owing.start), current=_reported(owing.upcoming))
+        .filter(Q(last=False, deadline__gte=owing.start) | Q(current=False))
+        .values(*ITEM_ROW, "last", "current")
+        .order_by("last", "deadline")
+    )
+    instructions = list(
+        Instruction.objects.filter(item__lead_unit_id=unit_id, acknowledged_at__isnull=True)
+        .values("pk", "text", "given_on", "item_id", "item__title", "leader__person__name")
+        .order_by("-given_on")
+    )
+    returned = list(
+        ProgressReport.objects.filter(
+            author_id=user_id, status=ReportStatus.REJECTED, superseded_by__isnull=True
+        )
+        .values("pk", "item_id", "item__title", "period_start", "rejection_reason")
+        .order_by("-created_at")
+    )
+    rows = len(to_report) + len(instructions) + len(returned)
+    if head:
+        to_sign = list(
+            Item.objects.filter(lead_unit_id=unit_id, status=Status.ASSIGNED)
+            .values(*ITEM_ROW)
+            .order_by("deadline")
+        )
+        to_approve = list(
+            ProgressReport.objects.filter(unit_id=unit_id, status=ReportStatus.PENDING_APPROVAL)
+            .values("pk", "item_id", "item__title", "period_start", "author__name", "created_at")
+            .order_by("created_at")
+        )
+        rows += len(to_sign) + len(to_approve)
+    return rows
+
+
+def verify_queue(region_ids: list[int]) -> list[dict[str, Any]]:
+    """Each item's latest submitted report not yet verified, oldest first, with its evidence count:
+    one statement, the latest report of each item picked by a window function."""
+    latest = (
+        ProgressReport.objects.filter(
+            item__region_id__in=region_ids, status=ReportStatus.SUBMITTED, superseded_by__isnull=True
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("item_id")],
+                order_by=[F("period_start").desc(), F("created_at").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values("pk")
+    )
+    evidence = (
+        Evidence.objects.filter(report_id=OuterRef("pk"))
+        .order_by()
+        .values("report_id")
+        .annotate(n=Count("pk"))
+    )
+    return list(
+        ProgressReport.objects.filter(pk__in=latest, verification__isnull=True)
+        .annotate(evidence_count=Coalesce(Subquery(evidence.values("n")[:1]), 0))
+        .values(
+            "pk",
+            "item_id",
+            "item__title",
+            "unit__short_name",
+            "unit__region__name",
+            "period_start",
+            "submitted_at",
+            "is_late",
+            "evidence_count",
+        )
+        .order_by("submitted_at")[:LIST_ROWS]
+    )
+
+
+def work_office(region_ids: list[int], *, owing: Owing) -> int:
+    """A supervision office's 我的工作: the queue to verify, who has not reported, requests, drafts."""
+    queue = verify_queue(region_ids)
+    items = Item.objects.filter(region_id__in=region_ids)
+    not_reported = list(_overdue(items, owing).values(*ITEM_ROW).order_by("deadline"))
+    requests = list(items.filter(status=Status.COMPLETION_REQUESTED).values(*ITEM_ROW).order_by("updated_at"))
+    declined = list(items.filter(status=Status.RETURNED, accepted_on__isnull=True).values(*ITEM_ROW))
+    drafts = items.filter(status=Status.DRAFT).count()
+    return len(queue) + len(not_reported) + len(requests) + len(declined) + drafts
+
+
+def work_leader(person_id: int) -> int:
+    """A leader's 我的工作: the items they patron."""
+    return len(
+        list(
+            Item.objects.filter(patron_leader__person_id=person_id)
+            .exclude(status__in=[Status.WITHDRAWN, Status.REPLACED, Status.DRAFT])
+            .values(*ITEM_ROW)
+            .order_by("deadline")
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The item list, an item's page
+
+
+def item_list(
+    region_ids: list[int], *, kind: str = "", colour: str = "", page: int = 1, per_page: int = 30
+) -> int:
+    """A filtered page of the list (under way, by deadline) and the count the pager needs."""
+    items = Item.objects.filter(region_id__in=region_ids, status__in=ACTIVE)
+    if kind:
+        items = items.filter(kind=kind)
+    if colour:
+        items = items.filter(Q(assessed_colour=colour) | Q(assessed_colour="", computed_colour=colour))
+    start = (page - 1) * per_page
+    rows = list(items.values(*ITEM_ROW).order_by("deadline", "code")[start : start + per_page])
+    return len(rows) + items.count()
+
+
+def item_page(item_id: int) -> int:
+    item = (
+        Item.objects.filter(pk=item_id)
+        .values(
+            *ITEM_ROW, "description", "planned_start", "assigned_on", "responsible_person__name", "measure"
+        )
+        .get()
+    )
+    milestones = list(
+        Milestone.objects.filter(item_id=item_id).values("name", "due", "done_on").order_by("sort_order")
+    )
+    reports = list(
+        ProgressReport.objects.filter(item_id=item_id)
+        .annotate(corrected=Exists(ProgressReport.objects.filter(supersedes=OuterRef("pk"))))
+        .values(
+            "pk",
+            "period_start",
+            "done",
+            "problems",
+            "next_steps",
+            "percent",
+            "status",
+            "version",
+            "created_at",
+            "corrected",
+            "unit__short_name",
+            "author__name",
+            "verification__verdict",
+            "verification__note",
+            "verification__verifier__name",
+        )
+        .order_by("-period_start", "-version", "-created_at")
+    )
+    evidence = list(
+        Evidence.objects.filter(report__item_id=item_id).values(
+            "pk", "report_id", "original_name", "content_type"
+        )
+    )
+    events = list(
+        ItemEvent.objects.filter(item_id=item_id)
+        .values("kind", "at", "note", "actor__name")
+        .order_by("-at", "-id")[:200]
+    )
+    months = list(
+        ItemColour.objects.filter(item_id=item_id)
+        .values("period", "computed", "assessed", "computed_reason", "assessed_reason")
+        .order_by("period")
+    )
+    instructions = list(
+        Instruction.objects.filter(item_id=item_id).values("text", "given_on", "leader__person__name")
+    )
+    assert item
+    return 1 + len(milestones) + len(reports) + len(evidence) + len(events) + len(months) + len(instructions)
+
+
+# ---------------------------------------------------------------------------------------------
+# `luoshi stats`, the recomputation's facts, the export's rows
+
+
+def stats(region_id: int, *, as_of: date, owing: Owing) -> int:
+    by_state = list(
+        Item.objects.filter(region_id=region_id)
+        .values("kind", "status", "assessed_colour", "computed_colour")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    snapshots = list(
+        ItemColour.objects.filter(period=as_of.replace(day=1), status__in=ACTIVE, item__region_id=region_id)
+        .annotate(shown=_shown())
+        .values("item__kind")
+        .annotate(**_counts(), overdue=Count("pk", filter=Q(deadline_overdue=True)))
+        .order_by()
+    )
+    not_reported = list(
+        _overdue(Item.objects.filter(region_id=region_id), owing)
+        .values("lead_unit__short_name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return len(by_state) + len(snapshots) + len(not_reported)
+
+
+def recompute_facts(region_ids: list[int] | None, *, as_of: date) -> int:
+    """What a recomputation must read: the items, their milestones, reports and past colours."""
+    items = Item.objects.all() if region_ids is None else Item.objects.filter(region_id__in=region_ids)
+    rated = items.filter(status__in=sorted(ACTIVE_STATUSES | DONE_STATUSES))
+    fields = (
+        "pk",
+        "kind",
+        "status",
+        "region_id",
+        "parent_id",
+        "planned_start",
+        "assigned_on",
+        "deadline",
+        "completed_on",
+        "measure",
+        "progress_percent",
+        "untrue_on",
+        "computed_colour",
+        "computed_reason",
+        "assessed_colour",
+        "assessed_on",
+    )
+    rows = list(items.values_list(*fields))
+    ids = rated.values("pk")
+    milestones = list(Milestone.objects.filter(item__in=ids).values_list("item_id", "name", "due", "done_on"))
+    reports = list(
+        ProgressReport.objects.filter(item__in=ids, superseded_by__isnull=True)
+        .exclude(status=ReportStatus.REJECTED)
+        .values_list("item_id", "period_start", "status", "is_late")
+    )
+    history = list(
+        ItemColour.objects.filter(item__in=ids, period__lt=as_of.replace(day=1)).values_list(
+            "item_id", "computed", "assessed"
+        )
+    )
+    return len(rows) + len(milestones) + len(reports) + len(history)
+
+
+def export_rows(region_ids: list[int], *, deadline_to: date | None) -> int:
+    """The export's cells: the items with their names, their support units, their milestones."""
+    items = Item.objects.filter(region_id__in=region_ids)
+    if deadline_to is not None:
+        items = items.filter(deadline__lte=deadline_to)
+    rows = list(
+        items.values_list(
+            "pk",
+            "code",
+            "title",
+            "kind",
+            "source",
+            "year",
+            "description",
+            "patron_leader__person__name",
+            "lead_unit__short_name",
+            "responsible_person__name",
+            "responsible_person__unit__short_name",
+            "planned_start",
+            "deadline",
+            "measure",
+            "target_value",
+            "value_unit",
+            "target_text",
+            "report_cycle",
+            "report_due_day",
+            "region__name",
+            "version",
+            "status",
+            "computed_colour",
+            "assessed_colour",
+            "computed_reason",
+            "assessed_reason",
+            "progress_percent",
+            "last_reported_at",
+        ).order_by("deadline", "code")
+    )
+    ids = items.values("pk")
+    supports = list(
+        Item.support_units.through.objects.filter(item_id__in=ids).values_list("item_id", "unit__short_name")
+    )
+    milestones = list(Milestone.objects.filter(item__in=ids).values_list("item_id", "name", "due"))
+    return len(rows) + len(supports) + len(milestones)
