@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import signal
 import sqlite3
 import subprocess
 import time
@@ -85,6 +86,8 @@ class Command(BaseCommand):
             if options[name] < 1:
                 raise CommandError(f"--{name.replace('_', '-')} 至少为 1。")
         started = time.monotonic()
+        # Stopped from outside (SIGTERM), it still drops its database and folder on the way out.
+        signal.signal(signal.SIGTERM, _stop)
         stream: TextIO = self.stderr._out  # type: ignore[assignment] # the stream it wraps
         progress = Progress(stream, enabled=not options["quiet"])
         try:
@@ -196,6 +199,10 @@ class Command(BaseCommand):
         except ChildError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(MARK + json.dumps(answer, ensure_ascii=False))
+
+
+def _stop(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def argparse_hidden() -> str:
