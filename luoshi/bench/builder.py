@@ -34,6 +34,7 @@ from luoshi.alerts.models import ItemColour, Proposal, ProposalStatus
 from luoshi.bench import names
 from luoshi.bench.bulk import Table, fields_of
 from luoshi.core import registry
+from luoshi.core.maintenance import refresh_planner_statistics
 from luoshi.core.selectors import work_calendar
 from luoshi.items.models import (
     ActionKind,
@@ -306,8 +307,9 @@ class Builder:
 
     def _after_bulk(self) -> None:
         """Sequences past the explicit ids (PostgreSQL), and the planner's statistics as a running
-        server keeps them (autovacuum). SQLite is left as luoshi leaves it: nothing runs ANALYZE."""
+        installation keeps them: autovacuum on PostgreSQL, luoshi's nightly job on SQLite."""
         if connection.vendor != "postgresql":
+            refresh_planner_statistics()
             return
         tables = [Item, Milestone, ProgressReport, Evidence, Verification, ItemColour, ItemEvent]
         with connection.cursor() as cursor:

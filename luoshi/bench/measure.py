@@ -178,9 +178,11 @@ class Harness:
         page_budget: float = 30.0,
         page_timeout: float = 60.0,
         job_timeout: float = 75.0,
+        only: tuple[str, ...] = (),
     ) -> None:
         self.database, self.s, self.runs, self.progress = database, subjects, runs, progress
         self.page_budget, self.page_timeout, self.job_timeout = page_budget, page_timeout, job_timeout
+        self.only = only
 
     # -----------------------------------------------------------------------------------------
     def specs(self) -> list[Spec]:
@@ -416,12 +418,16 @@ class Harness:
 
     # -----------------------------------------------------------------------------------------
     def run(self) -> list[Result]:
-        specs, jobs = self.specs(), self.jobs()
+        specs = [spec for spec in self.specs() if self._chosen(spec.result.key)]
+        jobs = [job for job in self.jobs() if self._chosen(job[0].key)]
         self.progress.stage("measuring", (len(specs) + len(jobs)) * self.runs)
         results = [self._measure(spec) for spec in specs]
         results += [self._job(*job) for job in jobs]
         self.progress.finish()
         return results
+
+    def _chosen(self, key: str) -> bool:
+        return not self.only or key.startswith(self.only)
 
     def _measure(self, spec: Spec) -> Result:
         result = spec.result

@@ -73,6 +73,12 @@ class Command(BaseCommand):
             default=75.0,
             help="重算、导入、导出每次运行的时限（秒）；超时即停止并记为“超过”（默认 75）",
         )
+        parser.add_argument(
+            "--only",
+            metavar="KEYS",
+            default="",
+            help="只测量这些项（逗号分隔的前缀，如 work.,dashboard.city）；默认全部",
+        )
         parser.add_argument("--keep", action="store_true", help="保留基准数据库和临时目录（用于排查）")
         parser.add_argument("--quiet", action="store_true", help="不显示进度条")
         parser.add_argument("--child", help=argparse_hidden())
@@ -129,6 +135,7 @@ class Command(BaseCommand):
                         page_budget=options["page_budget"],
                         page_timeout=options["page_timeout"],
                         job_timeout=options["job_timeout"],
+                        only=tuple(key.strip() for key in options["only"].split(",") if key.strip()),
                     ).run()
                     machine = machine_info(options["db"])
         finally:
@@ -151,6 +158,7 @@ class Command(BaseCommand):
                 "page_budget_s": options["page_budget"],
                 "page_timeout_s": options["page_timeout"],
                 "job_timeout_s": options["job_timeout"],
+                "only": options["only"],
                 "as_of": AS_OF.isoformat(),
             },
             "goal_size": {
