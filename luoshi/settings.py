@@ -22,6 +22,8 @@ Environment variables (all optional on a single machine):
 - ``LUOSHI_TRUSTED_PROXY_COUNT``: how many proxies of ours stand in front of the app (0: the client's
   address is REMOTE_ADDR; 1 behind the nginx of deploy/).
 - ``LUOSHI_IDLE_TIMEOUT_MINUTES``: log out a session untouched this long (30).
+- ``LUOSHI_JOB_WORKERS``, ``LUOSHI_JOB_WORKER_TYPE``: the job worker's workers (2) and their kind
+  (thread; process spreads a province's recomputation over the cores).
 """
 
 from __future__ import annotations
@@ -365,13 +367,24 @@ else:
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Jobs: Huey, on SQLite beside the database on one machine, on Redis when REDIS_URL is set.
-# Tests run tasks immediately, in process.
+# Tests run tasks immediately, in process. Threads suit one county (jobs wait on the database and
+# the network); a province's recomputation fans out one job per county, which only processes spread
+# over the cores (LUOSHI_JOB_WORKER_TYPE=process, LUOSHI_JOB_WORKERS = cores).
+LUOSHI_JOB_WORKER_TYPE = os.environ.get("LUOSHI_JOB_WORKER_TYPE", "thread").strip() or "thread"
+if LUOSHI_JOB_WORKER_TYPE not in {"thread", "process"}:
+    raise ImproperlyConfigured(
+        f"LUOSHI_JOB_WORKER_TYPE 只能是 thread 或 process，当前为 {LUOSHI_JOB_WORKER_TYPE!r}"
+    )
 HUEY: dict[str, object] = {
     "name": "luoshi",
     "immediate": TESTING,
     # Periodic jobs are scheduled in local time (Django sets the process time zone to TIME_ZONE).
     "utc": False,
-    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+    "consumer": {
+        "workers": env_int("LUOSHI_JOB_WORKERS", 2, minimum=1),
+        "worker_type": LUOSHI_JOB_WORKER_TYPE,
+        "periodic": True,
+    },
 }
 if REDIS_URL:
     HUEY |= {"huey_class": "huey.RedisHuey", "connection": {"url": REDIS_URL}}

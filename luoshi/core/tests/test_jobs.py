@@ -63,3 +63,31 @@ def test_redis_queue_when_redis_url_is_set(tmp_path):
     kind, _, dequeued = run({"LUOSHI_ENV": "development", "REDIS_URL": "redis://127.0.0.1:6379/15"}, tmp_path)
     assert kind == "RedisHuey False"
     assert dequeued.endswith("send_daily_reminders")
+
+
+CONSUMER = "import django; django.setup(); from django.conf import settings; print(settings.HUEY['consumer'])"
+
+
+@pytest.mark.slow
+def test_a_province_runs_its_workers_as_processes(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "LUOSHI_ENV"}}
+    env = clean | {"DJANGO_SETTINGS_MODULE": "luoshi.settings", "LUOSHI_DATA_DIR": str(tmp_path)}
+
+    def consumer(**settings: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", CONSUMER],
+            cwd=ROOT,
+            env=env | settings,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    default = consumer()
+    assert "'workers': 2, 'worker_type': 'thread'" in default.stdout, default.stderr
+    province = consumer(LUOSHI_JOB_WORKERS="8", LUOSHI_JOB_WORKER_TYPE="process")
+    assert "'workers': 8, 'worker_type': 'process'" in province.stdout, province.stderr
+    wrong = consumer(LUOSHI_JOB_WORKER_TYPE="greenlet")
+    assert wrong.returncode != 0
+    assert "LUOSHI_JOB_WORKER_TYPE 只能是 thread 或 process" in wrong.stderr
