@@ -718,6 +718,7 @@ class ItemsOfCounty:
         )
         this_month = AS_OF.replace(day=1)
         latest: tuple[int, datetime, str, Decimal] | None = None
+        to_verify: int | None = None  # the newest current report while unverified
         untrue_on: date | None = None
         for number, month in enumerate(months, start=1):
             period = b.periods[month]
@@ -781,6 +782,7 @@ class ItemsOfCounty:
                     latest = (report_id, created, confidence, percent)
                 if not current or status != ReportStatus.SUBMITTED:
                     continue
+                to_verify = report_id
                 if rng.random() < (0.35 if month == this_month else 0.92):
                     verdict = _weighted(rng, [(Verdict.TRUE, 90), (Verdict.PARTLY, 8), (Verdict.UNTRUE, 2)])
                     verified_on = min(AS_OF, created.date() + timedelta(days=3))
@@ -806,6 +808,7 @@ class ItemsOfCounty:
                         {"report": report_id, "verdict": verdict},
                     )
                     untrue_on = verified_on if verdict == Verdict.UNTRUE else None
+                    to_verify = None
         self._ending_events(item, head)
         self._colours(item, months)
         if latest is not None:
@@ -816,6 +819,7 @@ class ItemsOfCounty:
             if item.measure == Measure.VALUE:
                 item.progress_value = reported
         item.untrue_on = untrue_on
+        item.report_to_verify_id = to_verify
 
     def _months(self, item: Item) -> list[date]:
         """The months of this year the item has reported for."""

@@ -26,9 +26,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     When,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from luoshi.alerts.models import ItemColour, Proposal
@@ -272,21 +271,7 @@ def work_unit(unit_id: int, user_id: int, *, owing: Owing, head: bool) -> int:
 
 def verify_queue(region_ids: list[int]) -> list[dict[str, Any]]:
     """Each item's latest submitted report not yet verified, oldest first, with its evidence count:
-    one statement, the latest report of each item picked by a window function."""
-    latest = (
-        ProgressReport.objects.filter(
-            item__region_id__in=region_ids, status=ReportStatus.SUBMITTED, superseded_by__isnull=True
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("item_id")],
-                order_by=[F("period_start").desc(), F("created_at").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values("pk")
-    )
+    one statement over the items that hold such a report (Item.report_to_verify)."""
     evidence = (
         Evidence.objects.filter(report_id=OuterRef("pk"))
         .order_by()
@@ -294,7 +279,7 @@ def verify_queue(region_ids: list[int]) -> list[dict[str, Any]]:
         .annotate(n=Count("pk"))
     )
     return list(
-        ProgressReport.objects.filter(pk__in=latest, verification__isnull=True)
+        ProgressReport.objects.filter(awaiting_item__region_id__in=region_ids)
         .annotate(evidence_count=Coalesce(Subquery(evidence.values("n")[:1]), 0))
         .values(
             "pk",

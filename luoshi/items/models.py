@@ -180,6 +180,18 @@ class Item(models.Model):
     progress_percent = models.DecimalField("进度（%）", max_digits=6, decimal_places=2, null=True, blank=True)
     progress_value = models.DecimalField("完成值", max_digits=16, decimal_places=4, null=True, blank=True)
     last_reported_at = models.DateTimeField("最近报送", null=True, blank=True)
+    # The newest current report while no one has verified it: the supervision office's queue is
+    # the items holding one (an indexed look-up, not an anti-join over every report). Kept by the
+    # report services with the progress above (services.reports._refresh_progress).
+    report_to_verify = models.OneToOneField(
+        "ProgressReport",
+        verbose_name="待核实的报告",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="awaiting_item",
+    )
 
     version = models.PositiveIntegerField("版本", default=1)
     created_by = models.ForeignKey(
@@ -219,6 +231,11 @@ class Item(models.Model):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["lead_unit", "status"]),
             models.Index(fields=["deadline"]),
+            models.Index(
+                fields=["region", "report_to_verify"],
+                condition=Q(report_to_verify__isnull=False),
+                name="items_item_to_verify_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,7 +36,6 @@ from luoshi.items.models import (
     ReportStatus,
     Status,
     SupervisionAction,
-    Verification,
 )
 from luoshi.items.reporting import OWING_STATUSES, ReportingState, item_reporting_state
 from luoshi.items.rules import DRAFT_READERS
@@ -178,34 +177,19 @@ def report_list_for(user: User | object) -> QuerySet[ProgressReport]:
     )
 
 
-def current_reports() -> QuerySet[ProgressReport]:
-    """Submitted reports not corrected by a later version (reports are never edited: a correction
-    is a new report that `supersedes` the old one)."""
-    corrected = ProgressReport.objects.filter(supersedes=OuterRef("pk"))
-    return ProgressReport.objects.filter(status=ReportStatus.SUBMITTED).filter(~Exists(corrected))
-
-
 def verification_queue_for(user: User | object) -> QuerySet[ProgressReport]:
     """Each item's latest report, when no one has verified it yet, oldest first.
 
     An older period's report that a newer one has followed is history, not work for the office.
-    The reports no one has verified come first (an anti-join), then each is kept when its item has
-    no later current report (a look-up by item and period): no query per report of the item.
+    The item holds its report awaiting verification (`Item.report_to_verify`, kept by the report
+    services), so the queue is the items holding one: an indexed look-up, however many reports
+    the year has gathered.
     """
-    later = current_reports().filter(
-        Q(period_start__gt=OuterRef("period_start"))
-        | Q(period_start=OuterRef("period_start"), created_at__gt=OuterRef("created_at"))
-        | Q(period_start=OuterRef("period_start"), created_at=OuterRef("created_at"), pk__gt=OuterRef("pk")),
-        item=OuterRef("item_id"),
-    )
-    verified = Verification.objects.filter(report=OuterRef("pk"))
     return (
-        current_reports()
-        .filter(~Exists(verified), item__in=item_list_for(user).values("pk"))
-        .filter(~Exists(later))
+        ProgressReport.objects.filter(awaiting_item__in=item_list_for(user).values("pk"))
         .select_related("item__lead_unit", "unit__region", "author")
         .prefetch_related("evidence")
-        .order_by("submitted_at")
+        .order_by("submitted_at", "pk")
     )
 
 

@@ -578,6 +578,11 @@ def supervision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 # 我的工作
 
 
+# A long list on 我的工作 shows its first rows and opens the item list for the rest (a city's
+# office may have thousands of items without this period's report).
+WORK_ROWS = 50
+
+
 def my_work(request: AuthedRequest) -> HttpResponse:
     as_of = clock.today()
     work = selectors.work_for(request.user, as_of=as_of, calendar=work_calendar())
@@ -587,5 +592,6 @@ def my_work(request: AuthedRequest) -> HttpResponse:
         "today": as_of,
         "scope_is_empty": scope.is_empty,
         "many_regions": selectors.sees_many_regions(request.user),
+        "work_rows": WORK_ROWS,
     }
     return render(request, "items/work.html", context)

@@ -152,6 +152,11 @@ def _work(n: int) -> None:
                 if latest[report.item_id] is not report
             ]
         )
+        # as the report services keep it: each item holds its latest report, awaiting verification
+        Item.objects.bulk_update(
+            [Item(pk=item_id, report_to_verify=report) for item_id, report in latest.items()],
+            ["report_to_verify"],
+        )
         Evidence.objects.bulk_create(
             [
                 Evidence(

@@ -246,7 +246,12 @@ def _refresh_progress(item: Item) -> None:
         progress_value=value,
         confidence=credible.confidence if credible else "",
         last_reported_at=latest.submitted_at if latest else None,
+        report_to_verify=latest if latest is not None and not _is_verified(latest) else None,
     )
+
+
+def _is_verified(report: ProgressReport) -> bool:
+    return getattr(report, "verification", None) is not None
 
 
 def _is_credible(report: ProgressReport) -> bool:

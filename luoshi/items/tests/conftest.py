@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from luoshi.items.models import Item, ProgressReport, ReportStatus, Status
+from luoshi.items.services.reports import _refresh_progress
 from luoshi.items.tests.factories import ItemFactory
 from luoshi.org.models import Unit, User
 
@@ -41,7 +42,7 @@ def other_item(zhashui) -> Item:
 def submitted_report(
     item: Item, author: User, *, period_start: date = date(2023, 7, 1), percent: int = 40
 ) -> ProgressReport:
-    return ProgressReport.objects.create(
+    report = ProgressReport.objects.create(
         item=item,
         unit=item.lead_unit,
         period_start=period_start,
@@ -54,6 +55,8 @@ def submitted_report(
         status=ReportStatus.SUBMITTED,
         submitted_at="2023-07-20T10:00:00+08:00",
     )
+    _refresh_progress(item)  # as the report services do: the item shows it, the office's queue holds it
+    return report
 
 
 def set_status(item: Item, status: str, **fields: object) -> Item:

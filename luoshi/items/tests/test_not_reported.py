@@ -152,3 +152,23 @@ def test_the_database_leaves_out_most_items(items, supervisor):
     candidates = may_be_unreported(Item.objects.all(), as_of=as_of, calendar=calendar).count()
     owing = Item.objects.filter(status__in=OWING_STATUSES).count()
     assert len(_by_the_schedule(items, as_of)) <= candidates < owing / 2
+
+
+def test_a_long_list_on_my_work_shows_its_first_rows_and_opens_the_rest(
+    items, supervisor, monkeypatch, settings
+):
+    """A city's office may have thousands of items without this period's report: 我的工作 shows
+    the earliest due and links to the item list of them all."""
+    from luoshi.conftest import client_for
+    from luoshi.items import views
+
+    settings.LUOSHI_TODAY = date(2023, 7, 25)
+    owed = not_reported(item_list_for(supervisor), as_of=date(2023, 7, 25), calendar=work_calendar())
+    assert len(owed) > 3
+    monkeypatch.setattr(views, "WORK_ROWS", 3)
+    page = client_for(supervisor).get("/work/").content.decode()
+    section = page[page.index('data-testid="not-reported"') :]
+    assert section.count("应于") == 3
+    assert f"查看全部 {len(owed)} 项" in page
+    listed = client_for(supervisor).get("/items/?month=2023-07&report=overdue")
+    assert listed.context["page"].paginator.count == len(owed)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import io
 import zipfile
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,9 +15,21 @@ from PIL import Image
 
 from luoshi.conftest import client_for
 from luoshi.items import services
-from luoshi.items.models import EventKind, Evidence, ItemEvent, Measure, ProgressReport, ReportStatus, Status
+from luoshi.items.models import (
+    EventKind,
+    Evidence,
+    Item,
+    ItemEvent,
+    Measure,
+    Method,
+    ProgressReport,
+    ReportStatus,
+    Status,
+    Verdict,
+)
+from luoshi.items.selectors import verification_queue_for
 from luoshi.items.services import ReportInput
-from luoshi.items.tests.conftest import AS_OF, set_status
+from luoshi.items.tests.conftest import AS_OF, set_status, submitted_report
 from luoshi.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -583,3 +597,58 @@ def test_an_image_claiming_huge_dimensions_is_not_decoded_for_a_thumbnail():
         assert Image.open(io.BytesIO(bytes(data))).size == (12000, 12000)
     assert thumbnail(io.BytesIO(bytes(data))) is None
     assert thumbnail(io.BytesIO(small.getvalue())) is not None
+
+
+def test_the_item_holds_its_report_to_verify_until_the_office_verifies_it(
+    accepted_item, fagaiju_reporter, supervisor
+):
+    """The office's queue is the items holding a report to verify: submitting, correcting and
+    verifying keep it (Item.report_to_verify), and an older period's report is not asked for."""
+    june = services.report_submit(
+        actor=fagaiju_reporter,
+        item=accepted_item,
+        data=ReportInput(period_start=date(2023, 6, 1), done="完成可研", percent=Decimal(20)),
+        as_of=AS_OF,
+    )
+    accepted_item.refresh_from_db()
+    assert accepted_item.report_to_verify == june
+    july_report = services.report_submit(actor=fagaiju_reporter, item=accepted_item, data=july(), as_of=AS_OF)
+    accepted_item.refresh_from_db()
+    assert accepted_item.report_to_verify == july_report  # June's is history now
+    correction = services.report_submit(
+        actor=fagaiju_reporter,
+        item=accepted_item,
+        data=july(),
+        as_of=AS_OF,
+        supersedes=july_report,
+    )
+    accepted_item.refresh_from_db()
+    assert accepted_item.report_to_verify == correction
+    assert [r.pk for r in verification_queue_for(supervisor)] == [correction.pk]
+    services.report_verify(
+        actor=supervisor,
+        report=correction,
+        method=Method.DOCUMENTS,
+        verdict=Verdict.TRUE,
+        note="",
+        as_of=AS_OF,
+    )
+    accepted_item.refresh_from_db()
+    assert accepted_item.report_to_verify is None
+    assert list(verification_queue_for(supervisor)) == []
+
+
+def test_an_existing_installation_finds_its_queue_when_it_migrates(accepted_item, fagaiju_reporter):
+    """The migration that brings Item.report_to_verify fills it from the reports already there."""
+    from django.apps import apps
+    from django.db import connection
+
+    migration = importlib.import_module("luoshi.items.migrations.0007_item_report_to_verify")
+    submitted_report(accepted_item, fagaiju_reporter, period_start=date(2023, 6, 1))
+    july_report = submitted_report(accepted_item, fagaiju_reporter)
+    Item.objects.filter(pk=accepted_item.pk).update(report_to_verify=None)
+
+    migration.fill_reports_to_verify(apps, SimpleNamespace(connection=connection))
+
+    accepted_item.refresh_from_db()
+    assert accepted_item.report_to_verify == july_report
