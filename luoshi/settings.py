@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "luoshi.items",
     "luoshi.notifications",
     "luoshi.alerts",
+    "luoshi.projects",
     "luoshi.dashboard",
     "luoshi.extraction",
     "luoshi.web",

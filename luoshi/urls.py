@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("luoshi.notifications.urls")),
     path("alerts/", include("luoshi.alerts.urls")),
     path("extraction/", include("luoshi.extraction.urls")),
+    path("projects/", include("luoshi.projects.urls")),
     path("pending/<slug:key>/", web_views.pending, name="pending"),
     path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -5,7 +5,8 @@ in the words a bulletin would use ("完成进度35%，序时进度58%，滞后23
 (services.py) gathers the facts, calls this, and stores the result.
 
 Item rules (defaults from the county and city rules the design collects):
-- time progress τ (序时进度): the elapsed share of the schedule, in working days or in months;
+- time progress τ (序时进度): the elapsed share of the schedule, in working days or in months,
+  or the ledger's own (a key project: the investment planned to date over the year's plan);
 - green: progress p ≥ τ − 10 points, no milestone overdue, reports on time;
 - yellow: τ − p more than 10 and up to 30 points; a milestone overdue; a report late or missing;
   not started a month after the planned start; the deadline within 5 working days, not completed;
@@ -80,6 +81,9 @@ class ItemFacts:
     completed_on: date | None = None
     progress: Decimal | None = None  # percent; None: no progress measure applies (done-or-not items)
     progress_label: str = "完成进度"
+    # The elapsed share of the plan where a ledger knows it better than the calendar does (a key
+    # project: the investment planned to date over the year's plan); None: from the schedule.
+    time_progress: Decimal | None = None
     planned_start: date | None = None
     started: bool = True  # whether the work has started (for the not-started rules)
     milestones: Sequence[Milestone] = ()
@@ -178,9 +182,14 @@ def colour(
         findings.append(Finding(c, reason))
 
     tau: Decimal | None = None
-    if facts.start and facts.deadline and facts.progress is not None and not completed:
-        basis = Basis.MONTHS if facts.kind in rules.months_basis_kinds else Basis.WORKDAYS
-        tau = time_progress(facts.start, facts.deadline, as_of, basis, calendar)
+    scheduled = facts.time_progress is not None or (facts.start and facts.deadline)
+    if scheduled and facts.progress is not None and not completed:
+        if facts.time_progress is not None:
+            tau = facts.time_progress
+        else:
+            assert facts.start is not None and facts.deadline is not None
+            basis = Basis.MONTHS if facts.kind in rules.months_basis_kinds else Basis.WORKDAYS
+            tau = time_progress(facts.start, facts.deadline, as_of, basis, calendar)
         gap = tau - facts.progress
         words = f"{facts.progress_label}{pct(facts.progress)}%，序时进度{pct(tau)}%"
         if gap > rules.red_gap:

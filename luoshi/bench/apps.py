@@ -7,3 +7,7 @@ class BenchConfig(AppConfig):
     name = "luoshi.bench"
     label = "bench"
     verbose_name = "性能基准"
+
+    def ready(self) -> None:
+        # The ledgers' shares of the benchmark's county register themselves when imported.
+        from luoshi.bench import projects  # noqa: F401

@@ -162,9 +162,10 @@ class City:
 
 class BenchShare(Protocol):
     """A ledger's part of the benchmark's county: builds its rows for `county` (its items are in
-    `county.item_ids`; it may add its own), returns how many rows it wrote."""
+    `county.item_ids`; it may add its own, with primary keys taken from `ids`, which the builder's
+    own tables take theirs from too), returns how many rows it wrote."""
 
-    def __call__(self, *, county: County, rng: random.Random, as_of: date) -> int: ...
+    def __call__(self, *, county: County, rng: random.Random, as_of: date, ids: Ids) -> int: ...
 
 
 _shares: dict[str, BenchShare] = {}
@@ -299,7 +300,7 @@ class Builder:
                 rng = random.Random(self.shape.seed * 1000 + index)  # noqa: S311 - made-up data
                 for name, share in shares().items():
                     self.counts[f"share:{name}"] = self.counts.get(f"share:{name}", 0) + share(
-                        county=county, rng=rng, as_of=AS_OF
+                        county=county, rng=rng, as_of=AS_OF, ids=self.ids
                     )
             counties.append(county)
         self._after_bulk()

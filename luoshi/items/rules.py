@@ -146,6 +146,12 @@ def can_report(user: User | object, item: Item) -> bool:
     )
 
 
+def can_report_for(user: User | object, item: Item) -> bool:
+    """The supervision office of the item's region enters a unit's figures for it (代报: a month's
+    investment from the statistics), once the item is signed for; the report stays the unit's."""
+    return item.status in REPORTABLE_STATUSES and is_supervisor_of(user, item.region_id)
+
+
 def can_approve_report(user: User | object, report: ProgressReport) -> bool:
     return report.status == ReportStatus.PENDING_APPROVAL and works_in(user, report.unit_id, Role.UNIT_HEAD)
 

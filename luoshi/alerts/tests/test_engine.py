@@ -290,3 +290,64 @@ def test_engine_imports_no_orm():
     modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     modules |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert not any(m and (m.startswith("django") or ".models" in m) for m in modules), modules
+
+
+class TestProjectRules:
+    """A key project's colour: its own time progress (the investment planned to date, as a share of
+    the year's plan) against the investment completed; its start against the planned start."""
+
+    PLAN = Decimal(50)  # planned to date: half the year's investment
+
+    @pytest.mark.parametrize(
+        ("completed", "expected"),
+        [
+            (Decimal(50), Colour.GREEN),
+            (Decimal(40), Colour.GREEN),  # exactly 10 points behind the plan to date
+            (Decimal("39.99"), Colour.YELLOW),
+            (Decimal(20), Colour.YELLOW),  # exactly 30 points behind
+            (Decimal("19.99"), Colour.RED),
+        ],
+    )
+    def test_investment_gap_bands_against_the_plan_to_date(self, completed, expected):
+        item = facts(
+            kind="project",
+            progress=completed,
+            progress_label="完成投资",
+            time_progress=self.PLAN,
+            deadline=date(2023, 12, 31),
+        )
+        result = colour(item, AS_OF)
+        assert result.colour == expected
+        assert result.time_progress == self.PLAN  # the ledger's, not the calendar's 58%
+        if expected != Colour.GREEN:
+            assert result.reason.startswith(f"完成投资{pct(completed)}%，序时进度50%")
+
+    @pytest.mark.parametrize(
+        ("planned_start", "expected"),
+        [
+            (date(2023, 7, 25), Colour.GREEN),  # due to start today
+            (date(2023, 6, 25), Colour.GREEN),  # exactly one month ago
+            (date(2023, 6, 24), Colour.YELLOW),  # a month and a day
+            (date(2023, 4, 25), Colour.YELLOW),  # exactly three months
+            (date(2023, 4, 24), Colour.RED),  # three months and a day
+        ],
+    )
+    def test_not_started_months_after_the_planned_start(self, planned_start, expected):
+        # A project not started is judged by its start: the ledger gives no investment progress.
+        item = facts(
+            kind="project",
+            planned_start=planned_start,
+            started=False,
+            progress=None,
+            deadline=date(2023, 12, 31),
+        )
+        result = colour(item, AS_OF)
+        assert result.colour == expected
+        if expected != Colour.GREEN:
+            assert "仍未开始" in result.reason
+
+
+def pct(value: Decimal) -> str:
+    from luoshi.alerts.engine import pct as engine_pct
+
+    return engine_pct(value)

@@ -200,6 +200,7 @@ def test_a_ledger_adds_the_facts_only_it_knows_to_its_items_colour(project, zhas
         return {pk: {"progress": Decimal(70), "progress_label": "完成投资"} for pk in ids}
 
     task = ItemFactory(region=zhashui, lead_unit=fagaiju, status=Status.IN_PROGRESS)
+    real = registry.ledger("project")
     registry.unregister("project")
     registry.register(
         registry.Ledger(kind="project", label="重点项目", app_label="t", colour_facts=investment_facts)
@@ -208,6 +209,8 @@ def test_a_ledger_adds_the_facts_only_it_knows_to_its_items_colour(project, zhas
         colours_recompute(as_of=JULY)
     finally:
         registry.unregister("project")
+        if real is not None:
+            registry.register(real)
     project.refresh_from_db()
     assert calls == [([project.pk], JULY)]  # one call for all its items; none for the task
     assert project.computed_colour == "green"  # 70% invested: ahead of the 35% its reports say

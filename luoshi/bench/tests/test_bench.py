@@ -29,6 +29,8 @@ PAGES = {
     "item_list.city",
     "item_page.county",
     "verify_queue.page",
+    "projects.county",
+    "projects.city",
 }
 OTHERS = {"verify_queue.selector", "stats.county"}
 JOBS = {"recompute.county", "recompute.city", "import.rows", "export.items"}
@@ -117,6 +119,9 @@ def test_bench_runs_end_to_end_in_a_database_of_its_own(tmp_path):
     assert found["import.rows"]["rows"] == 20  # every row of the sheet became an item
     assert found["export.items"]["status"] == 200
     assert payload["goal_size"]["this_run_matches"] is False
+    # the ledgers' shares: 300 projects beside 4,000 items, so 4 beside 60, with their reports
+    assert payload["build"]["rows"]["share:projects"] > 4
+    assert found["projects.county"]["queries"] == found["projects.city"]["queries"]
     assert payload["machine"]["cores"] and payload["machine"]["db"]["vendor"] == "sqlite"
     assert payload["build"]["rows"]["items.Item"] == 60
     assert {"goals_met", "goals_missed", "goals_unknown", "total_seconds"} <= payload["summary"].keys()

@@ -101,9 +101,11 @@ def report_submit(
     files: Iterable[UploadedFile] = (),
     as_of: date,
     supersedes: ProgressReport | None = None,
+    unit: Unit | None = None,
 ) -> ProgressReport:
     """A unit reports progress for a period, with evidence. A report never changes afterwards:
-    `supersedes` makes this report a corrected version of an earlier one."""
+    `supersedes` makes this report a corrected version of an earlier one. `unit`: the supervision
+    office enters that unit's figures (代报); the report is the unit's, submitted at once."""
     item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if supersedes is not None:
         supersedes = (
@@ -115,13 +117,26 @@ def report_submit(
         ensure(rules.can_correct_report(actor, supersedes), "这份报告已核实或已被更正，不能再更正。")
         unit = supersedes.unit
         start, end, due = supersedes.period_start, supersedes.period_end, supersedes.due_on
+    elif unit is not None:
+        ensure(rules.can_report_for(actor, item), cannot_report_reason(item, for_unit=True))
+        ensure(
+            unit.pk == item.lead_unit_id or unit in item.support_units.all(),
+            f"{unit}不是这个事项的牵头或配合单位。",
+            ServiceError,
+        )
+        start, end, due = item_period(item, data.period_start)
     else:
         ensure(rules.can_report(actor, item), cannot_report_reason(item))
         unit = _reporting_unit(actor, item)
         start, end, due = item_period(item, data.period_start)
     _ensure_not_reported(item=item, unit=unit, period_start=start, supersedes=supersedes)
     _check_measure(item, data)
-    needs_approval = unit.reports_need_approval and not rules.works_in(actor, unit.pk, Role.UNIT_HEAD)
+    entered_by_office = supersedes is None and not rules.works_in(actor, unit.pk)
+    needs_approval = (
+        unit.reports_need_approval
+        and not entered_by_office
+        and not rules.works_in(actor, unit.pk, Role.UNIT_HEAD)
+    )
     report = ProgressReport(
         item=item,
         unit=unit,
@@ -199,11 +214,13 @@ def _ensure_not_reported(
     )
 
 
-def cannot_report_reason(item: Item) -> str:
+def cannot_report_reason(item: Item, *, for_unit: bool = False) -> str:
     if item.status not in rules.REPORTABLE_STATUSES:
         if item.status == Status.ASSIGNED:
             return "事项还未签收：请单位负责人先签收，再报送进度。"
         return f"事项当前状态为“{item.get_status_display()}”，不需要报送进度。"
+    if for_unit:
+        return f"只有{item.region.name}督查办可以代单位报送进度。"
     return "只有牵头单位和配合单位可以报送进度。"
 
 

@@ -214,10 +214,11 @@ class TestErrorPages:
         assert "无权访问" in text and "403 Forbidden" not in text
 
 
-def test_a_ledger_that_registers_itself_takes_its_place_in_the_navigation(supervisor, project_ledger):
-    """The shell finds ledgers through the registry: the planned page gives way to the real one."""
+def test_a_ledger_that_registers_itself_takes_its_place_in_the_navigation(supervisor):
+    """The shell finds ledgers through the registry: the planned page gives way to the real one
+    (the key projects ledger, with its own page)."""
     client = client_for(supervisor)
     text = client.get("/work/").content.decode()
-    assert 'href="/items/?kind=project"' in text and "/pending/project/" not in text
+    assert 'href="/projects/"' in text and "/pending/project/" not in text
     assert client.get("/pending/project/").status_code == 404
     assert client.get("/pending/indicator/").status_code == 200

@@ -46,6 +46,7 @@ from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
+from pypdf import PdfReader
 
 from luoshi import urls as project_urls
 from luoshi.alerts.models import Proposal
@@ -58,6 +59,9 @@ from luoshi.items.services import ItemInput, ReportInput
 from luoshi.items.tests.test_reports import photo
 from luoshi.items.workflow import Action
 from luoshi.org.models import Leader, Membership, Person, Region, Role, Unit, User
+from luoshi.projects import services as project_services
+from luoshi.projects.models import Blocker, Project
+from luoshi.projects.services import ProjectInput
 from luoshi.web import navigation
 
 pytestmark = pytest.mark.django_db
@@ -200,6 +204,46 @@ PATTERNS: dict[str, Entry] = {
         Kind.ACTION, target="task", insider=SUPERVISOR, data={"action": "reject"}
     ),
     "pending/<slug:key>/": Entry(Kind.LIST, slugs={"key": planned_ledger}),
+    "projects/": Entry(
+        Kind.LIST,
+        queries=("", "?unit={unit}", "?leader={leader}&state=not_started", "?year=2024", "?set_aside=1"),
+    ),
+    "projects/reserve/": Entry(Kind.LIST),
+    "projects/export.xlsx": Entry(Kind.LIST, queries=("", "?unit={unit}")),
+    "projects/template.xlsx": Entry(Kind.OFFICE, insider=SUPERVISOR),
+    "projects/import/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "projects/investments/import/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "projects/<int:pk>/sign.pdf": Entry(Kind.OBJECT, target="project", insider=SUPERVISOR),
+    "projects/signs.pdf": Entry(Kind.LIST, queries=("", "?unit={unit}")),
+    "projects/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的重点项目"}),
+    "projects/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="project", insider=SUPERVISOR, form={"title": "越权修改的项目名称"}
+    ),
+    "projects/<int:pk>/plan/": Entry(
+        Kind.OBJECT, target="project", insider=SUPERVISOR, form={"month_3": "1200"}
+    ),
+    "projects/<int:pk>/stage/": Entry(
+        Kind.OBJECT, target="project", insider=SUPERVISOR, form={"actual_start": "2023-03-02"}
+    ),
+    "projects/<int:pk>/blockers/new/": Entry(
+        Kind.OBJECT, target="project", insider=SUPERVISOR, form={"description": "越权登记的问题"}
+    ),
+    "projects/blockers/<int:pk>/resolve/": Entry(
+        Kind.ACTION, target="blocker", insider=SUPERVISOR, data={"resolution": "越权确认已解决"}
+    ),
+    "projects/<int:pk>/": Entry(Kind.OBJECT, target="project", insider=SUPERVISOR),
+    "projects/<int:pk>/replace/": Entry(
+        Kind.OBJECT, target="project", insider=SUPERVISOR, form={"reason": "越权替换的理由"}
+    ),
+    "projects/<int:pk>/site/": Entry(
+        Kind.OBJECT, target="project", insider=SUPERVISOR, form={"findings": "越权记录的现场情况"}
+    ),
+    "projects/items/<int:pk>/": Entry(Kind.OBJECT, target="item", insider=SUPERVISOR),
+    "projects/blockers/<int:pk>/open-item/": Entry(Kind.ACTION, target="blocker", insider=SUPERVISOR),
     "healthz": Entry(Kind.PUBLIC),
 }
 # Not walked here, on purpose:
@@ -276,6 +320,9 @@ class Targets:
     action: SupervisionAction
     document: SourceDocument
     task: ProposedTask
+    project: Project
+    successor: Project
+    blocker: Blocker
 
     @property
     def unit(self) -> Unit:
@@ -297,6 +344,8 @@ class Targets:
             ProposedTask: [self.task],
             SourceDocument: [self.document],
             SupervisionAction: [self.action],
+            Project: [self.project, self.successor],
+            Blocker: [self.blocker],
         }
 
     def secrets(self) -> set[str]:
@@ -311,6 +360,9 @@ class Targets:
             self.action.title,
             self.document.title,
             self.task.title,
+            self.project.item.title,
+            self.successor.item.title,
+            self.blocker.description,
         }
 
 
@@ -423,8 +475,41 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         title=f"{tag}分解任务的保密标题",
         lead_unit=cast.unit,
     )
+    stage = project_services.stage_set_ensure(region=cast.region)[4]
+
+    def project(number: int) -> Project:
+        return project_services.project_create(
+            actor=users[SUPERVISOR],
+            region=cast.region,
+            data=ProjectInput(
+                title=f"{tag}矩阵测试重点项目{number}号",
+                year=2023,
+                stage=stage,
+                planned_investment=Decimal(1200),
+                total_investment=Decimal(5000),
+                lead_unit=cast.unit,
+                patron_leader=cast.leader,
+                planned_start=date(2023, 3, 1),
+                actual_start=date(2023, 3, 1),
+            ),
+            assign=True,
+            as_of=JULY,
+        )
+
+    first_project, second_project = project(1), project(2)
+    blocker = project_services.blocker_add(
+        actor=users[SUPERVISOR],
+        project=first_project,
+        kind="land",
+        description=f"{tag}项目用地的保密问题",
+        owner_unit=cast.unit,
+        deadline=date(2023, 8, 31),
+    )
     return Targets(
         cast=cast,
+        project=first_project,
+        successor=second_project,
+        blocker=blocker,
         item=item,
         second_item=second,
         report=report,
@@ -535,6 +620,8 @@ def text_of(response: HttpResponseBase) -> str:
         content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     else:
         content = response.content  # type: ignore[attr-defined]
+    if content[:4] == b"%PDF":  # a sign: its words are in its (compressed, CID-encoded) pages
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     if content[:2] == b"PK":  # an Excel workbook: its strings are in its XML parts
         with zipfile.ZipFile(io.BytesIO(content)) as workbook:
             return " ".join(workbook.read(name).decode("utf-8", "replace") for name in workbook.namelist())

@@ -22,11 +22,16 @@ def plugged():
         registry.Ledger(kind="creation", label="示范创建", app_label="creations", order=30, demo=demo),
         registry.Ledger(kind="meeting_site", label="现场会", app_label="creations", order=31, demo=demo),
     ]
+    # The real ledgers of other apps step aside (their demos need the database), and come back.
+    real = registry.ledger("project")
+    registry.unregister("project")
     for ledger in ledgers:
         registry.register(ledger)
     yield calls
     for ledger in ledgers:
         registry.unregister(ledger.kind)
+    if real is not None:
+        registry.register(real)
 
 
 def test_kinds_come_from_the_registry_in_the_ledgers_order(plugged):
@@ -49,11 +54,14 @@ def test_two_apps_cannot_claim_one_kind(plugged):
 
 def test_a_ledger_with_a_detail_model_creates_its_own_items():
     ledger = registry.Ledger(
-        kind="project", label="重点项目", app_label="projects", detail_model="projects.Project"
+        kind="indicator", label="考核指标", app_label="indicators", detail_model="indicators.Indicator"
     )
     registry.register(ledger)
     try:
-        assert "project" in dict(registry.kind_choices())
-        assert "project" not in dict(registry.plain_kind_choices())  # not offered by the item form or sheet
+        assert "indicator" in dict(registry.kind_choices())
+        assert "indicator" not in dict(registry.plain_kind_choices())  # not offered by the item form or sheet
     finally:
-        registry.unregister("project")
+        registry.unregister("indicator")
+    # The key projects ledger is one: its items are made with their detail, never on their own.
+    assert registry.ledger("project").detail_model == "projects.Project"
+    assert "project" not in dict(registry.plain_kind_choices())
