@@ -10,6 +10,9 @@ from __future__ import annotations
 import os
 import sys
 
+# Commands whose requests and jobs name their own actors in the audit log (users, 系统).
+SERVERS = frozenset({"run", "run_huey", "runserver"})
+
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "luoshi.settings")
@@ -18,7 +21,14 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if not args:
         args = ["help"]
-    execute_from_command_line(["luoshi", *args])
+    if args[0] in SERVERS:
+        execute_from_command_line(["luoshi", *args])
+        return
+    # What a command changes is in the audit log under its name (an operator at the server's shell).
+    from luoshi.audit.context import acting
+
+    with acting(f"命令行：luoshi {args[0]}"):
+        execute_from_command_line(["luoshi", *args])
 
 
 if __name__ == "__main__":

@@ -57,10 +57,13 @@ def demo_mode(settings: object) -> None:
 
 @pytest.fixture
 def demo_org(db: None, demo_mode: None) -> None:
-    """The demo organisation: 柞水县 and 镇安县 under 商洛市, with every demo account."""
+    """The demo organisation: 柞水县 and 镇安县 under 商洛市, with every demo account (set up without
+    a row of the audit log for each, as the demo loader does)."""
+    from luoshi.audit.context import quiet
     from luoshi.org.demo import ACCOUNTS, load_organisation
 
-    load_organisation(passwords={spec.username: "demo-pass-2023" for spec in ACCOUNTS})
+    with quiet():
+        load_organisation(passwords={spec.username: "demo-pass-2023" for spec in ACCOUNTS})
 
 
 @pytest.fixture(scope="module")

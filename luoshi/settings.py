@@ -22,6 +22,8 @@ Environment variables (all optional on a single machine):
 - ``LUOSHI_TRUSTED_PROXY_COUNT``: how many proxies of ours stand in front of the app (0: the client's
   address is REMOTE_ADDR; 1 behind the nginx of deploy/).
 - ``LUOSHI_IDLE_TIMEOUT_MINUTES``: log out a session untouched this long (30).
+- ``LUOSHI_AUDIT_RETENTION_DAYS``: how long the audit log keeps its rows (180, the legal minimum,
+  or longer).
 - ``LUOSHI_JOB_WORKERS``, ``LUOSHI_JOB_WORKER_TYPE``: the job worker's workers (2) and their kind
   (thread; process spreads a province's recomputation over the cores).
 """
@@ -121,6 +123,7 @@ LUOSHI_TODAY: date | None = date.fromisoformat(_today) if _today else (DEMO_DATE
 
 INSTALLED_APPS = [
     "luoshi.core",
+    "luoshi.audit",
     "luoshi.org",
     "luoshi.items",
     "luoshi.notifications",
@@ -151,6 +154,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Binds each request for the audit log (who, from where) and records its refusals (403, 429).
+    "luoshi.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "luoshi.web.middleware.IdleTimeoutMiddleware",
@@ -240,7 +245,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = LUOSHI_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LUOSHI_LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_CLIENT_IP_CALLABLE = "luoshi.web.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "luoshi.core.http.client_ip"
 AXES_LOCKOUT_CALLABLE = "luoshi.web.views.login_locked_out"
 
 LOGIN_URL = "login"
@@ -412,6 +417,16 @@ SESSION_COOKIE_HTTPONLY = True
 # the unread badge's polling does not count).
 SESSION_COOKIE_AGE = 60 * 60 * 12
 LUOSHI_IDLE_TIMEOUT_MINUTES = env_int("LUOSHI_IDLE_TIMEOUT_MINUTES", 30, minimum=1)
+# The audit log (luoshi.audit) keeps every row at least 180 days, as 等级保护 2.0 asks; the job
+# worker deletes older rows every day (`luoshi audit purge` does it by hand). The database itself
+# refuses to delete a row younger than 180 days, whatever this says.
+AUDIT_LEGAL_MINIMUM_DAYS = 180
+LUOSHI_AUDIT_RETENTION_DAYS = env_int("LUOSHI_AUDIT_RETENTION_DAYS", AUDIT_LEGAL_MINIMUM_DAYS, minimum=1)
+if LUOSHI_AUDIT_RETENTION_DAYS < AUDIT_LEGAL_MINIMUM_DAYS:
+    raise ImproperlyConfigured(
+        f"LUOSHI_AUDIT_RETENTION_DAYS 不能小于 {AUDIT_LEGAL_MINIMUM_DAYS}：等级保护 2.0 要求审计记录至少保存"
+        f" {AUDIT_LEGAL_MINIMUM_DAYS} 天（当前为 {LUOSHI_AUDIT_RETENTION_DAYS}）。"
+    )
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

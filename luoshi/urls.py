@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from luoshi.dashboard import views as dashboard_views
 from luoshi.items import views as items_views
+from luoshi.web import audit_views
 from luoshi.web import views as web_views
 from luoshi.web.forms import LoginForm, PasswordChangeForm
 
@@ -35,6 +36,8 @@ urlpatterns = [
     path("", include("luoshi.notifications.urls")),
     path("alerts/", include("luoshi.alerts.urls")),
     path("extraction/", include("luoshi.extraction.urls")),
+    path("audit/", audit_views.audit_log, name="audit_log"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
     path("projects/", include("luoshi.projects.urls")),
     path("pending/<slug:key>/", web_views.pending, name="pending"),
     path("healthz", web_views.healthz, name="healthz"),

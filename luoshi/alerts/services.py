@@ -25,6 +25,10 @@ from luoshi.alerts.models import (
     ProposalStatus,
     RuleSet,
 )
+from luoshi.audit import context as audit_context
+from luoshi.audit.models import Action as AuditAction
+from luoshi.audit.models import AuditEvent
+from luoshi.audit.services import audit_build, audit_record_all, audit_record_derived
 from luoshi.core import clock, registry
 from luoshi.core.selectors import work_calendar
 from luoshi.core.workdays import WorkCalendar
@@ -217,12 +221,14 @@ class Summary:
     computed: int = 0
     changed: int = 0
     proposals: int = 0
+    dismissed: int = 0  # proposals whose warning lifted, no longer the office's to decide
     counts: dict[str, dict[str, int]] = field(default_factory=dict)  # kind → colour → items
 
     def add(self, other: Summary) -> None:
         self.computed += other.computed
         self.changed += other.changed
         self.proposals += other.proposals
+        self.dismissed += other.dismissed
         for kind, by_colour in other.counts.items():
             mine = self.counts.setdefault(kind, {"green": 0, "yellow": 0, "red": 0})
             for colour, count in by_colour.items():
@@ -285,11 +291,30 @@ def colours_recompute(
     if items is not None:
         ids = {item if isinstance(item, int) else item.pk for item in items}
         links = dict(Item.objects.filter(pk__in=ids).values_list("pk", "parent_id"))
-        return _recompute_links(links, run=run, owner=None, batch_size=batch_size)
+        done = _recompute_links(links, run=run, owner=None, batch_size=batch_size)
+        _record_run(done, run=run, region=None)
+        return done
     summary = Summary(as_of=as_of)
     for each in [region] if region is not None else regions_to_rate():
-        summary.add(_recompute_links(_region_links(each.pk), run=run, owner=each.pk, batch_size=batch_size))
+        done = _recompute_links(_region_links(each.pk), run=run, owner=each.pk, batch_size=batch_size)
+        _record_run(done, run=run, region=each)
+        summary.add(done)
     return summary
+
+
+def _record_run(summary: Summary, *, run: _Run, region: Region | None) -> None:
+    """One row of the audit log for a recomputation that wrote something (its rows are written in
+    bulk, which the audit log does not follow row by row)."""
+    if not run.store_history or not (summary.changed or summary.proposals or summary.dismissed):
+        return
+    audit_record_derived(
+        action=AuditAction.RECOMPUTED,
+        region=region,
+        object_type=Item._meta.label,
+        summary=f"重算预警颜色（截至{run.as_of:%Y年%m月%d日}）：{region.name if region else '随事项变化'}，"
+        f"计算 {summary.computed} 项，{summary.changed} 项颜色变化，新提出处置建议 {summary.proposals} 条，"
+        f"预警解除自动不采纳 {summary.dismissed} 条",
+    )
 
 
 def _run(as_of: date, *, store_history: bool = True) -> _Run:
@@ -412,22 +437,46 @@ def _recompute_batch(ids: list[int], *, run: _Run, owner: int | None) -> Summary
         _update_changed(Item, changed_items)
         ItemEvent.objects.bulk_create(events, batch_size=WRITE_BATCH_SIZE)
         _store_period(rows, results, facts, as_of=as_of, period=period)
-        _dismiss_lifted(rows, as_of=as_of)
+        summary.dismissed = _dismiss_lifted(rows, as_of=as_of)
         summary.proposals = _propose(newly, as_of=as_of, consequences=run.consequences)
     return summary
 
 
-def _dismiss_lifted(items: list[Item], *, as_of: date) -> None:
-    """A consequence proposed for a warning that has since lifted is no longer the office's to decide."""
-    lifted = [
-        item.pk for item in items if item.computed_colour in ("", Colour.GREEN) and not item.assessed_colour
-    ]
-    if not lifted:
-        return
-    pending = Proposal.objects.filter(item_id__in=lifted, status=ProposalStatus.PROPOSED)
+def _dismiss_lifted(items: list[Item], *, as_of: date) -> int:
+    """A consequence proposed for a warning that has since lifted is no longer the office's to decide.
+    Each one dismissed is a row of the audit log (written together in one statement)."""
+    by_pk = {
+        item.pk: item
+        for item in items
+        if item.computed_colour in ("", Colour.GREEN) and not item.assessed_colour
+    }
+    if not by_pk:
+        return 0
     # Read first: most nights nothing is pending, and then nothing is written.
-    if pending.exists():
-        pending.update(status=ProposalStatus.DISMISSED, decided_on=as_of)
+    dismissed = list(Proposal.objects.filter(item_id__in=by_pk, status=ProposalStatus.PROPOSED))
+    if not dismissed:
+        return 0
+    Proposal.objects.filter(pk__in=[proposal.pk for proposal in dismissed]).update(
+        status=ProposalStatus.DISMISSED, decided_on=as_of
+    )
+    if not audit_context.is_quiet():
+        audit_record_all(_dismissal(proposal, by_pk[proposal.item_id], as_of) for proposal in dismissed)
+    return len(dismissed)
+
+
+def _dismissal(proposal: Proposal, item: Item, as_of: date) -> AuditEvent:
+    proposal.item = item
+    status = dict(ProposalStatus.choices)
+    return audit_build(
+        action=AuditAction.CHANGED,
+        obj=proposal,
+        changes={
+            "status": [status[ProposalStatus.PROPOSED], status[ProposalStatus.DISMISSED]],
+            "decided_on": [None, as_of.isoformat()],
+        },
+        summary=f"预警已解除，处置建议自动不采纳：{item.code} {item.title}"
+        f"（{COLOUR_WORDS[proposal.colour]}预警 · {proposal.get_action_display()}）",
+    )
 
 
 def _worse(new: str, old: str) -> bool:
@@ -568,7 +617,8 @@ def item_colours_refresh(*, items: Iterable[Item | int], as_of: date) -> None:
         found = dict(Item.objects.filter(parent_id__in=frontier).values_list("pk", "parent_id"))
         links.update(found)
         frontier = found.keys() - expanded
-    _recompute_links(links, run=_run(as_of), owner=None)
+    run = _run(as_of)
+    _record_run(_recompute_links(links, run=run, owner=None), run=run, region=None)
 
 
 def on_items_changed(change: ItemsChanged) -> None:

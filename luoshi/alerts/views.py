@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from luoshi.alerts import selectors, services
 from luoshi.alerts.forms import AssessForm, ConsequencesForm, ProposalDecisionForm
+from luoshi.audit.http import out_of_scope
 from luoshi.core import clock
 from luoshi.items import rules
 from luoshi.items.models import Item
@@ -20,6 +21,7 @@ def _item(request: AuthedRequest, pk: int) -> Item:
     try:
         return item_list_for(request.user).get(pk=pk)
     except Item.DoesNotExist:
+        out_of_scope(Item, pk=pk)
         raise Http404 from None
 
 

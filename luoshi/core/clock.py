@@ -47,6 +47,12 @@ def now() -> datetime:
     return evening + _EVENING * (since_midnight / _DAY)
 
 
+def actual_now() -> datetime:
+    """The moment as the machine's clock gives it, never pinned: for the audit log, whose times are
+    a legal record and are compared by the database with its own clock (see luoshi.audit)."""
+    return timezone.now()
+
+
 @contextmanager
 def pinned(day: date, at: time = time(9, 0)) -> Iterator[datetime]:
     """Let the clock read `day` at `at` (local time) inside the block: for replaying a history."""

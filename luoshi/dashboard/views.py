@@ -20,6 +20,8 @@ def home(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if scope.everything or scope.roles() & DASHBOARD_ROLES:
         return redirect("dashboard:index")
+    if Role.AUDITOR in scope.roles():
+        return redirect("audit_log")
     return redirect("work")
 
 

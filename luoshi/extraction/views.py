@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from luoshi.audit.http import scoped_object_or_404
 from luoshi.core import clock
 from luoshi.extraction import services
 from luoshi.extraction.forms import DocumentForm, ProposedTaskForm, ReviewAction
@@ -85,7 +86,7 @@ def document_new(request: AuthedRequest) -> HttpResponse:
 
 
 def _document(request: AuthedRequest, pk: int) -> SourceDocument:
-    return get_object_or_404(document_list_for(request.user), pk=pk)
+    return scoped_object_or_404(document_list_for(request.user), pk=pk)
 
 
 def document_review(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -135,7 +136,9 @@ def _card(
 
 @require_POST
 def task_decide(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(ProposedTask.objects.filter(document__in=document_list_for(request.user)), pk=pk)
+    task = scoped_object_or_404(
+        ProposedTask.objects.filter(document__in=document_list_for(request.user)), pk=pk
+    )
     document = task.document
     action = ReviewAction.of(request.POST.get("action"))
     options = review_options_for(document.region)

@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 
+from luoshi.audit.models import Action as AuditAction
+from luoshi.audit.services import audit_record
 from luoshi.core import clock
 from luoshi.items import excel, services
 from luoshi.items.forms import ImportForm
@@ -43,7 +45,10 @@ def item_export(request: AuthedRequest) -> FileResponse:
     _, items = filtered_items(request)
     with ExitStack() as closing:
         file = closing.enter_context(tempfile.TemporaryFile(suffix=".xlsx"))
-        excel.export_workbook(items, file)
+        written = excel.export_workbook(items, file)
+        audit_record(
+            action=AuditAction.EXPORTED, summary=f"导出督办事项 {written} 项（{request.get_full_path()}）"
+        )
         file.seek(0)
         closing.pop_all()  # kept open for the response, which closes (and so deletes) it once sent
     return FileResponse(

@@ -11,10 +11,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, When
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from luoshi.audit.http import out_of_scope, scoped_object_or_404
 from luoshi.core import clock
 from luoshi.core.selectors import work_calendar
 from luoshi.items import rules, selectors, services
@@ -56,6 +57,7 @@ def _item(request: AuthedRequest, pk: int) -> Item:
     try:
         return selectors.item_detail_for(request.user, pk)
     except Item.DoesNotExist:
+        out_of_scope(Item, pk=pk)
         raise Http404 from None
 
 
@@ -309,7 +311,7 @@ def report_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def report_correct(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.report_list_for(request.user), pk=pk)
+    report = scoped_object_or_404(selectors.report_list_for(request.user), pk=pk)
     item = _item(request, report.item_id)
     if not rules.can_correct_report(request.user, report):
         return render(
@@ -372,7 +374,7 @@ def _report_form(request: AuthedRequest, item: Item, *, correcting: ProgressRepo
 
 
 def report_verify(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.report_list_for(request.user).prefetch_related("evidence"), pk=pk)
+    report = scoped_object_or_404(selectors.report_list_for(request.user).prefetch_related("evidence"), pk=pk)
     if not rules.can_verify(request.user, report):
         return render(
             request,
@@ -407,7 +409,7 @@ def report_verify(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.report_list_for(request.user), pk=pk)
+    report = scoped_object_or_404(selectors.report_list_for(request.user), pk=pk)
     _run(
         request,
         lambda: services.report_approve(actor=request.user, report=report, as_of=clock.today()),
@@ -418,7 +420,7 @@ def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def report_reject(request: AuthedRequest, pk: int) -> HttpResponse:
-    report = get_object_or_404(selectors.report_list_for(request.user), pk=pk)
+    report = scoped_object_or_404(selectors.report_list_for(request.user), pk=pk)
     form = RejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     _run(
@@ -431,10 +433,11 @@ def report_reject(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def evidence_file(request: AuthedRequest, pk: int, thumbnail: bool = False) -> HttpResponseBase:
     """Evidence is served only here, after the permission check of the item it belongs to."""
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("report"),
+    evidence = scoped_object_or_404(
+        Evidence.objects.select_related("report").filter(
+            report__item__in=selectors.item_list_for(request.user).values("pk")
+        ),
         pk=pk,
-        report__item__in=selectors.item_list_for(request.user).values("pk"),
     )
     stored = evidence.thumbnail if thumbnail and evidence.thumbnail else evidence.file
     if thumbnail and not evidence.thumbnail:
@@ -478,7 +481,7 @@ def instruction_create(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def instruction_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
-    instruction = get_object_or_404(selectors.instruction_list_for(request.user), pk=pk)
+    instruction = scoped_object_or_404(selectors.instruction_list_for(request.user), pk=pk)
     _run(request, lambda: services.instruction_acknowledge(actor=request.user, instruction=instruction), "")
     if request.headers.get("HX-Request"):
         return HttpResponse("")
@@ -537,7 +540,7 @@ def supervision_create(request: AuthedRequest) -> HttpResponse:
 
 
 def supervision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    action = get_object_or_404(selectors.supervision_list_for(request.user), pk=pk)
+    action = scoped_object_or_404(selectors.supervision_list_for(request.user), pk=pk)
     can_open = rules.can_record_supervision(request.user, action.region_id)
     form = RectificationForm(request.POST or None, region=action.region) if can_open else None
     if request.method == "POST" and form is not None and form.is_valid():

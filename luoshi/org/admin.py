@@ -181,13 +181,33 @@ class MembershipFormSet(BaseInlineFormSet):
             for granted, unit_id, role in seats
             if unit_id in units
         ]
+        roles_after = self._roles_after()
         problems = {
             problem
             for change in self.role_changes
-            if (problem := role_grant_problem(self.actor, user=self.instance, role=change.role))
+            if (
+                problem := role_grant_problem(
+                    self.actor,
+                    user=self.instance,
+                    role=change.role,
+                    granting=change.granted,
+                    roles_after=roles_after,
+                )
+            )
         }
         if problems:
             raise ValidationError(sorted(problems))
+
+    def _roles_after(self) -> set[str]:
+        """Every role the user holds once the form is saved."""
+        roles = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or (self.can_delete and data.get(DELETION_FIELD_NAME, False)):
+                continue
+            if data.get("unit") is not None and data.get("role"):
+                roles.add(data["role"])
+        return roles
 
 
 class MembershipInline(admin.TabularInline):

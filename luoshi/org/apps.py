@@ -5,3 +5,18 @@ class OrgConfig(AppConfig):
     name = "luoshi.org"
     label = "org"
     verbose_name = "组织机构"
+
+    def ready(self) -> None:
+        from luoshi.audit import registry
+        from luoshi.org.audit import grant_words, region_names, region_of_user
+        from luoshi.org.models import Membership, Region
+
+        registry.register_organisation(
+            registry.Organisation(
+                region_model=Region,
+                region_of_user=region_of_user,
+                region_names=region_names,
+                grant_model=Membership,
+                grant_words=grant_words,
+            )
+        )

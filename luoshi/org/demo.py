@@ -178,6 +178,7 @@ ACCOUNTS = [
     AccountSpec("hongyansi-head", "田野", COUNTY[0], "红岩寺镇", Role.UNIT_HEAD, post="镇长"),
     AccountSpec("xitong", "马骏", COUNTY[0], "县政府办", Role.ADMIN, post="信息中心工程师"),
     AccountSpec("renda", "杨帆", COUNTY[0], "县人大办", Role.VIEWER, post="联络科科长"),
+    AccountSpec("shenji", "林晓雯", COUNTY[0], "县政府办", Role.AUDITOR, post="安全审计员"),
     AccountSpec("sl-duchaban", "高峰", CITY[0], "市督查办", Role.SUPERVISOR, post="市督查办督查科科长"),
     AccountSpec("za-duchaban", "许文", NEIGHBOUR[0], "县督查办", Role.SUPERVISOR, post="镇安县督查办干部"),
 ]
@@ -265,9 +266,9 @@ def load_organisation(*, passwords: dict[str, str]) -> list[tuple[AccountSpec, b
         user.is_staff = account.role == Role.ADMIN
         user.save()
         seat, _ = Membership.objects.get_or_create(user=user, unit=unit, role=account.role)
-        if account.role == Role.ADMIN:
-            # The system administrator keeps the accounts and holds no role in the work (三员分立):
-            # reloading the demo takes back any other seat he was given.
+        if account.role in (Role.ADMIN, Role.AUDITOR):
+            # The system administrator keeps the accounts and the auditor reads the audit log; neither
+            # holds a role in the work (三员分立): reloading the demo takes back any other seat given.
             user.memberships.exclude(pk=seat.pk).delete()
         results.append((account, created))
     return results

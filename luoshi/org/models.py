@@ -259,11 +259,15 @@ class Role(models.TextChoices):
     REPORTER = "reporter", "单位填报员"
     ADMIN = "admin", "管理员"
     VIEWER = "viewer", "观察员"
+    AUDITOR = "auditor", "审计员"
 
 
 # Roles that see a whole region (and the regions under it); the others see their own unit.
 REGION_WIDE_ROLES = frozenset({Role.LEADER, Role.SUPERVISOR, Role.ADMIN, Role.VIEWER})
 UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.REPORTER})
+# The auditor (三员分立) sees none of the work: only the audit log of his region and the regions
+# under it. He holds no other role.
+AUDIT_ROLES = frozenset({Role.AUDITOR})
 
 
 class Membership(models.Model):

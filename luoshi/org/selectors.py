@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Model, Q, QuerySet
 
 from luoshi.org.models import (
+    AUDIT_ROLES,
     REGION_WIDE_ROLES,
     UNIT_ROLES,
     Leader,
@@ -31,7 +32,8 @@ class Seat:
     role: str
     unit_id: int
     region_id: int
-    # The regions this seat speaks for: its own and, for a region-wide role, every one under it.
+    # The regions this seat speaks for: its own and, for a region-wide role (and the auditor's, for
+    # the audit log), every one under it.
     covers: frozenset[int] = frozenset()
 
 
@@ -155,7 +157,7 @@ def scope_for(user: User | object) -> Scope:
             unit_id=unit_id,
             region_id=region_id,
             covers=_walk({region_id}, region_children)
-            if role in REGION_WIDE_ROLES
+            if role in REGION_WIDE_ROLES | AUDIT_ROLES
             else frozenset({region_id}),
         )
         for role, unit_id, region_id in rows

@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
+from luoshi.audit.http import scoped_object_or_404
 from luoshi.org.models import Unit
 from luoshi.org.rules import can_see_phone
 from luoshi.org.selectors import leader_list_for, person_list_for, region_list_for, unit_list_for
@@ -30,7 +31,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(unit_list_for(request.user), pk=pk)
+    unit = scoped_object_or_404(unit_list_for(request.user), pk=pk)
     people = person_list_for(request.user).filter(unit=unit, is_active=True)
     return render(
         request,
@@ -61,7 +62,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 def person_phone(request: HttpRequest, pk: int) -> HttpResponse:
     """The full phone number, for those allowed to call; lists show it masked."""
-    person = get_object_or_404(person_list_for(request.user), pk=pk)
+    person = scoped_object_or_404(person_list_for(request.user), pk=pk)
     if not can_see_phone(request.user, person):
         return HttpResponse(person.masked_phone)
     return HttpResponse(person.phone)

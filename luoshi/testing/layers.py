@@ -1,7 +1,7 @@
 """The import contract: arrows run one way, down the layers of DESIGN.md.
 
     top (dashboard, bulletins, assessment, api, the shell, CLI and demo loader)
-      → ledgers and extraction → alerts → notifications → items → org → core
+      → ledgers and extraction → alerts → notifications → items → org → audit → core
 
 An app may import apps of lower layers only (the top layer may also use its own). Imports are read
 from the source (any depth, lazy ones included) and so are model references written as strings
@@ -18,26 +18,27 @@ from pathlib import Path
 LAYERS: dict[str, int] = {
     "core": 0,
     "testing": 0,  # test support; imports no app
-    "org": 1,
-    "items": 2,
-    "notifications": 3,
-    "alerts": 4,
+    "audit": 1,  # the audit log: any app may record to it; it imports only core
+    "org": 2,
+    "items": 3,
+    "notifications": 4,
+    "alerts": 5,
     # ledgers and extraction
-    "extraction": 5,
-    "indicators": 5,
-    "projects": 5,
-    "creations": 5,
-    "rectification": 5,
-    "commitments": 5,
-    "investment": 5,
-    "enterprises": 5,
+    "extraction": 6,
+    "indicators": 6,
+    "projects": 6,
+    "creations": 6,
+    "rectification": 6,
+    "commitments": 6,
+    "investment": 6,
+    "enterprises": 6,
     # the top
-    "dashboard": 6,
-    "bulletins": 6,
-    "assessment": 6,
-    "api": 6,
-    "web": 6,
-    "bench": 6,
+    "dashboard": 7,
+    "bulletins": 7,
+    "assessment": 7,
+    "api": 7,
+    "web": 7,
+    "bench": 7,
 }
 TOP = max(LAYERS.values())
 PACKAGE = "luoshi"

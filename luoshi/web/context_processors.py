@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from luoshi.core import clock
-from luoshi.org.models import Membership
+from luoshi.org.models import Membership, Role
 from luoshi.org.rules import can_administer
 from luoshi.web import navigation
 
@@ -15,8 +15,14 @@ def luoshi(request: HttpRequest) -> dict[str, object]:
     if user.is_authenticated:
         # One query; the memberships are few and the layout shows them in the user menu.
         seats = list(Membership.objects.filter(user=user).select_related("unit", "unit__region"))
+    roles = {seat.role for seat in seats}
+    # The auditor's page is in the navigation of auditors only; one who holds no other role (三员分立:
+    # he should not) sees nothing else there, as he may see nothing of the work.
+    can_audit = user.is_authenticated and user.is_active and Role.AUDITOR in roles
     return {
         "demo_mode": settings.LUOSHI_DEMO,
+        "user_can_audit": can_audit,
+        "audit_only": can_audit and roles == {Role.AUDITOR} and not user.is_superuser,
         "today": clock.today(),
         "nav_pages": navigation.pages(),
         "nav_groups": navigation.GROUPS,

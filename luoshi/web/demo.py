@@ -13,6 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.db import transaction
 
+from luoshi.audit import context as audit_context
+from luoshi.audit.models import Action
+from luoshi.audit.services import audit_record
 from luoshi.core import clock, hooks, registry
 from luoshi.org import demo as org_demo
 from luoshi.org.models import Region, Role
@@ -70,13 +73,22 @@ def demo_load(*, reset: bool = False) -> list[DemoAccount]:
     """Load the demo county; loading twice changes nothing. `reset` empties the database first."""
     demo_allowed()
     if reset:
-        call_command("flush", interactive=False, verbosity=0)
+        call_command("flush", interactive=False, verbosity=0)  # the audit log stays (audit's flush)
     passwords = {spec.username: _new_password() for spec in org_demo.ACCOUNTS}
-    with transaction.atomic():
+    # The demo's thousands of rows are one row of the audit log, not one each.
+    with transaction.atomic(), audit_context.quiet():
         loaded = org_demo.load_organisation(passwords=passwords)
+        county = Region.objects.get(code=org_demo.COUNTY[2])
         with hooks.immediately():
-            demo_county.load_items(Region.objects.get(code=org_demo.COUNTY[2]))
+            demo_county.load_items(county)
             ledgers_demo_load(as_of=demo_county.MEETING_DAY)
+        created = sum(1 for _spec, new in loaded if new)
+        audit_record(
+            action=Action.SYSTEM,
+            region=county,
+            summary=f"{'重置并' if reset else ''}载入演示数据：{county.name}的组织机构、演示账号"
+            f"（新建 {created} 个）和督办事项",
+        )
     accounts = [
         DemoAccount(
             username=spec.username,

@@ -1,8 +1,8 @@
-"""What every request goes through: security headers, the client's address, the idle timeout."""
+"""What every request goes through: security headers, the idle timeout. The client's address is
+luoshi.core.http.client_ip, which the audit log reads too (named here as well, where it was first)."""
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -15,6 +15,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
+
+from luoshi.core.http import client_ip as client_ip
 
 # Scripts come only from our own files (no inline script, no eval): an injected <script> or
 # onclick= does not run. Styles may be inline (Bootstrap's style attributes, htmx's indicator).
@@ -37,29 +39,6 @@ class ContentSecurityPolicyMiddleware:
         ):
             response["Content-Security-Policy"] = getattr(settings, "LUOSHI_CSP", DEFAULT_POLICY)
         return response
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The address a request comes from, for counting failed logins (AXES_CLIENT_IP_CALLABLE).
-
-    REMOTE_ADDR, unless LUOSHI_TRUSTED_PROXY_COUNT says that many proxies of ours stand in front of
-    the app: then the address the outermost of them saw, read from X-Forwarded-For counted from the
-    right. Each proxy appends the address it was called from, so whatever a client writes into the
-    header itself stays on the left and is never taken.
-    """
-    remote = str(request.META.get("REMOTE_ADDR") or "")
-    proxies: int = settings.LUOSHI_TRUSTED_PROXY_COUNT
-    if proxies <= 0:
-        return remote
-    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    forwarded = [part for part in forwarded if part]
-    if not forwarded:
-        return remote
-    candidate = forwarded[-min(proxies, len(forwarded))]
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return remote
 
 
 ACTIVITY_KEY = "luoshi_last_activity"

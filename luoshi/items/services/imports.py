@@ -10,6 +10,9 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from luoshi.audit.context import quiet as audit_quiet
+from luoshi.audit.models import Action as AuditAction
+from luoshi.audit.services import audit_record
 from luoshi.core import clock
 from luoshi.items import rules
 from luoshi.items.models import (
@@ -105,9 +108,13 @@ def items_import(
     new = _items_build(actor=actor, region=region, rows=rows, assign=assign, as_of=as_of)
     edits = _items_edit(actor=actor, region=region, updates=updates)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_quiet():  # written in bulk: one row of the audit log
             _items_create(actor=actor, new=new, assign=assign, as_of=as_of)
             _items_update(edits, as_of=as_of)
+            done = f"新增 {len(new)} 项{'并交办' if assign else ''}，更新 {len(edits.updated)} 项"
+            audit_record(
+                action=AuditAction.IMPORTED, actor=actor, region=region, summary=f"导入督办事项：{done}"
+            )
             if dry_run:
                 transaction.set_rollback(True)
     except IntegrityError as error:

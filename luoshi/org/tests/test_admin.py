@@ -119,7 +119,7 @@ class TestGrantingRoles:
         assert not superuser.memberships.exists()
 
     def test_the_rule(self, county_admin, superuser, fagaiju_reporter, fagaiju_head):
-        assert set(Role) - BUSINESS_ROLES == {Role.ADMIN}
+        assert set(Role) - BUSINESS_ROLES == {Role.ADMIN, Role.AUDITOR}
         assert role_grant_problem(county_admin, user=fagaiju_reporter, role=Role.ADMIN) is None
         assert role_grant_problem(county_admin, user=county_admin, role=Role.ADMIN)
         assert role_grant_problem(superuser, user=fagaiju_reporter, role=Role.SUPERVISOR) is None

@@ -13,6 +13,8 @@ reaches users without being walked here:
 - LIST pages (lists, dashboards, exports) show nothing of another county or of another unit's work;
 - OFFICE pages (立项, 导入, 督办, 讲话分解, 预警处置) are refused to everyone but a supervision office,
   and a county's office sees only its own county on them;
+- AUDIT pages (审计日志 and its export) are refused to everyone but an auditor (the system
+  administrator and the office included), and a county's auditor sees nothing of another county;
 - PUBLIC pages answer without login; every other URL sends an anonymous visitor to the login page.
 
 Each side of the matrix is checked with a positive control: the insider opens every object page and
@@ -20,7 +22,10 @@ a POST by the right role does change the data, so a refusal is never an artefact
 
 The objects live in both counties of the demo (柞水县 with its whole demo history, and 镇安县), each
 with a full cast of roles built here: 督查办, 领导, the lead unit's head and reporter, 观察员, 管理员,
-and the head and reporter of another unit of the same county.
+审计员, and the head and reporter of another unit of the same county. The auditor walks every page
+like the others: he changes nothing anywhere (三员分立), and sees nothing of the work.
+
+A refusal is itself a row of the audit log: the fingerprint of "changed nothing" leaves that table out.
 """
 
 from __future__ import annotations
@@ -77,16 +82,18 @@ class Kind(StrEnum):
     OFFICE = "office"  # a supervision office's page with no object in the URL
     OBJECT = "object"  # the page of one object
     ACTION = "action"  # POST only, on one object
+    AUDIT = "audit"  # the audit log: an auditor's only
 
 
 # Who is who in each county's cast.
-SUPERVISOR, LEADER, HEAD, REPORTER, VIEWER, ADMIN = (
+SUPERVISOR, LEADER, HEAD, REPORTER, VIEWER, ADMIN, AUDITOR = (
     "supervisor",
     "leader",
     "head",
     "reporter",
     "viewer",
     "admin",
+    "auditor",
 )
 OTHER_HEAD, OTHER_REPORTER = "other_head", "other_reporter"  # another unit of the same county
 IN_THE_UNIT = frozenset({HEAD, REPORTER})
@@ -97,6 +104,7 @@ LABELS = {
     REPORTER: "reporter",
     VIEWER: "viewer",
     ADMIN: "admin",
+    AUDITOR: "auditor",
     OTHER_HEAD: "head of another unit",
     OTHER_REPORTER: "reporter of another unit",
 }
@@ -203,6 +211,8 @@ PATTERNS: dict[str, Entry] = {
     "extraction/tasks/<int:pk>/": Entry(
         Kind.ACTION, target="task", insider=SUPERVISOR, data={"action": "reject"}
     ),
+    "audit/": Entry(Kind.AUDIT, insider=AUDITOR, queries=("", "?action=login", "?text={region}")),
+    "audit/export.xlsx": Entry(Kind.AUDIT, insider=AUDITOR, queries=("", "?action=refused")),
     "pending/<slug:key>/": Entry(Kind.LIST, slugs={"key": planned_ledger}),
     "projects/": Entry(
         Kind.LIST,
@@ -383,6 +393,7 @@ def zhashui_cast() -> Cast:
         REPORTER: account("shuili-reporter", "水利填报员", water, Role.REPORTER),
         VIEWER: demo_user("renda"),
         ADMIN: demo_user("xitong"),
+        AUDITOR: demo_user("shenji"),
         OTHER_HEAD: demo_user("fgj-head"),
         OTHER_REPORTER: demo_user("fgj-reporter"),
     }
@@ -403,6 +414,7 @@ def zhenan_cast() -> Cast:
         REPORTER: account("za-fgj-reporter", "镇安发改填报员", unit["县发改局"], Role.REPORTER),
         VIEWER: account("za-viewer", "镇安人大观察员", government, Role.VIEWER),
         ADMIN: account("za-admin", "镇安信息中心员", government, Role.ADMIN),
+        AUDITOR: account("za-auditor", "镇安安全审计员", government, Role.AUDITOR),
         OTHER_HEAD: account("za-yl-head", "永乐街道主任", unit["永乐街道"], Role.UNIT_HEAD),
         OTHER_REPORTER: account("za-yl-reporter", "永乐街道填报员", unit["永乐街道"], Role.REPORTER),
     }
@@ -694,8 +706,11 @@ def form_post(response: HttpResponseBase, changes: dict[str, Any]) -> dict[str, 
     return data | changes
 
 
+# Every luoshi table but the audit log's, where each refusal is (rightly) a new row.
 LUOSHI_TABLES = [
-    model._meta.db_table for model in apps.get_models() if model.__module__.startswith("luoshi.")
+    model._meta.db_table
+    for model in apps.get_models()
+    if model.__module__.startswith("luoshi.") and model._meta.app_label != "audit"
 ]
 COUNTS = "SELECT " + ", ".join(f'(SELECT COUNT(*) FROM "{table}")' for table in LUOSHI_TABLES)  # noqa: S608
 
@@ -773,7 +788,7 @@ def test_every_url_pattern_is_classified():
     assert len(routes) == len(set(routes)), "two URL patterns with the same route"
     for route, entry in PATTERNS.items():
         assert ("<int:pk>" in route) == bool(entry.target), f"{route}: an object URL names its target"
-        if entry.kind in (Kind.OBJECT, Kind.ACTION, Kind.OFFICE):
+        if entry.kind in (Kind.OBJECT, Kind.ACTION, Kind.OFFICE, Kind.AUDIT):
             assert entry.insider, f"{route}: say who may use it"
 
 
@@ -873,14 +888,20 @@ def test_lists_and_office_pages_leak_nothing_of_another_county_or_unit(world):
     for label, user in world.outsiders.items():
         client = world.client(user.username)
         is_office = Membership.objects.filter(user=user, role=Role.SUPERVISOR).exists()
+        is_auditor = Membership.objects.filter(user=user, role=Role.AUDITOR).exists()
         for route, entry in PATTERNS.items():
-            if entry.kind not in (Kind.LIST, Kind.OFFICE, Kind.HOME, Kind.SELF) or not entry.walked:
+            if (
+                entry.kind not in (Kind.LIST, Kind.OFFICE, Kind.HOME, Kind.SELF, Kind.AUDIT)
+                or not entry.walked
+            ):
                 continue
             for address in urls(route, entry, targets):
                 for query in (q.format(**pks) for q in entry.queries):
                     response = client.get(address + query)
                     expected = {302} if entry.kind == Kind.HOME else {200}
                     if entry.kind == Kind.OFFICE and not is_office:
+                        expected = {403}
+                    if entry.kind == Kind.AUDIT and not is_auditor:
                         expected = {403}
                     if response.status_code not in expected:
                         findings.add(
@@ -902,7 +923,7 @@ def test_insiders_reach_every_object_and_the_right_role_changes_data(world):
         address = urls(route, entry, world.targets, only_first=True)[0]
         if entry.positive:
             address = url(route, {"pk": getattr(world.targets, entry.target).pk, **entry.positive})
-        if entry.kind in (Kind.OBJECT, Kind.OFFICE):
+        if entry.kind in (Kind.OBJECT, Kind.OFFICE, Kind.AUDIT):
             response = client.get(address)
             if response.status_code != 200:
                 findings.add(f"{entry.insider}: GET {address} → {response.status_code}")
@@ -913,4 +934,25 @@ def test_insiders_reach_every_object_and_the_right_role_changes_data(world):
                 response = client.post(address, post_data(route, entry, forms_))
                 if fingerprint(world.targets) == before:
                     findings.add(f"{entry.insider}: POST {address} → {response.status_code} changed nothing")
+    findings.check()
+
+
+def test_the_audit_log_is_the_auditors_alone(world):
+    """三员分立: every role of the county but its auditor — the system administrator and the office
+    included — is refused the audit log and its export; the auditor reads his county's."""
+    findings = Findings()
+    region = world.targets.cast.region
+    for role, user in world.insiders.items():
+        client = world.client(user.username)
+        for route, entry in PATTERNS.items():
+            if entry.kind != Kind.AUDIT:
+                continue
+            response = client.get(url(route, {}))
+            expected = 200 if role == AUDITOR else 403
+            if response.status_code != expected:
+                findings.add(f"{role} {user.username}: GET /{route} → {response.status_code}, not {expected}")
+            if role == AUDITOR and route == "audit/":
+                text = text_of(response)
+                if "登录成功" not in text or region.name not in text:
+                    findings.add(f"the auditor of {region.name} does not see the county's logins")
     findings.check()
