@@ -22,6 +22,10 @@ Environment variables (all optional on a single machine):
 - ``LUOSHI_TRUSTED_PROXY_COUNT``: how many proxies of ours stand in front of the app (0: the client's
   address is REMOTE_ADDR; 1 behind the nginx of deploy/).
 - ``LUOSHI_IDLE_TIMEOUT_MINUTES``: log out a session untouched this long (30).
+- ``LUOSHI_IMPORT_MAX_MB``, ``LUOSHI_IMPORT_MAX_UNPACKED_MB``, ``LUOSHI_IMPORT_MAX_ROWS``,
+  ``LUOSHI_IMPORT_MAX_ERRORS``, ``LUOSHI_IMPORT_SYNC_ROWS``: Excel imports: the largest upload, what
+  it may unpack to, the most rows, the errors listed, and above how many rows the web import runs as
+  a job (10, 50, 20000, 200, 500).
 - ``LUOSHI_AUDIT_RETENTION_DAYS``: how long the audit log keeps its rows (180, the legal minimum,
   or longer).
 - ``LUOSHI_JOB_WORKERS``, ``LUOSHI_JOB_WORKER_TYPE``: the job worker's workers (2) and their kind
@@ -443,6 +447,15 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Supervision: evidence files and reminders (催办).
 LUOSHI_EVIDENCE_MAX_MB = int(os.environ.get("LUOSHI_EVIDENCE_MAX_MB", "20"))
+# Excel imports: a workbook is a zip, and a small upload can unpack to gigabytes of XML. The upload,
+# what it unpacks to and the rows read are capped before and while openpyxl reads it; errors are
+# listed up to a number (the rest counted); a sheet of more rows than the web answers at once is
+# checked and written by the job worker, with a progress page.
+LUOSHI_IMPORT_MAX_MB = env_int("LUOSHI_IMPORT_MAX_MB", 10, minimum=1)
+LUOSHI_IMPORT_MAX_UNPACKED_MB = env_int("LUOSHI_IMPORT_MAX_UNPACKED_MB", 50, minimum=1)
+LUOSHI_IMPORT_MAX_ROWS = env_int("LUOSHI_IMPORT_MAX_ROWS", 20000, minimum=1)
+LUOSHI_IMPORT_MAX_ERRORS = env_int("LUOSHI_IMPORT_MAX_ERRORS", 200, minimum=1)
+LUOSHI_IMPORT_SYNC_ROWS = env_int("LUOSHI_IMPORT_SYNC_ROWS", 500, minimum=0)
 # Remind this many working days before a deadline, a milestone or a report's due day, on the day,
 # and when overdue on the first working day after it and then every N working days.
 LUOSHI_REMIND_WORKDAYS_BEFORE = int(os.environ.get("LUOSHI_REMIND_WORKDAYS_BEFORE", "3"))

@@ -408,7 +408,7 @@ class Harness:
                     "job",
                     "county",
                     office,
-                    "POST /items/import/ (assign)",
+                    "POST /items/import/ (assign), and the job it queues for a large sheet",
                     goals=[Goal("seconds", IMPORT_SECONDS), Goal("memory_mb", IMPORT_MB)],
                     floor_what="",
                 ),

@@ -6,13 +6,20 @@ county does not have yet, is a new item; a row with the code of one of the count
 it, provided the sheet carries the version the item had when it was exported (so that an edit
 made in the system since is not overwritten). Export writes the same columns, region and version
 included (so an exported sheet, edited, can be imported again), followed by the item's state.
+
+An upload is untrusted: a workbook is a zip, and 500 KB can unpack to hundreds of megabytes. Before
+openpyxl opens it, its zip directory is checked against the caps (ImportLimits: what it unpacks to,
+how many parts, how compressed) and so is the row count its sheet declares; then the rows are read
+one by one and checked in chunks, the reading stops as soon as the row cap is passed, and errors
+are listed up to a number (the rest only counted).
 """
 
 from __future__ import annotations
 
 import io
+import zipfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -20,15 +27,21 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.db.models import DecimalField, Field, Model, QuerySet
 from django.utils import timezone
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
 
 from luoshi.core import registry
 from luoshi.core.dates import resolve_date
@@ -113,12 +126,193 @@ class SheetError:
 @dataclass
 class ImportResult:
     rows: list[ItemInput]  # new items
-    errors: list[CellError | SheetError]
+    errors: list[CellError | SheetError]  # the first ImportLimits.max_errors of them
     updates: list[ItemUpdate] = field(default_factory=list)  # rows with the code of an existing item
+    errors_not_listed: int = 0  # found after the listed ones
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.errors_not_listed
+
+    def add_errors(self, errors: Iterable[CellError | SheetError], *, limit: int) -> None:
+        for error in errors:
+            if len(self.errors) < limit:
+                self.errors.append(error)
+            else:
+                self.errors_not_listed += 1
+
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportLimits:
+    """What an uploaded workbook may be, checked before and while it is read."""
+
+    max_rows: int  # rows below the header, empty ones included
+    max_unpacked_bytes: int  # all the zip's parts, as their sizes are declared in its directory
+    max_errors: int  # errors listed; the rest are counted
+    max_members: int = 1000  # parts of the zip (a workbook has a dozen or so)
+    max_ratio: int = 200  # a part's unpacked size over its packed size (sheets are 5–20 times)
+
+    @classmethod
+    def from_settings(
+        cls, *, max_rows: int | None = None, max_unpacked_mb: int | None = None
+    ) -> ImportLimits:
+        return cls(
+            max_rows=max_rows or settings.LUOSHI_IMPORT_MAX_ROWS,
+            max_unpacked_bytes=(max_unpacked_mb or settings.LUOSHI_IMPORT_MAX_UNPACKED_MB) * MB,
+            max_errors=settings.LUOSHI_IMPORT_MAX_ERRORS,
+        )
+
+
+NOT_A_WORKBOOK = "无法读取这个文件：请上传 .xlsx 格式的 Excel 表格（可先下载模板）。"
+# The part whose packed size is compared with what it unpacks to only when it unpacks to this much.
+RATIO_FROM_BYTES = MB
+
+
+def workbook_refusal(source: IO[bytes], *, limits: ImportLimits) -> str | None:
+    """Why the file will not be opened as a workbook, from its zip directory alone; None if it may be.
+
+    The sizes are those the directory declares: a part that unpacks to more than it declares fails
+    its check when read (zipfile stops at the declared size), so the sum is an upper bound.
+    """
+    source.seek(0)
+    try:
+        if not zipfile.is_zipfile(source):
+            return NOT_A_WORKBOOK
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return NOT_A_WORKBOOK
+    finally:
+        source.seek(0)
+    if len(members) > limits.max_members:
+        return (
+            f"这个文件由 {len(members):,} 个部分组成，不像 Excel 表格"
+            f"（最多 {limits.max_members:,} 个），已拒绝。"
+        )
+    unpacked = sum(member.file_size for member in members)
+    if unpacked > limits.max_unpacked_bytes:
+        return (
+            f"这个表格解压后有 {_megabytes(unpacked)}，超过导入上限 {_megabytes(limits.max_unpacked_bytes)}，"
+            "没有读取。请删除多余的行、列和工作表，或分成几个表格分批导入。"
+        )
+    for member in members:
+        if member.file_size >= RATIO_FROM_BYTES and member.file_size > limits.max_ratio * max(
+            member.compress_size, 1
+        ):
+            return (
+                f"这个文件中的 {member.filename} 压缩比异常（解压后是压缩时的 "
+                f"{member.file_size // max(member.compress_size, 1):,} 倍），不像正常的 Excel 表格，已拒绝。"
+            )
+    return None
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / MB:,.0f} MB" if size >= 10 * MB else f"{size / MB:.1f} MB"
+
+
+def _too_many_rows(limits: ImportLimits, where: str) -> SheetError:
+    return SheetError(
+        f"表格超过每次最多导入 {limits.max_rows:,} 行的上限（{where}），没有导入任何事项。"
+        "请分成几个表格分批导入；如表格末尾有大量空行，请删除后再上传。"
+    )
+
+
+def rows_more_than(source: IO[bytes], count: int, *, limits: ImportLimits) -> bool:
+    """Whether the sheet has more than `count` rows with something in them, the header included.
+
+    Reads no further than that. False for a file that will be refused: read_sheet says why.
+    """
+    if workbook_refusal(source, limits=limits) is not None:
+        return False
+    try:
+        workbook = _open_workbook(source)
+    except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
+        return False
+    try:
+        if not workbook.worksheets:
+            return False
+        sheet = workbook.worksheets[0]
+        if sheet.max_row and sheet.max_row - (sheet.min_row or 1) > limits.max_rows:
+            return False  # declared too large: read_sheet refuses it at once
+        sheet.reset_dimensions()
+        filled = 0
+        for position, values in _sheet_rows(sheet):
+            if position > limits.max_rows + HEADER_WITHIN:
+                return False  # read_sheet refuses it as it is
+            filled += any(_text(v) for v in values)
+            if filled > count:
+                return True
+        return False
+    except _Unreadable:
+        return False
+    finally:
+        workbook.close()
+        source.seek(0)
+
+
+def _open_workbook(source: IO[bytes]) -> Any:
+    """The workbook as load_workbook(read_only=True, data_only=True) opens it, except that a sheet
+    that does not state its size (<dimension>) is not read to its end on opening to find that out."""
+    reader = _Reader(source, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
+
+
+class _SizedByItsHead(ReadOnlyWorksheet):
+    """openpyxl's read-only sheet looks for <dimension> until </sheetData>: through the whole sheet
+    when there is none, as in the files openpyxl's own write-only mode saves (our export). It is
+    found before <sheetData> or not at all."""
+
+    def _get_size(self) -> None:
+        with self._get_source() as part:
+            for _event, element in iterparse(part, events=("start",)):
+                if element.tag == DIMENSION_TAG:
+                    dimension = SheetDimension.from_tree(element).boundaries
+                    self._min_column, self._min_row, self._max_column, self._max_row = dimension
+                    return
+                if element.tag == DATA_TAG:
+                    return
+
+
+class _Reader(ExcelReader):
+    def read_worksheets(self) -> None:
+        """ExcelReader's, for a read-only workbook of worksheets (a chart sheet is no sheet to import)."""
+        for sheet, relation in self.parser.find_sheets():
+            if relation.target in self.valid_files and "chartsheet" not in relation.Type:
+                worksheet = _SizedByItsHead(self.wb, sheet.name, relation.target, self.shared_strings)
+                worksheet.sheet_state = sheet.state
+                self.wb._sheets.append(worksheet)
+
+
+class _Unreadable(Exception):
+    """The sheet's XML broke off or is not a sheet's, at `row`."""
+
+    def __init__(self, row: int) -> None:
+        super().__init__(row)
+        self.row = row
+
+
+def _sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The sheet's rows as values, numbered from 1, parsed one at a time."""
+    rows = sheet.iter_rows(values_only=True)
+    number = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except Exception as error:  # the XML parser's own errors, of many kinds
+            raise _Unreadable(number + 1) from error
+        number += 1
+        yield number, values
 
 
 class Directory:
@@ -235,72 +429,167 @@ def _milestones(value: object, year: int) -> list[MilestoneInput]:
     return rows
 
 
-def read_sheet(source: IO[bytes], *, region: Region, year: int) -> ImportResult:
-    """Read an items sheet. Every bad cell is reported; `rows` is only meaningful when `ok`."""
-    try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
-        return ImportResult(
-            [], [SheetError("无法读取这个文件：请上传 .xlsx 格式的 Excel 表格（可先下载模板）。")]
-        )
-    sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True))
-    header_at = next(
-        (i for i, row in enumerate(rows) if any(_text(v).rstrip("*") == "事项名称" for v in row)), None
-    )
-    if header_at is None:
-        return ImportResult(
-            [], [SheetError("表格中找不到表头行（应有“事项名称”“牵头单位”“完成时限”等列）。")]
-        )
-    positions: dict[str, int] = {}
-    for index, value in enumerate(rows[header_at]):
-        column = HEADERS.get(_text(value).rstrip("*").strip())
-        if column:
-            positions[column.key] = index
-    missing = [c.header for c in COLUMNS if c.required and c.key not in positions]
-    if missing:
-        return ImportResult([], [SheetError(f"表格缺少必填列：{'、'.join(missing)}。")])
+# The header is looked for in the first rows only (a title or a note may come before it).
+HEADER_WITHIN = 50
+# Rows checked together: one query for the items their codes name; progress is told after each.
+CHUNK = 1000
+Progress = Callable[[int, int | None], object]  # (rows read below the header, rows the sheet declares)
 
-    body = [
-        _Row(
-            number, {key: (values[i] if i < len(values) else None) for key, i in positions.items()}, positions
+
+def read_sheet(
+    source: IO[bytes],
+    *,
+    region: Region,
+    year: int,
+    limits: ImportLimits | None = None,
+    on_progress: Progress | None = None,
+) -> ImportResult:
+    """Read an items sheet. Every bad cell is reported, up to `limits.max_errors` listed and the
+    rest counted; `rows` is only meaningful when `ok`.
+
+    The workbook is checked before openpyxl opens it (workbook_refusal), then read row by row; a
+    sheet that declares more rows than the cap, or turns out to have them, is refused as soon as
+    that is known, without reading the rest.
+    """
+    limits = limits or ImportLimits.from_settings()
+    refusal = workbook_refusal(source, limits=limits)
+    if refusal is not None:
+        return ImportResult([], [SheetError(refusal)])
+    try:
+        workbook = _open_workbook(source)
+    except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
+        return ImportResult([], [SheetError(NOT_A_WORKBOOK)])
+    try:
+        if not workbook.worksheets:
+            return ImportResult([], [SheetError(NOT_A_WORKBOOK)])
+        reader = _SheetReader(workbook.worksheets[0], region=region, year=year, limits=limits)
+        return reader.read(on_progress)
+    except _Unreadable as error:
+        return ImportResult(
+            [], [SheetError(f"表格第 {error.row:,} 行附近的内容已损坏，无法读取。{NOT_A_WORKBOOK}")]
         )
-        for number, values in enumerate(rows[header_at + 1 :], start=header_at + 2)
-        if any(_text(v) for v in values)
-    ]
-    directory = Directory(region)
-    codes = {_text(row.cells.get("code")) for row in body} - {""}
-    existing = {
-        item.code: item
-        for item in Item.objects.filter(region=region, code__in=codes)
-        .select_related("lead_unit", "patron_leader__person", "responsible_person__unit")
-        .prefetch_related("support_units")
-    }
-    # The item's fields the sheet has columns for: an update keeps the others as they are.
-    present = {key for key in positions if key not in ROW_KEYS}
-    if "report_cycle" in present:
-        present.add("report_due_day")  # a new cycle, without its day, takes the cycle's default
-    seen_codes: dict[str, int] = {}
-    result = ImportResult([], [])
-    for row in body:
-        current = existing.get(_text(row.cells.get("code")))
-        item = _read_row(row, directory, year, current)
-        expected = _expected_version(row, item.code, current, region)
-        if item.code:
-            if item.code in seen_codes:
-                row.report("code", f"编号“{item.code}”与第{seen_codes[item.code]}行重复")
-            seen_codes.setdefault(item.code, row.number)
-        in_column_order: list[CellError] = sorted(row.errors, key=_column_order)
-        result.errors.extend(in_column_order)
-        if current is not None and expected is not None:
-            if "report_due_day" not in positions and item.report_cycle == current.report_cycle:
-                item.report_due_day = current.report_due_day
-            result.updates.append(ItemUpdate(current, expected, item, frozenset(present), row.number))
-        else:
-            result.rows.append(item)
-    if not result.rows and not result.updates and not result.errors:
-        result.errors.append(SheetError("表格中没有事项。"))
-    return result
+    finally:
+        workbook.close()
+        source.seek(0)
+
+
+class _SheetReader:
+    """One sheet read as a stream: its rows are parsed one at a time and checked a chunk at a time,
+    so that neither the sheet nor its cells are ever all in memory at once."""
+
+    def __init__(self, sheet: Any, *, region: Region, year: int, limits: ImportLimits) -> None:
+        self.sheet, self.region, self.year, self.limits = sheet, region, year, limits
+        # What the sheet says of its size (<dimension ref="A1:T200000"/>), when it says it. The
+        # rows are then read without it: a wrong one would cut the sheet short or pad it.
+        self.first_row, self.last_row = sheet.min_row or 1, sheet.max_row
+        sheet.reset_dimensions()
+        self.positions: dict[str, int] = {}
+        self.present: set[str] = set()
+        self.directory: Directory | None = None
+        self.seen_codes: dict[str, int] = {}
+        self.result = ImportResult([], [])
+
+    @property
+    def declared_rows(self) -> int | None:
+        """Rows below the first, by the sheet's own account."""
+        return self.last_row - self.first_row if self.last_row else None
+
+    def read(self, on_progress: Progress | None) -> ImportResult:
+        limits = self.limits
+        declared = self.declared_rows
+        if declared is not None and declared > limits.max_rows:
+            where = f"表格自身记录的范围有 {declared + 1:,} 行"
+            return ImportResult([], [_too_many_rows(limits, where)])
+        header_at: int | None = None
+        below = 0  # rows read below the header, empty ones included
+        pending: list[_Row] = []
+        for number, values in _sheet_rows(self.sheet):
+            if header_at is None:
+                if any(_text(v).rstrip("*") == "事项名称" for v in values):
+                    header_at = number
+                    missing = self._header(values)
+                    if missing:
+                        return ImportResult([], [SheetError(f"表格缺少必填列：{'、'.join(missing)}。")])
+                elif number >= HEADER_WITHIN:
+                    break
+                continue
+            below += 1
+            if below > limits.max_rows:
+                return ImportResult([], [_too_many_rows(limits, f"读到第 {number:,} 行时停止")])
+            if not any(_text(v) for v in values):
+                continue
+            cells = {key: (values[i] if i < len(values) else None) for key, i in self.positions.items()}
+            pending.append(_Row(number, cells, self.positions))
+            if len(pending) >= CHUNK:
+                self._check(pending)
+                pending = []
+                if on_progress is not None:
+                    on_progress(below, declared)
+        if header_at is None:
+            return ImportResult(
+                [], [SheetError("表格中找不到表头行（应有“事项名称”“牵头单位”“完成时限”等列）。")]
+            )
+        self._check(pending)
+        if on_progress is not None:
+            on_progress(below, declared)
+        result = self.result
+        if not result.rows and not result.updates and not result.errors:
+            result.errors.append(SheetError("表格中没有事项。"))
+        return result
+
+    def _header(self, values: Sequence[Any]) -> list[str]:
+        """Find the columns; the headers of required columns missing."""
+        for index, value in enumerate(values):
+            column = HEADERS.get(_text(value).rstrip("*").strip())
+            if column:
+                self.positions[column.key] = index
+        # The item's fields the sheet has columns for: an update keeps the others as they are.
+        self.present = {key for key in self.positions if key not in ROW_KEYS}
+        if "report_cycle" in self.present:
+            self.present.add("report_due_day")  # a new cycle, without its day, takes the cycle's default
+        return [c.header for c in COLUMNS if c.required and c.key not in self.positions]
+
+    def _check(self, body: list[_Row]) -> None:
+        """Check a chunk of rows: the region's names once, the items their codes name in one query."""
+        if not body:
+            return
+        if self.directory is None:
+            self.directory = Directory(self.region)
+        region, result, positions = self.region, self.result, self.positions
+        codes = {_text(row.cells.get("code")) for row in body} - {""}
+        existing = (
+            {
+                item.code: item
+                for item in Item.objects.filter(region=region, code__in=codes)
+                .select_related("lead_unit", "patron_leader__person", "responsible_person__unit")
+                .prefetch_related("support_units")
+            }
+            if codes
+            else {}
+        )
+        for row in body:
+            current = existing.get(_text(row.cells.get("code")))
+            item = _read_row(row, self.directory, self.year, current)
+            expected = _expected_version(row, item.code, current, region)
+            if item.code:
+                if item.code in self.seen_codes:
+                    row.report("code", f"编号“{item.code}”与第{self.seen_codes[item.code]}行重复")
+                self.seen_codes.setdefault(item.code, row.number)
+            in_column_order: list[CellError] = sorted(row.errors, key=_column_order)
+            result.add_errors(in_column_order, limit=self.limits.max_errors)
+            if result.errors:
+                continue  # nothing will be imported: the rows are only checked, not kept
+            if current is not None and expected is not None:
+                if "report_due_day" not in positions and item.report_cycle == current.report_cycle:
+                    item.report_due_day = current.report_due_day
+                result.updates.append(
+                    ItemUpdate(current, expected, item, frozenset(self.present), row.number)
+                )
+            else:
+                result.rows.append(item)
+        if result.errors:
+            result.rows.clear()
+            result.updates.clear()
 
 
 def _expected_version(row: _Row, code: str, current: Item | None, region: Region) -> int | None:

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import QuerySet
 
 from luoshi.core import clock, registry
@@ -350,6 +351,23 @@ class ImportForm(BootstrapFormMixin, forms.Form):
         label="表格年度", min_value=2000, max_value=2100, help_text="“8月底前”这类时限按这一年解析"
     )
     assign = forms.BooleanField(label="导入后直接交办", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = (
+            f"最大 {settings.LUOSHI_IMPORT_MAX_MB} MB，每次最多 {settings.LUOSHI_IMPORT_MAX_ROWS:,} 行；"
+            f"超过 {settings.LUOSHI_IMPORT_SYNC_ROWS:,} 行的表格在后台检查和导入，页面显示进度"
+        )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        limit = settings.LUOSHI_IMPORT_MAX_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(
+                f"文件有 {upload.size / (1024 * 1024):.1f} MB，超过导入上限 {limit} MB。"
+                "请删除多余的行、列、图片和工作表，或分成几个表格分批导入。"
+            )
+        return upload
 
 
 class ItemFilterForm(BootstrapFormMixin, forms.Form):

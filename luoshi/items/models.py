@@ -1,5 +1,5 @@
 """Items under supervision (督办事项), their milestones, progress reports, evidence, verifications,
-supervision actions, leader instructions and events."""
+supervision actions, leader instructions and events; and the jobs that import a large sheet of them."""
 
 from __future__ import annotations
 
@@ -584,3 +584,74 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    CHECKING = "checking", "正在检查"
+    WRITING = "writing", "正在写入"
+    DONE = "done", "已完成"
+    FAILED = "failed", "未导入"
+
+
+FINISHED_IMPORT_STATUSES = frozenset({ImportJobStatus.DONE, ImportJobStatus.FAILED})
+
+
+def import_path(instance: ImportJob, filename: str) -> str:
+    # Kept only until the job has read it; a random name, never the uploader's.
+    return f"imports/{uuid.uuid4().hex}.xlsx"
+
+
+class ImportJob(models.Model):
+    """A sheet too large to import while the browser waits: checked and written by the job worker.
+
+    The upload is kept in the storage (local disk or object storage) only until the job has run.
+    The page of the job shows its progress, then what was imported or why nothing was.
+    """
+
+    region = models.ForeignKey(Region, verbose_name="行政区", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField("上传的表格", upload_to=import_path, max_length=200, blank=True)
+    original_name = models.CharField("原文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    year = models.PositiveSmallIntegerField("表格年度")
+    assign = models.BooleanField("导入后直接交办", default=False)
+    dry_run = models.BooleanField("只检查，不导入", default=False)
+    status = models.CharField(
+        "状态", max_length=20, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField("表格行数", null=True, blank=True)  # when the sheet says it
+    rows_checked = models.PositiveIntegerField("已检查行数", default=0)
+    summary = models.CharField("结果", max_length=300, blank=True)
+    errors = models.JSONField("错误", default=list, blank=True)  # at most LUOSHI_IMPORT_MAX_ERRORS
+    errors_not_listed = models.PositiveIntegerField("未列出的错误", default=0)
+    created_at = models.DateTimeField("提交时间", default=clock.now)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_IMPORT_STATUSES
+
+    @property
+    def percent(self) -> int | None:
+        """How far the check has come, when the sheet said how many rows it has."""
+        if self.status == ImportJobStatus.WRITING or self.finished:
+            return 100
+        if not self.rows_total:
+            return None
+        return min(100, self.rows_checked * 100 // self.rows_total)

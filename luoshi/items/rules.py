@@ -8,7 +8,7 @@ only the lead unit signs for an item and asks to complete it.
 
 from __future__ import annotations
 
-from luoshi.items.models import DONE_STATUSES, Item, ProgressReport, ReportStatus, Status
+from luoshi.items.models import DONE_STATUSES, ImportJob, Item, ProgressReport, ReportStatus, Status
 from luoshi.items.workflow import Action, Transition, transition_for
 from luoshi.org.models import Region, Role, User
 from luoshi.org.selectors import Scope, scope_for
@@ -65,6 +65,11 @@ def can_view_item(user: User | object, item: Item) -> bool:
 
 def can_create_item(user: User | object, region_id: int) -> bool:
     return is_supervisor_of(user, region_id)
+
+
+def can_see_import_job(user: User | object, job: ImportJob) -> bool:
+    """The one who started it, and the supervision office of its region."""
+    return getattr(user, "pk", None) == job.created_by_id or is_supervisor_of(user, job.region_id)
 
 
 def can_edit_item(user: User | object, item: Item) -> bool:

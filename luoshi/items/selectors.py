@@ -29,6 +29,7 @@ from luoshi.items.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
     Colour,
+    ImportJob,
     Instruction,
     Item,
     ItemEvent,
@@ -38,7 +39,7 @@ from luoshi.items.models import (
     SupervisionAction,
 )
 from luoshi.items.reporting import OWING_STATUSES, ReportingState, item_reporting_state
-from luoshi.items.rules import DRAFT_READERS
+from luoshi.items.rules import DRAFT_READERS, can_see_import_job
 from luoshi.items.schedule import FIRST_REPORT_GRACE_WORKDAYS, Cycle, Period, period_containing
 from luoshi.org.models import Region, Role, Unit, User
 from luoshi.org.selectors import scope_for
@@ -450,3 +451,14 @@ def work_for(user: User, *, as_of: date, calendar: WorkCalendar) -> Work:
             key=lambda i: (COLOUR_ORDER.get(i.colour, 3), i.status in DONE_STATUSES, i.deadline or as_of),
         )
     return work
+
+
+def import_job_for(user: User, pk: int) -> ImportJob | None:
+    """An import job, if `user` may see it: the one who started it, and its region's office."""
+    job = ImportJob.objects.select_related("created_by").filter(pk=pk).first()
+    return job if job is not None and can_see_import_job(user, job) else None
+
+
+def import_jobs_recent(region: Region, *, limit: int = 5) -> list[ImportJob]:
+    """The region's latest import jobs, for its office's import page."""
+    return list(ImportJob.objects.filter(region=region).select_related("created_by")[:limit])

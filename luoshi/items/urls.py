@@ -7,6 +7,7 @@ urlpatterns = [
     path("items/", views.item_list, name="list"),
     path("items/new/", views.item_create, name="create"),
     path("items/import/", excel_views.item_import, name="import"),
+    path("items/imports/<int:pk>/", excel_views.import_job, name="import_job"),
     path("items/template.xlsx", excel_views.item_template, name="template"),
     path("items/export.xlsx", excel_views.item_export, name="export"),
     path("items/<int:pk>/", views.item_detail, name="detail"),

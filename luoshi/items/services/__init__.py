@@ -2,7 +2,7 @@
 (colours, notices) after it commits. One module per subject; this package names the public ones."""
 
 from luoshi.items.services.base import Conflict, NotAllowed, ServiceError, ensure, item_event_record
-from luoshi.items.services.imports import items_import
+from luoshi.items.services.imports import items_import, items_import_check, items_import_write
 from luoshi.items.services.lifecycle import (
     EDITABLE_FIELDS,
     ITEM_FIELDS,
@@ -53,6 +53,8 @@ __all__ = [
     "item_take",
     "item_update",
     "items_import",
+    "items_import_check",
+    "items_import_write",
     "report_approve",
     "report_reject",
     "report_submit",

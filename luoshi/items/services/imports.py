@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Field, Model
 
 from luoshi.audit.context import quiet as audit_quiet
 from luoshi.audit.models import Action as AuditAction
@@ -85,6 +87,13 @@ class ImportOutcome:
             parts.append(f"{len(self.unchanged)} 项无变化")
         return "，".join(parts) or "没有事项"
 
+    def message(self, *, assigned: bool, dry_run: bool) -> str:
+        """What the import page says when it is done."""
+        if dry_run:
+            rows = len(self.created) + len(self.updated) + len(self.unchanged)
+            return f"检查通过：{rows} 项都可以导入，将{self.summary(assigned=assigned)}（尚未导入）。"
+        return f"已导入：{self.summary(assigned=assigned)}。"
+
 
 def items_import(
     *,
@@ -99,31 +108,76 @@ def items_import(
     """Create the new items of a sheet read by excel.read_sheet and update the existing ones, in
     bulk, events included. `actor` None is the system (an import run from the command line).
 
-    All or nothing: one bad row refuses the whole import. Every row is checked in memory first
-    (the sheet's units, leaders and people come from the region's directory, the constraints are
-    checked here and again by the database); then one short transaction writes everything in a
-    few statements. A dry run does it all and rolls it back, to tell what the import would do.
+    All or nothing: one bad row refuses the whole import. Every row is checked in memory first,
+    outside any transaction (items_import_check: the sheet's units, leaders and people come from the
+    region's directory, the constraints are checked here and again by the database); then one
+    short transaction writes everything in a few statements (items_import_write), so that the
+    database is locked for the writing only. A dry run stops after the check: it tells what the
+    import would do and writes nothing.
     """
+    plan = items_import_check(
+        actor=actor, region=region, rows=rows, assign=assign, as_of=as_of, updates=updates
+    )
+    if dry_run:
+        return plan.outcome
+    return items_import_write(plan)
+
+
+@dataclass
+class ImportPlan:
+    """An import checked and ready to write: the new items built, the edits made in memory."""
+
+    actor: User | None
+    region: Region
+    assign: bool
+    as_of: date
+    new: list[tuple[Item, ItemInput]]
+    edits: _Edits
+
+    @property
+    def outcome(self) -> ImportOutcome:
+        return ImportOutcome(
+            created=[item for item, _row in self.new],
+            updated=self.edits.updated,
+            unchanged=self.edits.unchanged,
+        )
+
+
+def items_import_check(
+    *,
+    actor: User | None,
+    region: Region,
+    rows: Sequence[ItemInput],
+    assign: bool,
+    as_of: date,
+    updates: Sequence[ItemUpdate] = (),
+) -> ImportPlan:
+    """Every row checked, with reads only: nothing is locked while this runs."""
     ensure(actor is None or rules.can_create_item(actor, region.pk), "只有督查办可以导入事项。")
     new = _items_build(actor=actor, region=region, rows=rows, assign=assign, as_of=as_of)
     edits = _items_edit(actor=actor, region=region, updates=updates)
+    return ImportPlan(actor=actor, region=region, assign=assign, as_of=as_of, new=new, edits=edits)
+
+
+def items_import_write(plan: ImportPlan) -> ImportOutcome:
+    """Write a checked import in one transaction of batched statements, prepared before it."""
+    new = _items_prepare(actor=plan.actor, new=plan.new, assign=plan.assign)
+    done = f"新增 {len(plan.new)} 项{'并交办' if plan.assign else ''}，更新 {len(plan.edits.updated)} 项"
     try:
         with transaction.atomic(), audit_quiet():  # written in bulk: one row of the audit log
-            _items_create(actor=actor, new=new, assign=assign, as_of=as_of)
-            _items_update(edits, as_of=as_of)
-            done = f"新增 {len(new)} 项{'并交办' if assign else ''}，更新 {len(edits.updated)} 项"
+            _items_create(actor=plan.actor, new=new, assign=plan.assign, as_of=plan.as_of)
+            _items_update(plan.edits, as_of=plan.as_of)
             audit_record(
-                action=AuditAction.IMPORTED, actor=actor, region=region, summary=f"导入督办事项：{done}"
+                action=AuditAction.IMPORTED,
+                actor=plan.actor,
+                region=plan.region,
+                summary=f"导入督办事项：{done}",
             )
-            if dry_run:
-                transaction.set_rollback(True)
     except IntegrityError as error:
         # The database's last defence, against what changed since the rows were checked (an item
         # added meanwhile with one of the sheet's codes).
         raise ServiceError("导入时与他人同时所做的修改冲突（例如编号已被占用），请重新导入。") from error
-    return ImportOutcome(
-        created=[item for item, _row in new], updated=edits.updated, unchanged=edits.unchanged
-    )
+    return plan.outcome
 
 
 def _items_build(
@@ -186,43 +240,135 @@ def _item_clean(item: Item) -> None:
         raise ValidationError({"lead_unit": "交办的事项需要牵头单位和完成时限。"})
 
 
-def _items_create(
-    *, actor: User | None, new: Sequence[tuple[Item, ItemInput]], assign: bool, as_of: date
-) -> None:
-    if not new:
-        return
+@dataclass
+class _Rows:
+    """New rows of one table, their values adapted for the database before the write transaction
+    (as alerts.services._update_changed does for updates), so that inside it only the database
+    driver works: Django building 10,000 items' INSERTs took most of the time the lock was held.
+    A row of an item's table names its item by index in `owners`; the id is known only inside."""
+
+    model: type[Model]
+    fields: list[Field[Any, Any]]
+    values: list[list[Any]]
+    owners: list[int] = field(default_factory=list)  # per row: its item's index among the new ones
+
+    @classmethod
+    def of(cls, model: type[Model], objects: Sequence[Model], owners: Sequence[int] = ()) -> _Rows:
+        connection = connections[router.db_for_write(model)]
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        values = [
+            [
+                None if f.name == "item" else f.get_db_prep_save(getattr(obj, f.attname), connection)
+                for f in fields
+            ]
+            for obj in objects
+        ]
+        return cls(model, fields, values, list(owners))
+
+    def insert(self, ids: Sequence[int] | None = None, *, item_ids: Sequence[int] = ()) -> None:
+        """Insert the rows: with `ids` as their own ids, with `item_ids` as their items'."""
+        connection = connections[router.db_for_write(self.model)]
+        quote = connection.ops.quote_name
+        columns = [f.column for f in self.fields]
+        values = self.values
+        if self.owners:
+            at = next(i for i, f in enumerate(self.fields) if f.name == "item")
+            for row, owner in zip(values, self.owners, strict=True):
+                row[at] = item_ids[owner]
+        if ids is not None:
+            columns.insert(0, self.model._meta.pk.column)
+            values = [[pk, *row] for pk, row in zip(ids, values, strict=True)]
+        # Names from the model's own meta, quoted by the backend; every value a parameter.
+        table, names = quote(self.model._meta.db_table), ", ".join(quote(c) for c in columns)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"  # noqa: S608
+        with connection.cursor() as cursor:
+            for start in range(0, len(values), BATCH):
+                cursor.executemany(sql, values[start : start + BATCH])
+
+
+def _new_ids(count: int) -> list[int]:
+    """Ids for `count` new items, taken inside the write transaction."""
+    connection = connections[router.db_for_write(Item)]
+    quote = connection.ops.quote_name
+    table, column = Item._meta.db_table, Item._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [quote(table), column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        # SQLite: the transaction holds the write lock from its start (transaction_mode IMMEDIATE),
+        # so no other insert comes between; AUTOINCREMENT never reuses an id, hence its sequence.
+        cursor.execute(
+            f"SELECT MAX(n) FROM (SELECT seq AS n FROM sqlite_sequence WHERE name = %s "  # noqa: S608
+            f"UNION ALL SELECT MAX({quote(column)}) FROM {quote(table)})",
+            [table],
+        )
+        last = cursor.fetchone()[0] or 0
+    return list(range(last + 1, last + count + 1))
+
+
+@dataclass
+class _New:
+    """The new items of an import and their rows in every table, ready to insert."""
+
+    items: list[Item]
+    tables: list[_Rows]  # the items' own last
+
+
+def _items_prepare(*, actor: User | None, new: Sequence[tuple[Item, ItemInput]], assign: bool) -> _New:
+    """The rows the new items make, built before the write transaction."""
     items = [item for item, _row in new]
-    Item.objects.bulk_create(items, batch_size=BATCH)
+    if not items:
+        return _New([], [])
     Support = Item.support_units.through
-    Support.objects.bulk_create(
-        [Support(item=item, unit=unit) for item, row in new for unit in row.support_units], batch_size=BATCH
-    )
-    Milestone.objects.bulk_create(
-        [
-            Milestone(item=item, name=m.name, due=m.due, done_on=m.done_on, sort_order=order)
-            for item, row in new
-            for order, m in enumerate(row.milestones, start=1)
-        ],
-        batch_size=BATCH,
-    )
+    supports = [
+        (index, Support(unit=unit)) for index, (_item, row) in enumerate(new) for unit in row.support_units
+    ]
+    milestones = [
+        (index, Milestone(name=m.name, due=m.due, done_on=m.done_on, sort_order=order))
+        for index, (_item, row) in enumerate(new)
+        for order, m in enumerate(row.milestones, start=1)
+    ]
     now = clock.now()
     events = [
-        ItemEvent(item=item, actor=actor, kind=EventKind.IMPORTED, to_status=Status.DRAFT, at=now)
-        for item in items
+        (index, ItemEvent(actor=actor, kind=EventKind.IMPORTED, to_status=Status.DRAFT, at=now))
+        for index in range(len(items))
     ]
     if assign:
         events += [
-            ItemEvent(
-                item=item,
-                actor=actor,
-                kind=EventKind.ASSIGNED,
-                from_status=Status.DRAFT,
-                to_status=Status.ASSIGNED,
-                at=now,
+            (
+                index,
+                ItemEvent(
+                    actor=actor,
+                    kind=EventKind.ASSIGNED,
+                    from_status=Status.DRAFT,
+                    to_status=Status.ASSIGNED,
+                    at=now,
+                ),
             )
-            for item in items
+            for index in range(len(items))
         ]
-    ItemEvent.objects.bulk_create(events, batch_size=BATCH)
+    children = [
+        _Rows.of(model, [obj for _index, obj in owned], [index for index, _obj in owned])
+        for model, owned in ((Support, supports), (Milestone, milestones), (ItemEvent, events))
+    ]
+    return _New(items, [*children, _Rows.of(Item, items)])
+
+
+def _items_create(*, actor: User | None, new: _New, assign: bool, as_of: date) -> None:
+    items = new.items
+    if not items:
+        return
+    *children, own = new.tables
+    ids = _new_ids(len(items))
+    own.insert(ids)
+    for table in children:
+        table.insert(item_ids=ids)
+    for item, pk in zip(items, ids, strict=True):
+        item.pk = pk
+        item._state.adding, item._state.db = False, router.db_for_write(Item)
     if assign:
         by_unit: dict[int, list[Item]] = {}
         for item in items:

@@ -58,7 +58,16 @@ from luoshi.alerts.models import Proposal
 from luoshi.conftest import client_for, demo_user
 from luoshi.extraction.models import ProposedTask, SourceDocument
 from luoshi.items import services
-from luoshi.items.models import ActionKind, Evidence, Instruction, Item, ProgressReport, SupervisionAction
+from luoshi.items.models import (
+    ActionKind,
+    Evidence,
+    ImportJob,
+    ImportJobStatus,
+    Instruction,
+    Item,
+    ProgressReport,
+    SupervisionAction,
+)
 from luoshi.items.selectors import item_list_for
 from luoshi.items.services import ItemInput, ReportInput
 from luoshi.items.tests.test_reports import photo
@@ -151,6 +160,9 @@ PATTERNS: dict[str, Entry] = {
     "items/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权立项的事项"}),
     "items/import/": Entry(
         Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "items/imports/<int:pk>/": Entry(
+        Kind.OBJECT, target="import_job", insider=SUPERVISOR, note="a large import's progress and result"
     ),
     "items/template.xlsx": Entry(Kind.OFFICE, insider=SUPERVISOR),
     "items/export.xlsx": Entry(Kind.LIST, queries=("?unit={unit}",)),
@@ -330,6 +342,7 @@ class Targets:
     action: SupervisionAction
     document: SourceDocument
     task: ProposedTask
+    import_job: ImportJob
     project: Project
     successor: Project
     blocker: Blocker
@@ -373,6 +386,8 @@ class Targets:
             self.project.item.title,
             self.successor.item.title,
             self.blocker.description,
+            self.import_job.original_name,
+            *self.import_job.errors,
         }
 
 
@@ -487,6 +502,15 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         title=f"{tag}分解任务的保密标题",
         lead_unit=cast.unit,
     )
+    import_job = ImportJob.objects.create(
+        region=cast.region,
+        created_by=users[SUPERVISOR],
+        original_name=f"{tag}保密的导入表格.xlsx",
+        size=1024,
+        year=2023,
+        status=ImportJobStatus.FAILED,
+        errors=[f"第2行 C列（牵头单位）：找不到单位“{tag}保密的单位名”"],
+    )
     stage = project_services.stage_set_ensure(region=cast.region)[4]
 
     def project(number: int) -> Project:
@@ -532,6 +556,7 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         action=action,
         document=document,
         task=task,
+        import_job=import_job,
     )
 
 
