@@ -74,6 +74,12 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class Finding:
+    colour: Colour
+    reason: str
+
+
+@dataclass(frozen=True)
 class ItemFacts:
     kind: str = "task"
     start: date | None = None  # where the schedule starts: the planned start, else the assignment
@@ -91,12 +97,9 @@ class ItemFacts:
     last_report_late: bool = False
     untrue_on: date | None = None
     previous_colours: Sequence[Colour] = ()  # colours of the preceding periods, the latest last
-
-
-@dataclass(frozen=True)
-class Finding:
-    colour: Colour
-    reason: str
+    # What a ledger's own rules say of the item (a key project behind its plan to date, or not
+    # started: at least yellow), so that the colour never contradicts the state its page shows.
+    ledger_findings: Sequence[Finding] = ()
 
 
 @dataclass(frozen=True)
@@ -241,6 +244,9 @@ def colour(
 
     if rules.untrue_is_red and facts.untrue_on and facts.untrue_on <= as_of:
         find(Colour.RED, f"{_date(facts.untrue_on)}核实发现进度报告不属实")
+
+    if not completed:
+        findings.extend(facts.ledger_findings)
 
     current = worst([f.colour for f in findings])
     streak = rules.consecutive_yellow_to_red

@@ -19,7 +19,7 @@ from luoshi.core.hooks import Hook
 if TYPE_CHECKING:
     from django.db.models import QuerySet
 
-    from luoshi.items.models import Item
+    from luoshi.items.models import Item, SupervisionAction
     from luoshi.items.selectors import ItemFilters
 
 
@@ -89,6 +89,9 @@ def notice_publish(
 # Parts of an item's page that other apps add (the words of the speech it came from, a ledger's
 # detail): each receiver answers with rendered HTML, or "" when it has nothing for this item.
 item_page_sections: Hook[Item] = Hook("items.page_sections")
+
+# Parts of a supervision action's page that other apps add (a site visit's photos), the same way.
+supervision_page_sections: Hook[SupervisionAction] = Hook("items.supervision_page_sections")
 
 
 @dataclass(frozen=True)

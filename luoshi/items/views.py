@@ -32,7 +32,7 @@ from luoshi.items.forms import (
     VerifyForm,
     milestones_from,
 )
-from luoshi.items.hooks import item_page_sections
+from luoshi.items.hooks import item_page_sections, supervision_page_sections
 from luoshi.items.models import (
     DONE_STATUSES,
     Evidence,
@@ -573,6 +573,7 @@ def supervision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "form": form,
             "items": visible_items.filter(pk__in=action.items.values("pk")),
             "opened": visible_items.filter(origin_action=action),
+            "sections": [section for section in supervision_page_sections.collect(action) if section],
         },
     )
 

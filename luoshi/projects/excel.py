@@ -649,9 +649,10 @@ def template_ledger(region: Region, *, month: int) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     guide = workbook.create_sheet("填写说明")
     guide.append(["列", "说明"])
+    stages = "、".join(s.label for s in Stage.objects.filter(region=region).order_by("sort_order", "pk"))
     for column in LEDGER_COLUMNS:
-        guide.append([column.header, column.note])
-    guide.append(["阶段", "、".join(s.label for s in Stage.objects.filter(region=region))])
+        note = f"{column.note}。可填：{stages}" if column.key == "stage" and stages else column.note
+        guide.append([column.header, note])
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -8,6 +8,7 @@ from django import forms
 
 from luoshi.core.forms import BootstrapFormMixin
 from luoshi.items.forms import DATE_WIDGET, limit_to_region
+from luoshi.items.selectors import sees_many_regions
 from luoshi.org.models import Leader, Region, Unit
 from luoshi.org.selectors import leader_list_for, unit_list_for
 from luoshi.projects.models import BlockerKind, Level, Project, Stage
@@ -39,10 +40,16 @@ class LedgerFilterForm(forms.Form):
         choices=[("", "全部"), ("any", "有待解决问题"), *BlockerKind.choices],
     )
     set_aside = forms.BooleanField(label="已替换或撤销的项目", required=False)
+    pending = forms.BooleanField(label="未交办的项目", required=False)
 
     def __init__(self, *args: Any, user: Any, stages: list[tuple[str, str]], **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [("", "全部"), *stages]
+        self.fields["leader"].empty_label = "全部"
+        self.fields["unit"].empty_label = "全部"
+        if sees_many_regions(user):  # a city's office: the leaders are the counties'
+            self.fields["leader"].label = "包抓领导"
         self.fields["leader"].queryset = leader_list_for(user).select_related("person")
         self.fields["leader"].label_from_instance = lambda leader: leader.person.name
         self.fields["unit"].queryset = unit_list_for(user)
@@ -64,6 +71,7 @@ class LedgerFilterForm(forms.Form):
             blocker=data.get("blocker", ""),
             text=data.get("text", ""),
             set_aside=bool(data.get("set_aside")),
+            pending=bool(data.get("pending")),
         )
 
 
@@ -81,7 +89,11 @@ class ReplaceForm(forms.Form):
 
 
 class SiteVisitForm(forms.Form):
-    findings = forms.CharField(label="现场情况", widget=forms.Textarea(attrs={"rows": 4}))
+    findings = forms.CharField(
+        label="现场情况",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "请写明现场看到的情况。"},
+    )
     unannounced = forms.BooleanField(label="暗访（不打招呼）", required=False, initial=True)
 
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -39,6 +40,9 @@ class Phase(models.TextChoices):
     CONSTRUCTION = "construction", "建设"
     COMPLETED = "completed", "竣工投产"
 
+
+# Phases a project is only in once it has started.
+STARTED_PHASES = (Phase.CONSTRUCTION, Phase.COMPLETED)
 
 # The seed county's pipeline (六库): a region without a stage set of its own gets this one.
 DEFAULT_STAGES = (
@@ -136,6 +140,23 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.item.title
+
+    def clean(self) -> None:
+        """The rules every path obeys (the forms, the import, the stage form): through the services'
+        full_clean()."""
+        errors: dict[str, str] = {}
+        planned, total = self.planned_investment, self.total_investment
+        if planned is not None and total is not None and planned > total:
+            errors["planned_investment"] = f"年度计划投资{_wan(planned)}万元不能大于总投资{_wan(total)}万元。"
+        stage = self.stage if self.stage_id else None
+        if stage is not None and stage.phase in STARTED_PHASES and self.actual_start is None:
+            errors["actual_start"] = f"项目进入“{stage.label}”阶段须填写实际开工日期。"
+        if errors:
+            raise ValidationError(errors)
+
+
+def _wan(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01')).normalize():f}"
 
 
 class MonthlyPlan(models.Model):

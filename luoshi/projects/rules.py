@@ -9,7 +9,9 @@ warning colours all read the verdicts from here.
 - not started: the planned start has passed and no start is recorded on or before the day;
 - behind: started, with the completed investment below the plan to date;
 - completed: in a completed stage (竣工投产); a project not started is judged by its start alone,
-  a started one by its investment.
+  a started one by its investment;
+- colour: the state is the colour's floor (behind or not started: at least yellow, with the same
+  reason), so the warning dot never says 按期推进 of a project the ledger lists as behind.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+from luoshi.alerts.engine import Colour, Finding
 
 HUNDRED = Decimal(100)
 
@@ -68,6 +72,11 @@ def reporting_month(year: int, as_of: date) -> int:
     if as_of.year < year:
         return 0
     return as_of.month - 1
+
+
+def completed_label(month: int) -> str:
+    """The heading of the completed investment: "1-6月完成投资", or none reported yet (month 0)."""
+    return f"1-{month}月完成投资" if month else "完成投资（尚未开始报送）"
 
 
 def plan_to_date(facts: Facts, as_of: date) -> Decimal:
@@ -122,8 +131,17 @@ def project_state(facts: Facts, as_of: date) -> Verdict:
     return Verdict(State.ON_TRACK, f"{figures}，序时计划{amount(planned)}万元", planned)
 
 
+# The colour a state is at least: the warning engine may make it worse (far behind, long not
+# started), never better, so a project the ledger lists as behind or not started is never green.
+STATE_COLOURS = {State.NOT_STARTED: Colour.YELLOW, State.BEHIND: Colour.YELLOW}
+
+
 def colour_facts(facts: Facts, as_of: date) -> dict[str, Any]:
-    """What the warning engine needs of a project beyond an item's facts (alerts.engine.ItemFacts)."""
+    """What the warning engine needs of a project beyond an item's facts (alerts.engine.ItemFacts):
+    the state the ledger shows (project_state) as a finding, and the investment for the engine's
+    own gap rules."""
+    verdict = project_state(facts, as_of)
+    floor = STATE_COLOURS.get(verdict.state)
     is_started = started(facts, as_of)
     judged_by_investment = is_started and not facts.finished and facts.planned_investment > 0
     progress = time_progress = None
@@ -136,4 +154,5 @@ def colour_facts(facts: Facts, as_of: date) -> dict[str, Any]:
         "time_progress": time_progress,
         "planned_start": facts.planned_start,
         "started": is_started or facts.finished,
+        "ledger_findings": (Finding(floor, f"{verdict.state.label}：{verdict.reason}"),) if floor else (),
     }

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from luoshi.items.models import Item, ProgressReport, ReportStatus, Status, Verdict
-from luoshi.items.selectors import item_list_for
+from luoshi.items.models import Item, ProgressReport, ReportStatus, Status, SupervisionAction, Verdict
+from luoshi.items.selectors import item_list_for, supervision_list_for
 from luoshi.org.models import Region, User
 from luoshi.org.selectors import scope_for
 from luoshi.projects import rules
@@ -32,6 +32,7 @@ from luoshi.projects.models import (
     Phase,
     Project,
     ReserveTarget,
+    SitePhoto,
     Stage,
 )
 from luoshi.projects.rules import State
@@ -41,8 +42,13 @@ SET_ASIDE = (Status.REPLACED, Status.WITHDRAWN)
 
 
 def project_list_for(user: User | object) -> QuerySet[Project]:
-    """Every project the user may see: those whose item the user may see."""
-    return Project.objects.filter(item__in=item_list_for(user).filter(kind=KIND).values("pk"))
+    """Every project the user may see: those whose item the user may see, and the drafts its units
+    lead (a unit sees its own reserve projects, read only, before the year's plan assigns them)."""
+    visible = Q(item__in=item_list_for(user).filter(kind=KIND).values("pk"))
+    units = scope_for(user).unit_ids
+    if units:
+        visible |= Q(item__kind=KIND, item__status=Status.DRAFT, item__lead_unit_id__in=units)
+    return Project.objects.filter(visible)
 
 
 def project_detail_for(user: User | object, pk: int) -> Project:
@@ -97,6 +103,7 @@ class LedgerFilters:
     blocker: str = ""  # a BlockerKind with an open blocker, or "any"
     text: str = ""
     set_aside: bool = False  # the replaced and withdrawn projects instead of the counted ones
+    pending: bool = False  # the drafts not yet assigned instead of the counted ones
 
     def query(self, **changes: Any) -> str:
         """The query string of these filters with `changes` (for a link on the page)."""
@@ -136,6 +143,9 @@ class Row:
     verdict: rules.Verdict
     blockers: set[str] = field(default_factory=set)  # kinds of the open blockers
     description: str = ""  # 建设内容
+    # A draft of this year or before, not yet assigned: listed apart, not counted among the
+    # year's projects (next year's reserve is all drafts, and counts).
+    pending: bool = False
 
     @property
     def state(self) -> State:
@@ -144,6 +154,11 @@ class Row:
     @property
     def level_label(self) -> str:
         return Level(self.level).label
+
+    @property
+    def plan_to_date(self) -> str:
+        """序时计划 as every page writes it (the state's reason too): 1376.36."""
+        return rules.amount(self.verdict.plan_to_date)
 
     @property
     def completion_percent(self) -> Decimal | None:
@@ -250,6 +265,7 @@ def _rows(projects: QuerySet[Project], *, as_of: date) -> list[Row]:
                 illustrative=row["illustrative"],
                 verdict=rules.project_state(facts, as_of),
                 blockers=blockers[row["pk"]],
+                pending=row["item__status"] == Status.DRAFT and year <= as_of.year,
             )
         )
     return rows
@@ -303,7 +319,10 @@ def rows_filter(rows: Iterable[Row], filters: LedgerFilters) -> list[Row]:
     chosen = []
     text = filters.text.strip()
     for row in rows:
-        if (row.status in SET_ASIDE) != filters.set_aside:
+        if filters.pending:
+            if not row.pending:
+                continue
+        elif (row.status in SET_ASIDE) != filters.set_aside or row.pending:
             continue
         if filters.level and row.level != filters.level:
             continue
@@ -363,11 +382,12 @@ SUMMARY_FIGURES: tuple[tuple[str, str, dict[str, Any], str], ...] = (
 
 
 def ledger_summary(rows: Sequence[Row], filters: LedgerFilters, *, year: int, as_of: date) -> Summary:
-    """The summary bar: each count is the length of the list its link opens (rows_filter)."""
-    base = LedgerFilters(year=filters.year, region=filters.region)
+    """The summary bar: each count is the length of the list its link opens (rows_filter), within
+    the filters on screen (a figure's link keeps them and adds its own)."""
+    base = replace(filters, set_aside=False, pending=False)
     figures = []
     for key, label, narrowing, unit in SUMMARY_FIGURES:
-        wanted = LedgerFilters(**(base.__dict__ | narrowing))
+        wanted = replace(base, **narrowing)
         figures.append(Figure(key, label, len(rows_filter(rows, wanted)), wanted.query(), unit))
     counted = rows_filter(rows, base)
     planned = sum((row.planned_investment for row in counted), Decimal(0))
@@ -378,7 +398,7 @@ def ledger_summary(rows: Sequence[Row], filters: LedgerFilters, *, year: int, as
         Figure("plan_to_date", "序时计划投资", to_date, base.query(), "万元"),
         Figure(
             "completed_investment",
-            f"1-{rules.reporting_month(year, as_of)}月完成投资",
+            rules.completed_label(rules.reporting_month(year, as_of)),
             completed,
             base.query(),
             "万元",
@@ -436,7 +456,9 @@ def reserve_pipeline(user: User | object, *, as_of: date) -> Pipeline:
     rows = rows_filter(ledger_rows(user, as_of=as_of, year=year), LedgerFilters(year=year))
     scope = scope_for(user)
     regions = Region.objects.values_list("pk", flat=True) if scope.everything else scope.visible_region_ids
-    targets = ReserveTarget.objects.filter(year=year, region_id__in=regions)
+    # The target is a region's: shown to those who see the region whole, not to each unit.
+    whole = Region.objects.values_list("pk", flat=True) if scope.everything else scope.region_ids
+    targets = list(ReserveTarget.objects.filter(year=year, region_id__in=whole))
     target = sum(t.count for t in targets) if targets else None
     order = {
         stage.key: (stage.sort_order, stage.label)
@@ -477,4 +499,22 @@ def replacement_candidates(user: User | object, project: Project) -> list[Projec
         .exclude(item__status__in=SET_ASIDE)
         .select_related("item")
         .order_by("item__code")
+    )
+
+
+def site_photos_for(user: User | object) -> QuerySet[SitePhoto]:
+    """The site photos the user may see: those of the projects the user may see."""
+    return SitePhoto.objects.filter(project__in=project_list_for(user)).order_by("pk")
+
+
+def site_visits_for(user: User | object, project: Project) -> list[SupervisionAction]:
+    """The project's site visits the user may see, latest first, each with its photos."""
+    return list(
+        supervision_list_for(user)
+        .filter(items=project.item, site_photos__project=project)
+        .distinct()
+        .prefetch_related(
+            Prefetch("site_photos", queryset=SitePhoto.objects.filter(project=project), to_attr="photos")
+        )
+        .order_by("-held_on", "-pk")
     )

@@ -16,7 +16,16 @@ from luoshi.items import rules as item_rules
 from luoshi.items import services as items
 from luoshi.items.evidence import EvidenceRejected, detect
 from luoshi.items.hooks import items_changed_on_commit
-from luoshi.items.models import ActionKind, EventKind, Item, Measure, ReportCycle, Source, SupervisionAction
+from luoshi.items.models import (
+    ActionKind,
+    EventKind,
+    Item,
+    Measure,
+    ReportCycle,
+    Source,
+    Status,
+    SupervisionAction,
+)
 from luoshi.items.services import (
     ItemInput,
     MilestoneInput,
@@ -34,7 +43,6 @@ from luoshi.projects.models import (
     BlockerKind,
     Level,
     MonthlyPlan,
-    Phase,
     Project,
     SitePhoto,
     Stage,
@@ -114,12 +122,31 @@ def _item_input(data: ProjectInput) -> ItemInput:
     )
 
 
-def _apply(project: Project, data: ProjectInput) -> None:
+# A project replaced or withdrawn keeps its page and its records, and changes no more.
+SET_ASIDE = (Status.REPLACED, Status.WITHDRAWN)
+
+
+def ensure_changeable(project: Project) -> None:
+    item = project.item
+    ensure(item.status not in SET_ASIDE, f"项目{item.get_status_display()}，不能再修改。", ServiceError)
+
+
+def _check(project: Project, *, as_of: date) -> None:
+    """The project's rules, one place for every path (project.clean() for what needs no day)."""
     ensure(
-        data.stage.region_id == project.item.region_id,
-        f"阶段“{data.stage}”不是本县的项目阶段。",
+        project.stage.region_id == project.item.region_id,
+        f"阶段“{project.stage}”不是本县的项目阶段。",
         ServiceError,
     )
+    ensure(
+        project.actual_start is None or project.actual_start <= as_of,
+        "实际开工日期不能晚于今天。",
+        ServiceError,
+    )
+    _clean(project, exclude=["item", "stage"])
+
+
+def _apply(project: Project, data: ProjectInput) -> None:
     project.stage = data.stage
     project.level = data.level
     project.project_code = data.project_code.strip()
@@ -157,13 +184,22 @@ def project_create(
     item = items.item_create(actor=actor, region=region, data=item_data)
     project = Project(item=item, stage=data.stage, total_investment=0, planned_investment=0)
     _apply(project, data)
-    _clean(project, exclude=["item", "stage"])
+    _check(project, as_of=as_of)
     project.save()
     _plan_save(project, data.year, data.monthly_plan)
     if assign and actor is not None:
         project.item = items.item_take(
             actor=actor, item=item, action=Action.ASSIGN, as_of=as_of, confirm_past_deadline=True
         )
+    return project
+
+
+@transaction.atomic
+def project_assign(*, actor: User, project: Project, as_of: date) -> Project:
+    """交办 a draft project to its lead unit: it then counts among the year's projects."""
+    project.item = items.item_take(
+        actor=actor, item=project.item, action=Action.ASSIGN, as_of=as_of, confirm_past_deadline=True
+    )
     return project
 
 
@@ -195,6 +231,16 @@ def project_input_of(project: Project) -> ProjectInput:
     )
 
 
+# The item's fields as a project names them, in its timeline.
+ITEM_LABELS = {
+    "title": "项目名称",
+    "description": "建设内容",
+    "target_value": "年度计划投资（万元）",
+    "patron_leader": "包抓县级领导",
+    "lead_unit": "责任单位",
+    "planned_start": "计划开工",
+}
+
 # The project's own fields an edit may change, with their labels for the item's timeline.
 _PROJECT_FIELDS = {
     "level": "级别",
@@ -216,10 +262,8 @@ def project_update(
     """Edit a project and its item (through items.item_update, which refuses a stale version)."""
     item = project.item
     ensure(item_rules.is_supervisor_of(actor, item.region_id), "只有督查办可以修改重点项目。")
+    ensure_changeable(project)
     ensure(data.year == item.year, "项目的年度不能修改。", ServiceError)
-    ensure(
-        data.actual_start is None or data.actual_start <= as_of, "实际开工日期不能晚于今天。", ServiceError
-    )
     before = {name: getattr(project, name) for name in _PROJECT_FIELDS}
     item_data = ItemInput(
         title=data.title.strip(),
@@ -251,9 +295,10 @@ def project_update(
         expected_version=item.version if expected_version is None else expected_version,
         data=item_data,
         as_of=as_of,
+        labels=ITEM_LABELS,
     )
     _apply(project, data)
-    _clean(project, exclude=["item", "stage"])
+    _check(project, as_of=as_of)
     project.save()
     if data.monthly_plan != project_input_of(project).monthly_plan:
         _plan_save(project, item.year, data.monthly_plan)
@@ -286,10 +331,10 @@ class ImportCounts:
 
     def summary(self) -> str:
         parts = [
-            f"新增 {self.created} 个项目并交办" if self.created else "",
-            f"更新 {self.updated} 个" if self.updated else "",
+            f"新增{self.created}个项目并交办" if self.created else "",
+            f"更新{self.updated}个项目" if self.updated else "",
+            f"{self.unchanged}个项目没有变化" if self.unchanged else "",
         ]
-        parts.append(f"{self.unchanged} 个无变化" if self.unchanged else "")
         return "，".join(p for p in parts if p) or "没有变化"
 
 
@@ -374,15 +419,10 @@ def project_stage_set(
 ) -> Project:
     """Move a project along its region's pipeline, and record its start."""
     ensure(item_rules.is_supervisor_of(actor, project.item.region_id), "只有督查办可以修改项目阶段。")
-    ensure(stage.region_id == project.item.region_id, f"阶段“{stage}”不是本县的项目阶段。", ServiceError)
-    ensure(actual_start is None or actual_start <= as_of, "实际开工日期不能晚于今天。", ServiceError)
-    ensure(
-        actual_start is not None or stage.phase not in (Phase.CONSTRUCTION, Phase.COMPLETED),
-        f"项目进入“{stage.label}”阶段须填写实际开工日期。",
-        ServiceError,
-    )
+    ensure_changeable(project)
     before = (project.stage.label, project.actual_start)
     project.stage, project.actual_start = stage, actual_start
+    _check(project, as_of=as_of)
     project.save(update_fields=["stage", "actual_start"])
     note = f"项目阶段：{before[0]} → {stage.label}"
     if before[1] != actual_start:
@@ -397,6 +437,7 @@ def project_plan_set(*, actor: User, project: Project, plan: dict[int, Decimal],
     """The year's monthly investment plan: the months' amounts add up to the year's plan."""
     item = project.item
     ensure(item_rules.is_supervisor_of(actor, item.region_id), "只有督查办可以修改月度计划投资。")
+    ensure_changeable(project)
     plan = {month: amount for month, amount in plan.items() if amount}
     total = sum(plan.values(), Decimal(0))
     ensure(
@@ -442,6 +483,7 @@ def blocker_add(
     owner_leader: Leader | None = None,
 ) -> Blocker:
     ensure(item_rules.is_supervisor_of(actor, project.item.region_id), "只有督查办可以登记项目存在的问题。")
+    ensure_changeable(project)
     ensure(owner_unit.region_id == project.item.region_id, f"{owner_unit}不是本县的单位。", ServiceError)
     blocker = Blocker(
         project=project,
@@ -466,6 +508,7 @@ def blocker_add(
 def blocker_resolve(*, actor: User, blocker: Blocker, resolution: str, as_of: date) -> Blocker:
     project = blocker.project
     ensure(item_rules.is_supervisor_of(actor, project.item.region_id), "只有督查办可以确认问题已解决。")
+    ensure_changeable(project)
     ensure(blocker.is_open, "这个问题已经解决。", ServiceError)
     ensure(resolution.strip(), "请写明解决情况。", ServiceError)
     blocker.resolved_on, blocker.resolution = as_of, resolution.strip()
@@ -487,6 +530,7 @@ def blocker_open_item(*, actor: User, blocker: Blocker, as_of: date) -> Item:
     )
     project = blocker.project
     ensure(item_rules.can_create_item(actor, project.item.region_id), "只有督查办可以交办项目问题。")
+    ensure_changeable(project)
     ensure(blocker.item_id is None, "这个问题已经交办过了。", ServiceError)
     ensure(blocker.is_open, "这个问题已经解决。", ServiceError)
     data = ItemInput(
@@ -528,6 +572,7 @@ def site_visit_record(
 ) -> SupervisionAction:
     """A site visit (明察暗访, or an announced 现场督办) with photos: a supervision action on the project."""
     ensure(findings.strip(), "请写明现场看到的情况。", ServiceError)
+    ensure_changeable(project)
     action = items.supervision_action_record(
         actor=actor,
         region=project.item.region,

@@ -20,7 +20,11 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/sign.pdf", views.project_sign, name="sign"),
     path("<int:pk>/replace/", views.project_replace, name="replace"),
+    path("<int:pk>/assign/", views.project_assign, name="assign"),
     path("<int:pk>/site/", views.site_page, name="site"),
     path("items/<int:pk>/", views.item_projects, name="item_projects"),
+    path("actions/<int:pk>/photos/", views.action_photos, name="action_photos"),
+    path("photos/<int:pk>/", views.photo_file, name="photo"),
+    path("photos/<int:pk>/thumb/", views.photo_file, {"thumbnail": True}, name="photo_thumb"),
     path("blockers/<int:pk>/open-item/", views.blocker_open_item, name="blocker_open_item"),
 ]

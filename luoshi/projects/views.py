@@ -14,15 +14,24 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.items import rules as item_rules
-from luoshi.items.models import Item
-from luoshi.items.selectors import item_detail_for, item_events, item_reports, sees_many_regions
+from luoshi.items.evidence import thumbnail as image_thumbnail
+from luoshi.items.models import Item, SupervisionAction
+from luoshi.items.selectors import (
+    item_detail_for,
+    item_events,
+    item_reports,
+    sees_many_regions,
+    supervision_list_for,
+)
 from luoshi.items.services import ServiceError
+from luoshi.items.workflow import Action
 from luoshi.org.http import AuthedRequest, acting_region
 from luoshi.projects import excel, rules, selectors, services
 from luoshi.projects.forms import (
@@ -36,7 +45,7 @@ from luoshi.projects.forms import (
     SiteVisitForm,
     StageForm,
 )
-from luoshi.projects.models import Blocker, Project, Stage
+from luoshi.projects.models import Blocker, Project, SitePhoto, Stage
 from luoshi.projects.sign import Sign, sign_url, signs_pdf
 
 PAGE_SIZE = 50
@@ -104,6 +113,8 @@ def ledger(request: AuthedRequest) -> HttpResponse:
         "year": year,
         "as_of": as_of,
         "month": rules.reporting_month(year, as_of),
+        "completed_label": rules.completed_label(rules.reporting_month(year, as_of)),
+        "pending": sum(1 for row in rows if row.pending),
         "many_regions": sees_many_regions(user),
         "query": request.GET.urlencode(),
         "is_reserve": year > as_of.year,
@@ -174,7 +185,7 @@ def ledger_import(request: AuthedRequest) -> HttpResponse:
                 errors = [error.message]
             else:
                 if dry_run:
-                    checked = f"检查通过：将{counts.summary()}（尚未导入）。"
+                    checked = f"检查通过（尚未导入）：{counts.summary()}。"
                 else:
                     messages.success(request, f"已导入：{counts.summary()}。")
                     return redirect("projects:ledger")
@@ -276,11 +287,14 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "blockers": blockers,
         "events": list(item_events(item)[:30]),
         "related": list(selectors.related_items_for(user, project)),
+        "visits": selectors.site_visits_for(user, project),
         "chart": _investment_chart(project, found, reports),
-        "is_office": is_office,
+        "is_office": is_office and item.status not in selectors.SET_ASIDE,
         "replaced_by": getattr(item.replaced_by, "project", None) if item.replaced_by_id else None,
         "replaces": list(Project.objects.filter(item__replaced_by=item).select_related("item")),
+        "may_assign": item_rules.can_take(user, item, Action.ASSIGN),
         "month": rules.reporting_month(item.year, as_of),
+        "completed_label": rules.completed_label(rules.reporting_month(item.year, as_of)),
         "as_of": as_of,
     }
     return render(request, "projects/project_detail.html", context)
@@ -312,6 +326,22 @@ def project_replace(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def project_assign(request: AuthedRequest, pk: int) -> HttpResponse:
+    """交办 a draft project to its lead unit from its own page (the items service does it)."""
+    project = _project(request, pk)
+    if not item_rules.can_take(request.user, project.item, Action.ASSIGN):
+        return HttpResponse(
+            item_rules.office_only_reason(request.user, project.item, "交办重点项目"), status=403
+        )
+    _run(
+        request,
+        lambda: services.project_assign(actor=request.user, project=project, as_of=clock.today()),
+        "已交办给责任单位。",
+    )
+    return redirect("projects:detail", pk=pk)
+
+
+@require_POST
 def blocker_open_item(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         blocker = Blocker.objects.select_related("project").get(
@@ -336,12 +366,17 @@ def site_page(request: AuthedRequest, pk: int) -> HttpResponse:
     as_of = clock.today()
     rows = selectors.ledger_rows(request.user, as_of=as_of, year=item.year, region=item.region_id)
     row = next(r for r in rows if r.pk == project.pk)
+    set_aside = item.status in selectors.SET_ASIDE
     may_record = item_rules.can_record_supervision(request.user, item.region_id)
-    form = SiteVisitForm(request.POST or None) if may_record else None
+    form = SiteVisitForm(request.POST or None) if may_record and not set_aside else None
     if request.method == "POST":
         if not may_record:
-            return HttpResponse("只有督查办可以记录现场察看。", status=403)
-        assert form is not None
+            return HttpResponse(item_rules.office_only_reason(request.user, item, "记录现场察看"), status=403)
+        if form is None:
+            messages.error(request, f"项目{item.get_status_display()}，不能再修改。")
+            return render(
+                request, "projects/site.html", _site_context(request, project, row, None), status=200
+            )
         if form.is_valid() and _run(
             request,
             lambda: services.site_visit_record(
@@ -355,15 +390,61 @@ def site_page(request: AuthedRequest, pk: int) -> HttpResponse:
             "已记录现场察看。",
         ):
             return redirect("projects:site", pk=pk)
-    context = {
+    return render(request, "projects/site.html", _site_context(request, project, row, form))
+
+
+def _site_context(
+    request: AuthedRequest, project: Project, row: selectors.Row, form: SiteVisitForm | None
+) -> dict[str, Any]:
+    item = project.item
+    may_record = item_rules.can_record_supervision(request.user, item.region_id)
+    return {
         "project": project,
         "item": item,
         "row": row,
         "blockers": [b for b in project.blockers.select_related("owner_unit") if b.is_open],
         "form": form,
-        "month": rules.reporting_month(item.year, as_of),
+        "set_aside": item.status in selectors.SET_ASIDE,
+        "replaced_by": getattr(item.replaced_by, "project", None) if item.replaced_by_id else None,
+        "who_records": ""
+        if may_record
+        else item_rules.office_only_reason(request.user, item, "记录现场察看"),
+        "month": rules.reporting_month(item.year, clock.today()),
+        "completed_label": rules.completed_label(rules.reporting_month(item.year, clock.today())),
     }
-    return render(request, "projects/site.html", context)
+
+
+def action_photo_section(action: SupervisionAction) -> str:
+    """On a supervision action's page: a loader for its site photos (read with the user's scope)."""
+    if not SitePhoto.objects.filter(action=action).exists():
+        return ""
+    return render_to_string("projects/_action_photos_loader.html", {"action": action})
+
+
+def action_photos(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The site photos of a supervision action that the user may see."""
+    action = get_object_or_404(supervision_list_for(request.user), pk=pk)
+    photos = list(
+        selectors.site_photos_for(request.user).filter(action=action).select_related("project__item")
+    )
+    return render(request, "projects/_action_photos.html", {"action": action, "photos": photos})
+
+
+def photo_file(request: AuthedRequest, pk: int, thumbnail: bool = False) -> HttpResponseBase:
+    """A site photo is served only here, after the permission check of its project."""
+    shot = get_object_or_404(selectors.site_photos_for(request.user), pk=pk)
+    small = None
+    if thumbnail:
+        with shot.file.open("rb") as data:
+            small = image_thumbnail(data)
+    if small is not None:
+        response: HttpResponseBase = HttpResponse(small, content_type="image/jpeg")
+    else:
+        response = FileResponse(shot.file.open("rb"), content_type=shot.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def item_project_section(item: Item) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -82,6 +83,8 @@ def _describe(value: object) -> str:
         return "（空）"
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, Decimal):  # 18000.0000 → 18000, as the pages write amounts
+        return f"{value.normalize():f}"
     return str(value)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -166,22 +166,34 @@ def item_create(
     return item
 
 
-def item_fields_apply(item: Item, data: ItemInput, names: Iterable[str]) -> dict[str, list[str]]:
+def item_fields_apply(
+    item: Item, data: ItemInput, names: Iterable[str], labels: Mapping[str, str] | None = None
+) -> dict[str, list[str]]:
     """Set the fields `names` of `item` from `data`; what changed, described for the item's event
-    (label → [old, new]), as an edit in the system and a row of an imported sheet both record it."""
+    (label → [old, new]), as an edit in the system and a row of an imported sheet both record it.
+    `labels`: a ledger's own words for a field (a key project's target is its 年度计划投资)."""
     changes = {}
     for name in names:
         old, new = getattr(item, name), getattr(data, name)
         if old != new:
-            label = str(getattr(Item._meta.get_field(name), "verbose_name", name))
+            label = (labels or {}).get(name) or str(getattr(Item._meta.get_field(name), "verbose_name", name))
             changes[label] = [_describe(old), _describe(new)]
             setattr(item, name, new)
     return changes
 
 
 @transaction.atomic
-def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInput, as_of: date) -> Item:
-    """Edit an item. Refused with Conflict when someone changed it since `expected_version`."""
+def item_update(
+    *,
+    actor: User,
+    item: Item,
+    expected_version: int,
+    data: ItemInput,
+    as_of: date,
+    labels: Mapping[str, str] | None = None,
+) -> Item:
+    """Edit an item. Refused with Conflict when someone changed it since `expected_version`.
+    `labels` name fields as the item's ledger does, in the timeline (item_fields_apply)."""
     if not rules.can_edit_item(actor, item):
         raise NotAllowed(rules.cannot_edit_reason(actor, item))
     claimed = Item.objects.filter(pk=item.pk, version=expected_version).update(version=F("version") + 1)
@@ -192,7 +204,7 @@ def item_update(*, actor: User, item: Item, expected_version: int, data: ItemInp
     item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
     _check_belongs(item.region, data)
     names = [name for name in EDITABLE_FIELDS if name != "code" or data.code.strip()]
-    changes = item_fields_apply(item, data, names)
+    changes = item_fields_apply(item, data, names, labels)
     old_support = set(item.support_units.all())
     if old_support != set(data.support_units):
         changes["配合单位"] = [

@@ -90,3 +90,21 @@ def test_the_code_carries_no_words_of_the_seed():
             continue
         for start in range(len(run_) - 7):
             assert run_[start : start + 8] not in seed, run_
+
+
+def test_no_project_behind_or_not_started_shows_green_on_the_ledger(demo):
+    """The warning dot and the state come from one verdict: the page never says 按期推进 of a
+    project it lists as 欠进度 or 未开工 (the engine's 10-point tolerance used to)."""
+    page = client_for(demo_user("duchaban")).get("/projects/?state=behind")
+    rows = list(page.context["page"].object_list)
+    assert len(rows) == 32 and all(row.colour != "green" for row in rows)
+    assert "按期推进" not in page.content.decode()
+    rows = ledger_rows(demo_user("duchaban"), as_of=date(2023, 7, 25))
+    contradicting = [
+        (row.title, row.state, row.colour_reason)
+        for row in rows
+        if row.state in ("behind", "not_started") and row.colour == "green"
+    ]
+    assert contradicting == []
+    on_track = [row for row in rows if row.state == "on_track" and row.status == "in_progress"]
+    assert on_track and all(row.colour == "green" for row in on_track)

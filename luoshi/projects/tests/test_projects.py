@@ -209,6 +209,7 @@ def test_another_region_names_its_own_stages(zhenan, zhenan_supervisor):
             planned_investment=Decimal(100),
             total_investment=Decimal(100),
             lead_unit=unit,
+            actual_start=date(2023, 3, 1),
         ),
         assign=True,
         as_of=JULY,

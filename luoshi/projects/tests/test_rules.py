@@ -109,8 +109,9 @@ class TestColourFacts:
     @pytest.mark.parametrize(
         ("completed", "expected"),
         [
-            (Decimal(600), Colour.GREEN),
-            (Decimal(480), Colour.GREEN),  # 40% of the year against 50% planned: 10 points
+            (Decimal(600), Colour.GREEN),  # the plan to date: on track
+            (Decimal("599.99"), Colour.YELLOW),  # behind, if within the engine's 10 points: the state
+            (Decimal(480), Colour.YELLOW),  # 40% of the year against 50% planned: 10 points
             (Decimal("479.99"), Colour.YELLOW),
             (Decimal(240), Colour.YELLOW),  # 30 points
             (Decimal("239.99"), Colour.RED),
@@ -122,7 +123,9 @@ class TestColourFacts:
     @pytest.mark.parametrize(
         ("planned_start", "expected"),
         [
-            (date(2023, 6, 25), Colour.GREEN),
+            (date(2023, 7, 25), Colour.GREEN),  # planned for today: not late yet
+            (date(2023, 7, 24), Colour.YELLOW),  # 未开工 on the ledger: never green
+            (date(2023, 6, 25), Colour.YELLOW),
             (date(2023, 6, 24), Colour.YELLOW),
             (date(2023, 4, 25), Colour.YELLOW),
             (date(2023, 4, 24), Colour.RED),
@@ -131,6 +134,14 @@ class TestColourFacts:
     def test_a_project_not_started_is_judged_by_its_start_alone(self, planned_start, expected):
         given = facts(planned_start=planned_start, actual_start=None, completed_investment=Decimal(0))
         assert self.engine(given) == expected
+
+    @pytest.mark.parametrize(
+        "completed", [Decimal(0), Decimal(300), Decimal(599), Decimal(600), Decimal(900)]
+    )
+    def test_the_colour_never_contradicts_the_state(self, completed):
+        given = facts(completed_investment=completed)
+        state = project_state(given, AS_OF).state
+        assert (self.engine(given) == Colour.GREEN) == (state == State.ON_TRACK)
 
     def test_a_finished_project_is_green(self):
         given = facts(finished=True, completed_investment=Decimal(0))

@@ -47,7 +47,7 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.db import connection, transaction
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
@@ -74,7 +74,8 @@ from luoshi.items.tests.test_reports import photo
 from luoshi.items.workflow import Action
 from luoshi.org.models import Leader, Membership, Person, Region, Role, Unit, User
 from luoshi.projects import services as project_services
-from luoshi.projects.models import Blocker, Project
+from luoshi.projects.models import Blocker, Project, SitePhoto
+from luoshi.projects.selectors import project_list_for
 from luoshi.projects.services import ProjectInput
 from luoshi.web import navigation
 
@@ -266,6 +267,10 @@ PATTERNS: dict[str, Entry] = {
     ),
     "projects/items/<int:pk>/": Entry(Kind.OBJECT, target="item", insider=SUPERVISOR),
     "projects/blockers/<int:pk>/open-item/": Entry(Kind.ACTION, target="blocker", insider=SUPERVISOR),
+    "projects/<int:pk>/assign/": Entry(Kind.ACTION, target="draft_project", insider=SUPERVISOR),
+    "projects/actions/<int:pk>/photos/": Entry(Kind.OBJECT, target="site_action", insider=SUPERVISOR),
+    "projects/photos/<int:pk>/": Entry(Kind.OBJECT, target="site_photo", insider=SUPERVISOR),
+    "projects/photos/<int:pk>/thumb/": Entry(Kind.OBJECT, target="site_photo", insider=SUPERVISOR),
     "healthz": Entry(Kind.PUBLIC),
 }
 # Not walked here, on purpose:
@@ -346,6 +351,9 @@ class Targets:
     project: Project
     successor: Project
     blocker: Blocker
+    site_action: SupervisionAction  # a site visit of the project, with a photo
+    draft_project: Project  # recorded, not yet assigned
+    site_photo: SitePhoto
 
     @property
     def unit(self) -> Unit:
@@ -367,7 +375,7 @@ class Targets:
             ProposedTask: [self.task],
             SourceDocument: [self.document],
             SupervisionAction: [self.action],
-            Project: [self.project, self.successor],
+            Project: [self.project, self.successor, self.draft_project],
             Blocker: [self.blocker],
         }
 
@@ -513,7 +521,7 @@ def targets_for(cast: Cast, tag: str) -> Targets:
     )
     stage = project_services.stage_set_ensure(region=cast.region)[4]
 
-    def project(number: int) -> Project:
+    def project(number: int, *, assign: bool = True) -> Project:
         return project_services.project_create(
             actor=users[SUPERVISOR],
             region=cast.region,
@@ -528,11 +536,12 @@ def targets_for(cast: Cast, tag: str) -> Targets:
                 planned_start=date(2023, 3, 1),
                 actual_start=date(2023, 3, 1),
             ),
-            assign=True,
+            assign=assign,
             as_of=JULY,
         )
 
     first_project, second_project = project(1), project(2)
+    draft_project = project(3, assign=False)
     blocker = project_services.blocker_add(
         actor=users[SUPERVISOR],
         project=first_project,
@@ -541,8 +550,18 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         owner_unit=cast.unit,
         deadline=date(2023, 8, 31),
     )
+    site_action = project_services.site_visit_record(
+        actor=users[SUPERVISOR],
+        project=first_project,
+        findings=f"{tag}现场察看的保密情况",
+        photos=[photo()],
+        as_of=JULY,
+    )
     return Targets(
         cast=cast,
+        site_action=site_action,
+        draft_project=draft_project,
+        site_photo=site_action.site_photos.get(),
         project=first_project,
         successor=second_project,
         blocker=blocker,
@@ -592,7 +611,10 @@ def county_secrets(region: Region) -> set[str]:
 
 def unit_secrets(user: User, region: Region) -> set[str]:
     """The county's items `user` may not see (titles and codes), unless a visible item names them."""
-    visible = item_list_for(user)
+    # A unit also sees the draft key projects it leads (its reserve, read only).
+    visible = Item.objects.filter(
+        Q(pk__in=item_list_for(user).values("pk")) | Q(pk__in=project_list_for(user).values("pk"))
+    )
     shown = " ".join(
         f"{title} {code} {description} {target}"
         for title, code, description, target in visible.values_list(
