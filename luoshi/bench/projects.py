@@ -112,7 +112,9 @@ def projects_share(*, county: County, rng: random.Random, as_of: date, ids: Ids)
         counts,
     )
     verifications = Table(
-        Verification, ["report_id", "method", "verdict", "verifier_id", "verified_on", "created_at"], counts
+        Verification,
+        ["id", "report_id", "method", "verdict", "verifier_id", "verified_on", "created_at"],
+        counts,
     )
     blockers = Table(Blocker, ["project_id", "kind", "description", "owner_unit_id", "deadline"], counts)
     leads = county.unit_ids[:20]  # departments and towns that lead projects; 县发改局 first
@@ -205,7 +207,13 @@ def projects_share(*, county: County, rng: random.Random, as_of: date, ids: Ids)
             if not (waiting and report_id == report_ids[-1]):
                 day = date(YEAR, month, 25) + timedelta(days=3)
                 verifications.add(
-                    report_id, Method.DOCUMENTS, Verdict.TRUE, county.supervisor_id, day, at(day, 16)
+                    ids.one(Verification),
+                    report_id,
+                    Method.DOCUMENTS,
+                    Verdict.TRUE,
+                    county.supervisor_id,
+                    day,
+                    at(day, 16),
                 )
         if rng.random() < 0.16:
             blockers.add(

@@ -86,7 +86,7 @@ def test_bench_runs_end_to_end_in_a_database_of_its_own(tmp_path):
             "-m",
             "luoshi.cli",
             "bench",
-            *("--counties", "1", "--items-per-county", "60", "--runs", "1"),
+            *("--counties", "2", "--items-per-county", "60", "--runs", "1"),
             *("--import-rows", "20", "--export-items", "30", "--json", str(out), "--quiet"),
         ],
         cwd=ROOT,
@@ -119,11 +119,12 @@ def test_bench_runs_end_to_end_in_a_database_of_its_own(tmp_path):
     assert found["import.rows"]["rows"] == 20  # every row of the sheet became an item
     assert found["export.items"]["status"] == 200
     assert payload["goal_size"]["this_run_matches"] is False
-    # the ledgers' shares: 300 projects beside 4,000 items, so 4 beside 60, with their reports
-    assert payload["build"]["rows"]["share:projects"] > 4
+    # two counties (the second takes its ids after the first's and its ledgers' shares); the
+    # ledgers' shares: 300 projects beside 4,000 items, so 4 beside 60, with their reports
+    assert payload["build"]["rows"]["share:projects"] > 2 * 4
     assert found["projects.county"]["queries"] == found["projects.city"]["queries"]
     assert payload["machine"]["cores"] and payload["machine"]["db"]["vendor"] == "sqlite"
-    assert payload["build"]["rows"]["items.Item"] == 60
+    assert payload["build"]["rows"]["items.Item"] == 2 * 60
     assert {"goals_met", "goals_missed", "goals_unknown", "total_seconds"} <= payload["summary"].keys()
 
     # The user's database was not touched, and the benchmark's own is gone.
