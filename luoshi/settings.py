@@ -132,6 +132,7 @@ INSTALLED_APPS = [
     "luoshi.items",
     "luoshi.notifications",
     "luoshi.alerts",
+    "luoshi.indicators",
     "luoshi.projects",
     "luoshi.dashboard",
     "luoshi.extraction",

@@ -38,6 +38,7 @@ urlpatterns = [
     path("extraction/", include("luoshi.extraction.urls")),
     path("audit/", audit_views.audit_log, name="audit_log"),
     path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
+    path("indicators/", include("luoshi.indicators.urls")),
     path("projects/", include("luoshi.projects.urls")),
     path("pending/<slug:key>/", web_views.pending, name="pending"),
     path("healthz", web_views.healthz, name="healthz"),

@@ -100,6 +100,9 @@ class ItemFacts:
     # What a ledger's own rules say of the item (a key project behind its plan to date, or not
     # started: at least yellow), so that the colour never contradicts the state its page shows.
     ledger_findings: Sequence[Finding] = ()
+    # An indicator's figures (考核指标): its colour follows the indicator rules (indicator_colour),
+    # on top of the item's own (deadline, consecutive yellow months).
+    indicator: IndicatorFacts | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,10 @@ class IndicatorFacts:
     rank: int | None = None
     peers: int | None = None
     name: str = ""
+    # A cumulative figure with a target growth rate: its growth over the same period, and the rate.
+    growth: Decimal | None = None
+    target_growth: Decimal | None = None
+    unit: str = "%"
 
 
 def pct(value: Decimal) -> str:
@@ -247,6 +254,8 @@ def colour(
 
     if not completed:
         findings.extend(facts.ledger_findings)
+    if facts.indicator is not None and not completed:
+        findings.extend(indicator_colour(facts.indicator, rules).findings)
 
     current = worst([f.colour for f in findings])
     streak = rules.consecutive_yellow_to_red
@@ -274,19 +283,46 @@ def indicator_colour(facts: IndicatorFacts, rules: Rules = DEFAULT_RULES) -> Res
         elif gap > rules.yellow_gap:
             findings.append(Finding(Colour.YELLOW, f"{words}，滞后{pct(gap)}个百分点"))
     elif facts.type in ("growth", "level") and facts.target is not None and facts.actual is not None:
-        short = facts.target - facts.actual if facts.higher_is_better else facts.actual - facts.target
-        what = "增速" if facts.type == "growth" else "水平"
-        words = f"{name}{what}{facts.actual}%，目标{facts.target}%"
-        if short > rules.growth_yellow_band:
-            findings.append(Finding(Colour.RED, f"{words}，低于目标{short}个百分点"))
-        elif short > 0:
-            findings.append(Finding(Colour.YELLOW, f"{words}，低于目标{short}个百分点"))
+        unit = "%" if facts.type == "growth" else facts.unit
+        _against_target(
+            findings, facts, facts.actual, facts.target, "增速" if facts.type == "growth" else "", unit, rules
+        )
+    if facts.type == "cumulative" and facts.growth is not None and facts.target_growth is not None:
+        _against_target(findings, facts, facts.growth, facts.target_growth, "同比增长", "%", rules)
     if rules.bottom_third_is_yellow and facts.rank and facts.peers and facts.rank * 3 > facts.peers * 2:
         findings.append(
             Finding(Colour.YELLOW, f"{name}在{facts.peers}个县区中排名第{facts.rank}位，位于后三分之一")
         )
     current = worst([f.colour for f in findings])
     return Result(colour=current, findings=tuple(sorted(findings, key=lambda f: -SEVERITY[f.colour])))
+
+
+def _against_target(
+    findings: list[Finding],
+    facts: IndicatorFacts,
+    actual: Decimal,
+    target: Decimal,
+    what: str,
+    unit: str,
+    rules: Rules,
+) -> None:
+    """A rate or a level against its target: green at or past it, yellow within the band, red
+    beyond (a growth rate: 2 points; a level in points of its unit)."""
+    short = target - actual if facts.higher_is_better else actual - target
+    name = facts.name or "指标"
+    points = "个百分点" if unit == "%" else unit
+    words = f"{name}{what}{_figure(actual)}{unit}，目标{_figure(target)}{unit}"
+    side = "低于" if facts.higher_is_better else "高于"
+    if short > rules.growth_yellow_band:
+        findings.append(Finding(Colour.RED, f"{words}，{side}目标{_figure(short)}{points}"))
+    elif short > 0:
+        findings.append(Finding(Colour.YELLOW, f"{words}，{side}目标{_figure(short)}{points}"))
+
+
+def _figure(value: Decimal) -> str:
+    """8.55 → "8.55", 9.00 → "9": a figure as a bulletin writes it."""
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP).normalize():f}"
+    return "0" if text == "-0" else text
 
 
 def roll_up(colours: Sequence[Colour]) -> Colour:

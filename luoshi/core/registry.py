@@ -20,10 +20,11 @@ ColourFacts = Callable[[Sequence[int], date], Mapping[int, Mapping[str, Any]]]
 
 
 class StatsSection(Protocol):
-    """A ledger's figures as of a day, as `user` may see them (a JSON-able dict). `luoshi stats`
-    passes a reader of one region; the pages call the same selectors with the user at hand."""
+    """A ledger's figures as of a day, as `user` may see them (a JSON-able dict, or a list of rows
+    for a ledger whose figures are a table). `luoshi stats` passes a reader of one region; the
+    pages call the same selectors with the user at hand."""
 
-    def __call__(self, *, user: Any, as_of: date) -> dict[str, Any]: ...
+    def __call__(self, *, user: Any, as_of: date) -> dict[str, Any] | list[dict[str, Any]]: ...
 
 
 class DemoLoader(Protocol):

@@ -57,6 +57,9 @@ from luoshi import urls as project_urls
 from luoshi.alerts.models import Proposal
 from luoshi.conftest import client_for, demo_user
 from luoshi.extraction.models import ProposedTask, SourceDocument
+from luoshi.indicators import services as indicator_services
+from luoshi.indicators.compute import Type as IndicatorType
+from luoshi.indicators.models import Indicator
 from luoshi.items import services
 from luoshi.items.models import (
     ActionKind,
@@ -271,6 +274,18 @@ PATTERNS: dict[str, Entry] = {
     "projects/actions/<int:pk>/photos/": Entry(Kind.OBJECT, target="site_action", insider=SUPERVISOR),
     "projects/photos/<int:pk>/": Entry(Kind.OBJECT, target="site_photo", insider=SUPERVISOR),
     "projects/photos/<int:pk>/thumb/": Entry(Kind.OBJECT, target="site_photo", insider=SUPERVISOR),
+    "indicators/": Entry(Kind.LIST, queries=("", "?year=2023")),
+    "indicators/catch-up/": Entry(Kind.LIST),
+    "indicators/entry/": Entry(
+        Kind.LIST, note="the user's own unit's indicators (403 to a user with none); a form of them"
+    ),
+    "indicators/import/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "indicators/<int:pk>/": Entry(Kind.OBJECT, target="indicator", insider=SUPERVISOR),
+    "indicators/<int:pk>/catch-up/": Entry(
+        Kind.OBJECT, target="indicator", insider=SUPERVISOR, form={"measures": "越权制定的赶超举措"}
+    ),
     "healthz": Entry(Kind.PUBLIC),
 }
 # Not walked here, on purpose:
@@ -351,6 +366,7 @@ class Targets:
     project: Project
     successor: Project
     blocker: Blocker
+    indicator: Indicator
     site_action: SupervisionAction  # a site visit of the project, with a photo
     draft_project: Project  # recorded, not yet assigned
     site_photo: SitePhoto
@@ -557,8 +573,31 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         photos=[photo()],
         as_of=JULY,
     )
+    indicator = indicator_services.indicator_create(
+        actor=users[SUPERVISOR],
+        region=cast.region,
+        data=indicator_services.IndicatorInput(
+            title=f"{tag}矩阵测试考核指标",
+            year=2023,
+            type=IndicatorType.CUMULATIVE,
+            unit="亿元",
+            target_value=Decimal(10),
+            lead_unit=cast.unit,
+            patron_leader=cast.leader,
+        ),
+        assign=True,
+        as_of=JULY,
+    )
+    indicator_services.values_record(
+        actor=users[HEAD],
+        indicator=indicator,
+        year=2023,
+        entries=[indicator_services.ValueInput(month=6, value=Decimal(2), evidence=f"{tag}保密的统计佐证")],
+        as_of=JULY,
+    )
     return Targets(
         cast=cast,
+        indicator=indicator,
         site_action=site_action,
         draft_project=draft_project,
         site_photo=site_action.site_photos.get(),
@@ -599,10 +638,12 @@ def county_secrets(region: Region) -> set[str]:
     (Not the item codes: each county numbers its items DB-2023-0001 on; not two-character names,
     which a word of a title may hold.)"""
     people = Person.objects.filter(unit__region=region).values_list("name", flat=True)
+    # An indicator's name is the city's (财政总收入 in every county), not one county's secret.
+    shared = set(Item.objects.filter(kind="indicator").exclude(region=region).values_list("title", flat=True))
     return (
         {region.name}
         | {name for name in people if len(name) >= 3}
-        | set(Item.objects.filter(region=region).values_list("title", flat=True))
+        | (set(Item.objects.filter(region=region).values_list("title", flat=True)) - shared)
         | set(Unit.objects.filter(region=region).values_list("name", flat=True))
         | set(SourceDocument.objects.filter(region=region).values_list("title", flat=True))
         | set(SupervisionAction.objects.filter(region=region).values_list("title", flat=True))

@@ -23,15 +23,16 @@ def plugged():
         registry.Ledger(kind="meeting_site", label="现场会", app_label="creations", order=31, demo=demo),
     ]
     # The real ledgers of other apps step aside (their demos need the database), and come back.
-    real = registry.ledger("project")
-    registry.unregister("project")
+    real = [entry for entry in map(registry.ledger, ("project", "indicator")) if entry is not None]
+    for entry in real:
+        registry.unregister(entry.kind)
     for ledger in ledgers:
         registry.register(ledger)
     yield calls
     for ledger in ledgers:
         registry.unregister(ledger.kind)
-    if real is not None:
-        registry.register(real)
+    for entry in real:
+        registry.register(entry)
 
 
 def test_kinds_come_from_the_registry_in_the_ledgers_order(plugged):
@@ -54,14 +55,16 @@ def test_two_apps_cannot_claim_one_kind(plugged):
 
 def test_a_ledger_with_a_detail_model_creates_its_own_items():
     ledger = registry.Ledger(
-        kind="indicator", label="考核指标", app_label="indicators", detail_model="indicators.Indicator"
+        kind="enterprise", label="五上企业", app_label="enterprises", detail_model="enterprises.Enterprise"
     )
     registry.register(ledger)
     try:
-        assert "indicator" in dict(registry.kind_choices())
-        assert "indicator" not in dict(registry.plain_kind_choices())  # not offered by the item form or sheet
+        assert "enterprise" in dict(registry.kind_choices())
+        assert "enterprise" not in dict(registry.plain_kind_choices())  # not offered by the item form
     finally:
-        registry.unregister("indicator")
+        registry.unregister("enterprise")
+    assert registry.ledger("indicator").detail_model == "indicators.Indicator"
+    assert "indicator" not in dict(registry.plain_kind_choices())
     # The key projects ledger is one: its items are made with their detail, never on their own.
     assert registry.ledger("project").detail_model == "projects.Project"
     assert "project" not in dict(registry.plain_kind_choices())

@@ -41,6 +41,11 @@ class Command(BaseCommand):
             self._write(section, indent=1)
 
     def _write(self, value: Any, *, indent: int) -> None:
+        if isinstance(value, list):
+            for row in value:
+                shown = "  ".join(f"{key}={inner}" for key, inner in row.items() if inner not in (None, ""))
+                self.stdout.write(f"{'  ' * indent}- {shown}")
+            return
         for key, inner in value.items():
             if isinstance(inner, dict):
                 self.stdout.write(f"{'  ' * indent}{key}:")

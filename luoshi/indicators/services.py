@@ -1,0 +1,352 @@
+"""Writes to indicators: one transaction each, the item side through the items services, an event on
+the indicator's item for every change of its figures, and the colours recomputed after commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from luoshi.indicators import compute
+from luoshi.indicators.compute import Type
+from luoshi.indicators.excel import Planned as PlannedValue
+from luoshi.indicators.models import KIND, Direction, Indicator, PeerValue, Value, ValueCheck
+from luoshi.indicators.rules import can_enter_values, can_manage, can_verify_values
+from luoshi.items import services as items
+from luoshi.items.hooks import items_changed_on_commit
+from luoshi.items.models import EventKind, Item, Measure, ReportCycle, Source
+from luoshi.items.services import ItemInput, MilestoneInput, ServiceError, ensure, item_event_record
+from luoshi.items.workflow import Action
+from luoshi.org.models import Leader, Region, Unit, User
+
+
+def _clean(obj: object, *, exclude: Sequence[str] = ()) -> None:
+    try:
+        obj.full_clean(exclude=list(exclude))  # type: ignore[attr-defined]
+    except ValidationError as error:
+        raise ServiceError("；".join(m for ms in error.message_dict.values() for m in ms)) from error
+
+
+@dataclass
+class IndicatorInput:
+    title: str
+    year: int
+    type: Type
+    unit: str
+    target_value: Decimal | None = None
+    target_growth: Decimal | None = None
+    direction: str = Direction.HIGHER
+    patron_leader: Leader | None = None
+    lead_unit: Unit | None = None
+    support_units: Sequence[Unit] = ()
+    description: str = ""
+    sort_order: int = 0
+    code: str = ""
+
+
+def indicator_next_code(*, region: Region, year: int) -> str:
+    prefix = f"ZB-{year}-"
+    codes = Item.objects.filter(region=region, code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(code[len(prefix) :]) for code in codes if code[len(prefix) :].isdigit()]
+    return f"{prefix}{max(numbers, default=0) + 1:04d}"
+
+
+def _target_text(data: IndicatorInput) -> str:
+    parts = []
+    if data.target_value is not None:
+        parts.append(f"{compute.number(data.target_value)}{data.unit}")
+    if data.target_growth is not None:
+        parts.append(f"增长{compute.number(data.target_growth)}%")
+    return "，".join(parts)
+
+
+@transaction.atomic
+def indicator_create(
+    *, actor: User | None, region: Region, data: IndicatorInput, assign: bool = False, as_of: date
+) -> Indicator:
+    """An indicator: its item (kind 考核指标, due at the year's end) and its detail."""
+    ensure(actor is None or can_manage(actor, region.pk), "只有督查办可以设置考核指标。")
+    ensure(
+        data.target_value is not None or data.target_growth is not None,
+        f"指标“{data.title}”需要年度目标值或目标增速。",
+        ServiceError,
+    )
+    item = items.item_create(
+        actor=actor,
+        region=region,
+        data=ItemInput(
+            title=data.title.strip(),
+            year=data.year,
+            kind=KIND,
+            source=Source.WORK_REPORT,
+            code=data.code or indicator_next_code(region=region, year=data.year),
+            description=data.description,
+            patron_leader=data.patron_leader,
+            lead_unit=data.lead_unit,
+            support_units=data.support_units,
+            deadline=date(data.year, 12, 31),
+            # The figures are the indicator's monthly values, not progress reports.
+            measure=Measure.DONE,
+            target_text=_target_text(data),
+            report_cycle=ReportCycle.ONCE,
+        ),
+    )
+    indicator = Indicator(
+        item=item,
+        type=data.type,
+        direction=data.direction,
+        unit=data.unit,
+        target_value=data.target_value,
+        target_growth=data.target_growth,
+        sort_order=data.sort_order,
+    )
+    _clean(indicator, exclude=["item"])
+    indicator.save()
+    if assign and actor is not None:
+        indicator.item = items.item_take(
+            actor=actor, item=item, action=Action.ASSIGN, as_of=as_of, confirm_past_deadline=True
+        )
+    return indicator
+
+
+@dataclass(frozen=True)
+class ValueInput:
+    month: int
+    value: Decimal
+    growth: Decimal | None = None
+    source: str = ""
+    evidence: str = ""
+    note: str = ""  # why a value is corrected
+
+
+def _changed(current: Value, entry: ValueInput) -> bool:
+    return bool(
+        current.value != entry.value
+        or current.growth != entry.growth
+        or (entry.source and current.source != entry.source)
+        or (entry.evidence and current.evidence != entry.evidence)
+    )
+
+
+def _shown(value: Decimal | None) -> str:
+    return "—" if value is None else compute.number(value, 4)
+
+
+@transaction.atomic
+def values_record(
+    *,
+    actor: User | None,
+    indicator: Indicator,
+    year: int,
+    entries: Sequence[ValueInput],
+    as_of: date,
+) -> list[Value]:
+    """The figures of some months of an indicator (this year's or last year's). A figure equal to
+    the current one changes nothing; a different one supersedes it (a correction, kept with the
+    old value, who and when) and is unchecked again."""
+    item = indicator.item
+    ensure(actor is None or can_enter_values(actor, item), f"无权填报指标“{item.title}”的数据。")
+    ensure(
+        year in (item.year, item.year - 1),
+        f"指标“{item.title}”只填报{item.year}年及上年同期的数据。",
+        ServiceError,
+    )
+    current = {
+        v.month: v
+        for v in Value.objects.select_for_update().filter(indicator=indicator, year=year, is_current=True)
+    }
+    saved: list[Value] = []
+    notes: list[str] = []
+    for entry in entries:
+        ensure(1 <= entry.month <= 12, "月份应为1—12。", ServiceError)
+        old = current.get(entry.month)
+        if old is not None and not _changed(old, entry):
+            continue
+        if old is not None:
+            ensure(
+                entry.note.strip() or actor is None,
+                f"更正{year}年{entry.month}月的数据需要说明理由。",
+                ServiceError,
+            )
+            old.is_current = False
+            old.save(update_fields=["is_current"])
+        value = Value(
+            indicator=indicator,
+            year=year,
+            month=entry.month,
+            value=entry.value,
+            growth=entry.growth,
+            source=entry.source.strip() or (old.source if old else ""),
+            evidence=entry.evidence.strip() or (old.evidence if old else ""),
+            note=entry.note.strip(),
+            entered_by=actor,
+            supersedes=old,
+        )
+        _clean(value, exclude=["indicator", "supersedes", "entered_by", "verified_by"])
+        value.save()
+        saved.append(value)
+        what = f"{year}年{entry.month}月{_shown(entry.value)}{indicator.unit}"
+        notes.append(f"{what}（原为{_shown(old.value)}）" if old else what)
+    if saved:
+        corrected = any(v.supersedes_id for v in saved)
+        item_event_record(
+            item=item,
+            actor=actor,
+            kind=EventKind.REPORT_CORRECTED if corrected else EventKind.REPORT_SUBMITTED,
+            note=("更正指标数据：" if corrected else "填报指标数据：") + "；".join(notes),
+            data={"values": [v.pk for v in saved]},
+        )
+        items_changed_on_commit(item_ids=[item.pk], as_of=as_of)
+    return saved
+
+
+@transaction.atomic
+def value_verify(*, actor: User, value: Value, check: str) -> Value:
+    """The supervision office checks a figure against its evidence (核实)."""
+    ensure(can_verify_values(actor, value.indicator.item), "只有督查办可以核实指标数据。")
+    ensure(value.is_current, "这个数据已被更正，请核实当前版本。", ServiceError)
+    ensure(check in ValueCheck.values, "核实结果不对。", ServiceError)
+    value.verification, value.verified_by = check, actor
+    value.save(update_fields=["verification", "verified_by"])
+    item_event_record(
+        item=value.indicator.item,
+        actor=actor,
+        kind=EventKind.REPORT_VERIFIED,
+        note=f"{value.year}年{value.month}月数据{ValueCheck(check).label}",
+        data={"value": value.pk},
+    )
+    return value
+
+
+@dataclass(frozen=True)
+class PeerInput:
+    region_name: str
+    month: int
+    value: Decimal | None = None
+    growth: Decimal | None = None
+
+
+@transaction.atomic
+def peer_values_record(
+    *, actor: User | None, indicator: Indicator, year: int, entries: Sequence[PeerInput]
+) -> int:
+    """Peer regions' figures from the city's ranking table (a region's own row is its ledger's)."""
+    ensure(actor is None or can_manage(actor, indicator.item.region_id), "只有督查办可以录入同级县区数据。")
+    count = 0
+    for entry in entries:
+        ensure(
+            entry.region_name.strip() != indicator.item.region.name,
+            "本县的数据请在月度填报中录入。",
+            ServiceError,
+        )
+        PeerValue.objects.update_or_create(
+            indicator=indicator,
+            year=year,
+            month=entry.month,
+            region_name=entry.region_name.strip(),
+            defaults={"value": entry.value, "growth": entry.growth},
+        )
+        count += 1
+    return count
+
+
+@transaction.atomic
+def catch_up_item_open(
+    *,
+    actor: User,
+    indicator: Indicator,
+    measures: str,
+    patron_leader: Leader | None,
+    lead_unit: Unit,
+    support_units: Sequence[Unit] = (),
+    milestones: Sequence[MilestoneInput] = (),
+    as_of: date,
+) -> Item:
+    """A lagging indicator's catch-up item (赶超举措): its measures, leader and units, assigned."""
+    item = indicator.item
+    ensure(can_manage(actor, item.region_id), "只有督查办可以建立赶超事项。")
+    ensure(indicator.catch_up_item_id is None, f"“{item.title}”已有赶超事项。", ServiceError)
+    ensure(measures.strip(), "请写明赶超举措。", ServiceError)
+    catch_up = items.item_create(
+        actor=actor,
+        region=item.region,
+        data=ItemInput(
+            title=f"{item.title}赶超",
+            year=item.year,
+            source=Source.MEETING,
+            description=measures.strip(),
+            patron_leader=patron_leader,
+            lead_unit=lead_unit,
+            support_units=support_units,
+            deadline=date(item.year, 12, 31),
+            measure=Measure.MILESTONES if milestones else Measure.PERCENT,
+            milestones=list(milestones),
+            parent=None,
+        ),
+    )
+    catch_up = items.item_take(actor=actor, item=catch_up, action=Action.ASSIGN, as_of=as_of)
+    indicator.catch_up_item = catch_up
+    indicator.save(update_fields=["catch_up_item"])
+    item_event_record(
+        item=item,
+        actor=actor,
+        kind=EventKind.UPDATED,
+        note=f"建立赶超事项 {catch_up.code}",
+        data={"item": catch_up.pk},
+    )
+    return catch_up
+
+
+@dataclass(frozen=True)
+class ImportCounts:
+    new: int
+    corrected: int
+    unchanged: int
+
+    def summary(self) -> str:
+        return f"新填报 {self.new} 项，更正 {self.corrected} 项，与已有数据相同 {self.unchanged} 项"
+
+
+IMPORT_SOURCE = "统计部门月报（Excel导入）"
+IMPORT_NOTE = "按统计部门月报导入更正"
+
+
+@transaction.atomic
+def values_import(
+    *,
+    actor: User | None,
+    region: Region,
+    year: int,
+    month: int,
+    rows: Sequence[PlannedValue],
+    as_of: date,
+    dry_run: bool = False,
+) -> ImportCounts:
+    """A month's figures of many indicators, read from the statistics sheet (excel.py), all in one
+    transaction through values_record (a changed figure is a correction that keeps the old one).
+    `actor` None is the system (the command). A dry run counts and writes nothing."""
+    ensure(actor is None or can_manage(actor, region.pk), "只有督查办可以导入统计数据。")
+    changing = [row for row in rows if row.changes]
+    counts = ImportCounts(
+        new=sum(row.current is None for row in changing),
+        corrected=sum(row.current is not None for row in changing),
+        unchanged=len(rows) - len(changing),
+    )
+    for row in changing:
+        ensure(row.indicator.item.region_id == region.pk, "只能导入本县的考核指标。", ServiceError)
+        entry = ValueInput(
+            month=month,
+            value=row.value,
+            growth=row.growth,
+            source="" if row.current else IMPORT_SOURCE,
+            note=IMPORT_NOTE if row.current else "",
+        )
+        values_record(actor=actor, indicator=row.indicator, year=year, entries=[entry], as_of=as_of)
+    if dry_run:
+        # Every row went through the service's checks; none of it is kept (nor its on_commit work).
+        transaction.set_rollback(True)
+    return counts

@@ -1,0 +1,220 @@
+"""The indicators' pages: thin; the selectors read, the services write, compute.py decides."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from luoshi.core import clock
+from luoshi.indicators import compute, excel, rules, selectors, services
+from luoshi.indicators.forms import CatchUpForm, MonthEntryForm, MonthPickForm, StatisticsImportForm
+from luoshi.indicators.models import Indicator
+from luoshi.items.selectors import item_events, sees_many_regions
+from luoshi.items.services import ServiceError
+from luoshi.org.http import AuthedRequest, acting_region
+
+MONTHS = [f"{m}月" for m in range(1, 13)]
+
+
+def _indicator(request: AuthedRequest, pk: int) -> Indicator:
+    try:
+        return selectors.indicator_detail_for(request.user, pk)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+
+
+def _run(request: AuthedRequest, call: Callable[[], Any], success: str) -> bool:
+    try:
+        call()
+    except ServiceError as error:
+        messages.error(request, error.message)
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _year(request: AuthedRequest, default: int) -> int:
+    try:
+        return int(request.GET.get("year", default))
+    except ValueError:
+        return default
+
+
+def table(request: AuthedRequest) -> HttpResponse:
+    """The indicator table a magistrate reads: target, actual, completion, growth, rank, colour."""
+    as_of = clock.today()
+    year = _year(request, as_of.year)
+    rows = selectors.table_rows(request.user, as_of=as_of, year=year)
+    context = {
+        "rows": rows,
+        "year": year,
+        "as_of": as_of,
+        "month": compute.reporting_month(year, as_of),
+        "many_regions": sees_many_regions(request.user),
+        "lagging": len(selectors.lagging_rows(rows)),
+        "illustrative": any(row.illustrative for row in rows),
+        "may_import": _office_region(request) is not None,
+    }
+    return render(request, "indicators/table.html", context)
+
+
+def catch_up_ledger(request: AuthedRequest) -> HttpResponse:
+    """赶超台账: the lagging indicators, the pace that closes each gap, and their catch-up items."""
+    as_of = clock.today()
+    year = _year(request, as_of.year)
+    rows = selectors.lagging_rows(selectors.table_rows(request.user, as_of=as_of, year=year))
+    items = selectors.catch_up_items_for(request.user, rows)
+    context = {
+        "entries": [(row, items.get(row.catch_up_item_id or 0)) for row in rows],
+        "year": year,
+        "as_of": as_of,
+        "many_regions": sees_many_regions(request.user),
+        "may_open": {row.pk for row in rows if rules.can_manage(request.user, row.region_id)},
+    }
+    return render(request, "indicators/catch_up.html", context)
+
+
+def _chart(row: selectors.Row) -> dict[str, Any]:
+    facts = row.facts
+    return {
+        "months": MONTHS,
+        "unit": row.unit,
+        "actual": [_plain(facts.this_year.get(m)) for m in range(1, 13)],
+        "last_year": [_plain(facts.last_year.get(m)) for m in range(1, 13)],
+        "target": [_plain(v) for v in compute.trajectory(facts)],
+    }
+
+
+def _plain(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def indicator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    indicator = _indicator(request, pk)
+    item = indicator.item
+    as_of = clock.today()
+    row = selectors.indicator_results([indicator.pk], as_of=as_of)[indicator.pk]
+    context = {
+        "indicator": indicator,
+        "item": item,
+        "row": row,
+        "as_of": as_of,
+        "chart": _chart(row),
+        "history": list(selectors.indicator_history(indicator)[:60]),
+        "events": list(item_events(item)[:20]),
+        "may_enter": rules.can_enter_values(request.user, item),
+        "catch_up": indicator.catch_up_item,
+    }
+    return render(request, "indicators/detail.html", context)
+
+
+def month_entry(request: AuthedRequest) -> HttpResponse:
+    """A unit enters all its indicators of a month at once; a changed figure needs its reason."""
+    as_of = clock.today()
+    year = as_of.year
+    pick = MonthPickForm(request.GET or {"month": max(compute.reporting_month(year, as_of), 1)})
+    month = pick.cleaned_data["month"] if pick.is_valid() else max(compute.reporting_month(year, as_of), 1)
+    indicators = selectors.entry_indicators(request.user, year=year)
+    current = selectors.month_values(indicators, year=year, month=month)
+    form = MonthEntryForm(request.POST or None, indicators=indicators, current=current)
+    if request.method == "POST" and form.is_valid():
+        entries = form.entries(month)
+        by_pk = {indicator.pk: indicator for indicator in indicators}
+
+        def record() -> None:
+            with transaction.atomic():
+                for pk, entry in entries.items():
+                    services.values_record(
+                        actor=request.user, indicator=by_pk[pk], year=year, entries=[entry], as_of=as_of
+                    )
+
+        if _run(request, record, f"{year}年{month}月的指标数据已保存。"):
+            return redirect(f"{request.path}?month={month}")
+    context = {"form": form, "month": month, "year": year, "months": range(1, 13), "as_of": as_of}
+    return render(request, "indicators/entry.html", context)
+
+
+def catch_up_open(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Open the catch-up item of a lagging indicator (the office only)."""
+    indicator = _indicator(request, pk)
+    item = indicator.item
+    if not rules.can_manage(request.user, item.region_id):
+        return render(request, "items/refused.html", {"message": "只有督查办可以建立赶超事项。"}, status=403)
+    form = CatchUpForm(request.POST or None, region_id=item.region_id)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _run(
+            request,
+            lambda: services.catch_up_item_open(
+                actor=request.user,
+                indicator=indicator,
+                measures=data["measures"],
+                patron_leader=data["patron_leader"],
+                lead_unit=data["lead_unit"],
+                support_units=list(data["support_units"]),
+                as_of=clock.today(),
+            ),
+            "赶超事项已建立并交办。",
+        ):
+            return redirect("indicators:detail", pk=indicator.pk)
+    return render(
+        request, "indicators/catch_up_form.html", {"form": form, "indicator": indicator, "item": item}
+    )
+
+
+def _office_region(request: AuthedRequest) -> Any:
+    try:
+        return acting_region(request)
+    except PermissionError:
+        return None
+
+
+def statistics_import(request: AuthedRequest) -> HttpResponse:
+    """The statistics bureau's sheet of a month: every indicator's figure at once, all or nothing."""
+    region = _office_region(request)
+    if region is None:
+        return render(request, "items/refused.html", {"message": "只有督查办可以导入统计数据。"}, status=403)
+    as_of = clock.today()
+    last = compute.reporting_month(as_of.year, as_of)
+    initial = {"month": date(as_of.year, last, 1)} if last else {}
+    form = StatisticsImportForm(request.POST or None, request.FILES or None, initial=initial)
+    errors: list[object] = []
+    checked = ""
+    if request.method == "POST" and form.is_valid():
+        month: date = form.cleaned_data["month"]
+        result = excel.read_indicators_sheet(
+            form.cleaned_data["file"], region=region, year=month.year, month=month.month
+        )
+        errors = list(result.errors)
+        if result.errors_not_listed:
+            errors.append(f"另有 {result.errors_not_listed} 处错误未列出。")
+        dry_run = bool(request.POST.get("dry_run"))
+        if result.ok:
+            try:
+                counts = services.values_import(
+                    actor=request.user,
+                    region=region,
+                    year=month.year,
+                    month=month.month,
+                    rows=result.rows,
+                    as_of=as_of,
+                    dry_run=dry_run,
+                )
+            except ServiceError as error:
+                errors = [error.message]
+            else:
+                when = f"{month.year}年{month.month}月"
+                if dry_run:
+                    checked = f"检查通过（尚未导入）：{when}{counts.summary()}。"
+                else:
+                    messages.success(request, f"已导入{when}的统计数据：{counts.summary()}。")
+                    return redirect(f"{reverse('indicators:table')}?year={month.year}")
+    context = {"form": form, "errors": errors, "checked": checked, "region": region}
+    return render(request, "indicators/import.html", context, status=400 if errors else 200)
