@@ -10,9 +10,11 @@ the same), so the lower layers only ever ask it and never import a ledger.
 
 from __future__ import annotations
 
+from argparse import ArgumentParser
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Protocol
 
 # The facts a ledger adds to an item's colour: item id → the engine's extra facts for it.
@@ -115,3 +117,38 @@ def stats_sections() -> dict[str, StatsSection]:
             sections.append((entry.order, entry.app_label, entry.stats))
     sections += [(order, name, section) for name, (order, section) in _sections.items() if name not in seen]
     return {name: section for _order, name, section in sorted(sections, key=lambda row: row[0])}
+
+
+class ImportHandler(Protocol):
+    """Imports one file for `luoshi import <target> FILE`: writes the bad cells to `stderr`, raises
+    `CommandError` when nothing was imported, and returns the line that says what was done."""
+
+    def __call__(self, *, path: Path, options: Mapping[str, Any], stderr: Callable[[str], None]) -> str: ...
+
+
+@dataclass(frozen=True)
+class ImportTarget:
+    """What `luoshi import` can read: `luoshi import <name> FILE [options]`. The command (in items)
+    gives each target a sub-command whose options `add_arguments` declares, and hands it the file."""
+
+    name: str  # the word after `luoshi import`, e.g. "indicators"
+    label: str  # 考核指标数据
+    add_arguments: Callable[[ArgumentParser], None]
+    handle: ImportHandler
+    order: int = 100
+
+
+_imports: dict[str, ImportTarget] = {}
+
+
+def register_import(target: ImportTarget) -> ImportTarget:
+    """Register a target of `luoshi import` (from an app's `AppConfig.ready()`)."""
+    existing = _imports.get(target.name)
+    if existing is not None and existing != target:
+        raise RegistryError(f"import target {target.name!r} is registered twice")
+    _imports[target.name] = target
+    return target
+
+
+def import_targets() -> list[ImportTarget]:
+    return sorted(_imports.values(), key=lambda target: (target.order, target.name))

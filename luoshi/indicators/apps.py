@@ -8,6 +8,8 @@ class IndicatorsConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.core import registry
+        from luoshi.indicators.imports import INDICATORS_IMPORT
         from luoshi.indicators.ledger import LEDGER
 
         registry.register(LEDGER)
+        registry.register_import(INDICATORS_IMPORT)

@@ -338,9 +338,7 @@ def _county(region: Region, *, own: bool) -> None:
                         growth=growth if (year == YEAR and month == 6 and growth is not None) else None,
                         source=SOURCE,
                         evidence="统计月报扫描件（示意）" if year == YEAR else "",
-                        verification=ValueCheck.CONFIRMED
-                        if year < YEAR or month < 6
-                        else ValueCheck.UNCHECKED,
+                        verification=ValueCheck.TRUE if year < YEAR or month < 6 else ValueCheck.UNCHECKED,
                         entered_at=_moment(min(entered, date(YEAR, 7, 12))),
                     )
                 )

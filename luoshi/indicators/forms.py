@@ -9,7 +9,7 @@ from typing import Any
 from django import forms
 
 from luoshi.core.forms import BootstrapFormMixin
-from luoshi.indicators.models import Indicator, Value
+from luoshi.indicators.models import Indicator, Value, ValueCheck
 from luoshi.indicators.services import ValueInput
 from luoshi.org.models import Leader, Unit
 
@@ -109,3 +109,21 @@ class StatisticsImportForm(BootstrapFormMixin, forms.Form):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         help_text="表格中的数据是哪个月的（如 2023-06，即1-6月）",
     )
+
+
+class ValueVerifyForm(forms.Form):
+    """The office's verdict on a month's current figure; 部分属实 or 不属实 needs what it found."""
+
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    month = forms.IntegerField(min_value=1, max_value=12, widget=forms.HiddenInput)
+    verdict = forms.ChoiceField(
+        label="核实结论", choices=[(c.value, c.label) for c in ValueCheck if c != ValueCheck.UNCHECKED]
+    )
+    note = forms.CharField(label="核实情况", max_length=300, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        needs_note = data.get("verdict") in (ValueCheck.PARTLY, ValueCheck.UNTRUE)
+        if needs_note and not (data.get("note") or "").strip():
+            self.add_error("note", "部分属实或不属实时，请写明核实发现的情况。")
+        return data

@@ -73,9 +73,12 @@ class Indicator(models.Model):
 
 
 class ValueCheck(models.TextChoices):
+    """The office's verdict on a figure, in the words of a progress report's verification."""
+
     UNCHECKED = "unchecked", "未核实"
-    CONFIRMED = "confirmed", "已核实"
-    DISPUTED = "disputed", "存疑"
+    TRUE = "true", "属实"
+    PARTLY = "partly", "部分属实"
+    UNTRUE = "untrue", "不属实"
 
 
 class Value(models.Model):
@@ -103,6 +106,10 @@ class Value(models.Model):
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    verified_at = models.DateTimeField("核实时间", null=True, blank=True)
+    verification_note = models.CharField(
+        "核实情况", max_length=300, blank=True, help_text="部分属实或不属实时必须写明"
+    )
     note = models.CharField("更正说明", max_length=200, blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -122,6 +129,11 @@ class Value(models.Model):
                 fields=["indicator", "year", "month"],
                 condition=Q(is_current=True),
                 name="indicators_value_one_current_per_month",
+            ),
+            models.CheckConstraint(
+                condition=Q(verification__in=[ValueCheck.UNCHECKED, ValueCheck.TRUE])
+                | ~Q(verification_note=""),
+                name="indicators_value_verdict_not_true_has_note",
             ),
             models.CheckConstraint(
                 condition=Q(month__gte=1) & Q(month__lte=12), name="indicators_value_month_in_year"

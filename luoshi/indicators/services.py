@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from luoshi.core import clock
 from luoshi.indicators import compute
 from luoshi.indicators.compute import Type
 from luoshi.indicators.excel import Planned as PlannedValue
@@ -205,19 +206,25 @@ def values_record(
 
 
 @transaction.atomic
-def value_verify(*, actor: User, value: Value, check: str) -> Value:
-    """The supervision office checks a figure against its evidence (核实)."""
+def value_verify(*, actor: User, value: Value, verdict: str, note: str = "") -> Value:
+    """The supervision office checks a month's current figure against its evidence (核实): 属实,
+    部分属实 or 不属实, the last two with what it found, as a progress report is verified."""
     ensure(can_verify_values(actor, value.indicator.item), "只有督查办可以核实指标数据。")
     ensure(value.is_current, "这个数据已被更正，请核实当前版本。", ServiceError)
-    ensure(check in ValueCheck.values, "核实结果不对。", ServiceError)
-    value.verification, value.verified_by = check, actor
-    value.save(update_fields=["verification", "verified_by"])
+    ensure(verdict in ValueCheck.values and verdict != ValueCheck.UNCHECKED, "核实结论不对。", ServiceError)
+    note = note.strip()
+    ensure(verdict == ValueCheck.TRUE or note, "部分属实或不属实时，请写明核实发现的情况。", ServiceError)
+    value.verification, value.verified_by, value.verified_at = verdict, actor, clock.now()
+    value.verification_note = note
+    _clean(value)
+    value.save(update_fields=["verification", "verified_by", "verified_at", "verification_note"])
+    label = ValueCheck(verdict).label
     item_event_record(
         item=value.indicator.item,
         actor=actor,
         kind=EventKind.REPORT_VERIFIED,
-        note=f"{value.year}年{value.month}月数据{ValueCheck(check).label}",
-        data={"value": value.pk},
+        note=f"{value.year}年{value.month}月数据{label}" + (f"：{note}" if note else ""),
+        data={"value": value.pk, "verdict": verdict},
     )
     return value
 

@@ -11,11 +11,18 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.indicators import compute, excel, rules, selectors, services
-from luoshi.indicators.forms import CatchUpForm, MonthEntryForm, MonthPickForm, StatisticsImportForm
-from luoshi.indicators.models import Indicator
+from luoshi.indicators.forms import (
+    CatchUpForm,
+    MonthEntryForm,
+    MonthPickForm,
+    StatisticsImportForm,
+    ValueVerifyForm,
+)
+from luoshi.indicators.models import Indicator, Value
 from luoshi.items.selectors import item_events, sees_many_regions
 from luoshi.items.services import ServiceError
 from luoshi.org.http import AuthedRequest, acting_region
@@ -101,18 +108,52 @@ def indicator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     item = indicator.item
     as_of = clock.today()
     row = selectors.indicator_results([indicator.pk], as_of=as_of)[indicator.pk]
+    history = list(selectors.indicator_history(indicator)[:60])
     context = {
         "indicator": indicator,
         "item": item,
         "row": row,
         "as_of": as_of,
         "chart": _chart(row),
-        "history": list(selectors.indicator_history(indicator)[:60]),
+        "history": history,
+        "latest": next(
+            (v for v in history if v.is_current and v.year == row.year and v.month == row.result.month),
+            None,
+        ),
         "events": list(item_events(item)[:20]),
         "may_enter": rules.can_enter_values(request.user, item),
+        "may_verify": rules.can_verify_values(request.user, item),
+        "verdicts": ValueVerifyForm.base_fields["verdict"].choices,  # type: ignore[attr-defined]
         "catch_up": indicator.catch_up_item,
     }
     return render(request, "indicators/detail.html", context)
+
+
+@require_POST
+def value_verify(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The office's verdict on one month's current figure, posted from the indicator's page."""
+    indicator = _indicator(request, pk)
+    if not rules.can_verify_values(request.user, indicator.item):
+        return render(request, "items/refused.html", {"message": "只有督查办可以核实指标数据。"}, status=403)
+    form = ValueVerifyForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, "；".join(str(error) for error in errors))
+        return redirect("indicators:detail", pk=indicator.pk)
+    data = form.cleaned_data
+    value = Value.objects.filter(
+        indicator=indicator, year=data["year"], month=data["month"], is_current=True
+    ).first()
+    if value is None:
+        raise Http404
+    _run(
+        request,
+        lambda: services.value_verify(
+            actor=request.user, value=value, verdict=data["verdict"], note=data["note"]
+        ),
+        f"{value.year}年{value.month}月的数据已核实。",
+    )
+    return redirect("indicators:detail", pk=indicator.pk)
 
 
 def month_entry(request: AuthedRequest) -> HttpResponse:

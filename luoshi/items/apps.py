@@ -8,7 +8,9 @@ class ItemsConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.core import registry
+        from luoshi.items.imports import ITEMS_IMPORT
         from luoshi.items.ledger import ITEM_LEDGERS
 
         for ledger in ITEM_LEDGERS:
             registry.register(ledger)
+        registry.register_import(ITEMS_IMPORT)

@@ -150,3 +150,25 @@ def test_the_command_imports_a_sheet_and_refuses_a_bad_one(ledger, zhashui, tmp_
     assert current(revenue) is None
     call_command("import_indicators", str(good), "--month", "2023-06", "--region", zhashui.name)
     assert current(revenue).value == D("4.5") and current(revenue).entered_by is None
+
+
+def test_luoshi_import_indicators_goes_through_the_import_command(ledger, zhashui, tmp_path: Path):
+    revenue, _ = ledger
+    good, bad = tmp_path / "good.xlsx", tmp_path / "bad.xlsx"
+    good.write_bytes(sheet(["测试财政收入", "亿元", None, 4.5, None]))
+    bad.write_bytes(sheet(["测试财政收入", "亿元", None, "abc", None]))
+    with pytest.raises(CommandError, match="1 处错误"):
+        call_command("import", "indicators", str(bad), month="2023-06", region=zhashui.name)
+    call_command("import", "indicators", str(good), month="2023-06", region=zhashui.name, dry_run=True)
+    assert current(revenue) is None
+    call_command("import", "indicators", str(good), month="2023-06", region=zhashui.name)
+    assert current(revenue).value == D("4.5") and current(revenue).entered_by is None
+
+
+def test_the_import_command_names_the_targets_it_knows(tmp_path: Path):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(b"")
+    with pytest.raises(CommandError, match=r"budgets.*items.*indicators"):  # argparse's own words
+        call_command("import", "budgets", str(path))
+    with pytest.raises(CommandError, match="--month"):
+        call_command("import", "indicators", str(path), "--month", "June")

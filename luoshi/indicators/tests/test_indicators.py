@@ -136,6 +136,37 @@ def test_the_indicator_page_shows_its_chart_data_and_history(revenue, supervisor
     assert page.context["chart"]["actual"][5] == 3.0
 
 
+def test_the_office_verifies_a_months_figure_on_the_indicator_page(
+    revenue, supervisor, fagaiju_head, zhenan_supervisor
+):
+    june(fagaiju_head, revenue, "3")
+    client = client_for(supervisor)
+    page = client.get(f"/indicators/{revenue.pk}/").content.decode()
+    assert 'data-testid="verify-form"' in page and "部分属实" in page
+    address = f"/indicators/{revenue.pk}/verify/"
+    # 不属实 needs what the office found
+    client.post(address, {"year": 2023, "month": 6, "verdict": "untrue", "note": " "})
+    assert Value.objects.get(indicator=revenue, month=6).verification == "unchecked"
+    response = client.post(address, {"year": 2023, "month": 6, "verdict": "partly", "note": "佐证缺税务月报"})
+    assert response.status_code == 302
+    value = Value.objects.get(indicator=revenue, month=6)
+    assert (value.verification, value.verified_by) == ("partly", supervisor)
+    assert value.verification_note == "佐证缺税务月报"
+    assert revenue.item.events.filter(kind="report_verified", note__contains="部分属实").exists()
+    page = client.get(f"/indicators/{revenue.pk}/").content.decode()
+    assert "部分属实：佐证缺税务月报" in page
+    # the unit that entered the figure may not verify it; another county does not see it
+    unit_page = client_for(fagaiju_head).get(f"/indicators/{revenue.pk}/").content.decode()
+    assert 'data-testid="verify-form"' not in unit_page
+    data = {"year": 2023, "month": 6, "verdict": "true"}
+    assert client_for(fagaiju_head).post(address, data).status_code == 403
+    assert client_for(zhenan_supervisor).post(address, data).status_code == 404
+    assert client.post(address, {"year": 2023, "month": 5, "verdict": "true"}).status_code == 404
+    assert Value.objects.get(indicator=revenue, month=6).verification == "partly"
+    with pytest.raises(ServiceError, match="督查办"):
+        services.value_verify(actor=fagaiju_head, value=value, verdict="true")
+
+
 def test_the_table_costs_the_same_queries_for_three_indicators_as_for_thirteen(
     zhashui, supervisor, fagaiju, deputy_fengrui, fagaiju_head
 ):

@@ -283,6 +283,12 @@ PATTERNS: dict[str, Entry] = {
         Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
     ),
     "indicators/<int:pk>/": Entry(Kind.OBJECT, target="indicator", insider=SUPERVISOR),
+    "indicators/<int:pk>/verify/": Entry(
+        Kind.ACTION,
+        target="indicator",
+        insider=SUPERVISOR,
+        data={"year": 2023, "month": 6, "verdict": "untrue", "note": "越权核实"},
+    ),
     "indicators/<int:pk>/catch-up/": Entry(
         Kind.OBJECT, target="indicator", insider=SUPERVISOR, form={"measures": "越权制定的赶超举措"}
     ),
