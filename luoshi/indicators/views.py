@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -23,6 +22,7 @@ from luoshi.indicators.forms import (
     ValueVerifyForm,
 )
 from luoshi.indicators.models import Indicator, Value
+from luoshi.items.http import run_service
 from luoshi.items.selectors import item_events, sees_many_regions
 from luoshi.items.services import ServiceError
 from luoshi.org.http import AuthedRequest, acting_region
@@ -35,16 +35,6 @@ def _indicator(request: AuthedRequest, pk: int) -> Indicator:
         return selectors.indicator_detail_for(request.user, pk)
     except Indicator.DoesNotExist:
         raise Http404 from None
-
-
-def _run(request: AuthedRequest, call: Callable[[], Any], success: str) -> bool:
-    try:
-        call()
-    except ServiceError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _year(request: AuthedRequest, default: int) -> int:
@@ -146,7 +136,7 @@ def value_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     ).first()
     if value is None:
         raise Http404
-    _run(
+    run_service(
         request,
         lambda: services.value_verify(
             actor=request.user, value=value, verdict=data["verdict"], note=data["note"]
@@ -176,7 +166,7 @@ def month_entry(request: AuthedRequest) -> HttpResponse:
                         actor=request.user, indicator=by_pk[pk], year=year, entries=[entry], as_of=as_of
                     )
 
-        if _run(request, record, f"{year}年{month}月的指标数据已保存。"):
+        if run_service(request, record, f"{year}年{month}月的指标数据已保存。"):
             return redirect(f"{request.path}?month={month}")
     context = {"form": form, "month": month, "year": year, "months": range(1, 13), "as_of": as_of}
     return render(request, "indicators/entry.html", context)
@@ -191,7 +181,7 @@ def catch_up_open(request: AuthedRequest, pk: int) -> HttpResponse:
     form = CatchUpForm(request.POST or None, region_id=item.region_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _run(
+        if run_service(
             request,
             lambda: services.catch_up_item_open(
                 actor=request.user,

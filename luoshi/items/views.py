@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -33,6 +32,7 @@ from luoshi.items.forms import (
     milestones_from,
 )
 from luoshi.items.hooks import item_page_sections, supervision_page_sections
+from luoshi.items.http import run_service
 from luoshi.items.models import (
     DONE_STATUSES,
     Evidence,
@@ -59,18 +59,6 @@ def _item(request: AuthedRequest, pk: int) -> Item:
     except Item.DoesNotExist:
         out_of_scope(Item, pk=pk)
         raise Http404 from None
-
-
-def _run(request: AuthedRequest, call: Callable[[], Any], success: str) -> bool:
-    """Run a service; show its refusal as an error message. Returns whether it succeeded."""
-    try:
-        call()
-    except services.ServiceError as error:
-        messages.error(request, error.message)
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -205,7 +193,7 @@ def item_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             messages.error(request, f"找不到编号为 {code} 的事项。")
             return redirect(item_url(item))
     label = TRANSITIONS[Action(action)].label
-    _run(
+    run_service(
         request,
         lambda: services.item_take(
             actor=request.user,
@@ -247,7 +235,9 @@ def item_create(request: AuthedRequest) -> HttpResponse:
             if request.POST.get("assign"):
                 services.item_take(actor=request.user, item=item, action=Action.ASSIGN, as_of=clock.today())
 
-        if _run(request, create, "事项已创建。" + ("并已交办。" if request.POST.get("assign") else "")):
+        if run_service(
+            request, create, "事项已创建。" + ("并已交办。" if request.POST.get("assign") else "")
+        ):
             return redirect(item_url(created[0]))
     return render(request, "items/item_form.html", {"form": form, "formset": formset, "region": region})
 
@@ -352,7 +342,7 @@ def _report_form(request: AuthedRequest, item: Item, *, correcting: ProgressRepo
     )
     if request.method == "POST" and form.is_valid():
         files = form.cleaned_data.get("evidence") or []
-        done = _run(
+        done = run_service(
             request,
             lambda: services.report_submit(
                 actor=request.user,
@@ -385,7 +375,7 @@ def report_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     form = VerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        done = _run(
+        done = run_service(
             request,
             lambda: services.report_verify(
                 actor=request.user,
@@ -410,7 +400,7 @@ def report_verify(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_approve(request: AuthedRequest, pk: int) -> HttpResponse:
     report = scoped_object_or_404(selectors.report_list_for(request.user), pk=pk)
-    _run(
+    run_service(
         request,
         lambda: services.report_approve(actor=request.user, report=report, as_of=clock.today()),
         "已审核通过并报送督查办。",
@@ -423,7 +413,7 @@ def report_reject(request: AuthedRequest, pk: int) -> HttpResponse:
     report = scoped_object_or_404(selectors.report_list_for(request.user), pk=pk)
     form = RejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _run(
+    run_service(
         request,
         lambda: services.report_reject(actor=request.user, report=report, reason=reason),
         "已退回填报人修改。",
@@ -471,7 +461,7 @@ def instruction_create(request: AuthedRequest, pk: int) -> HttpResponse:
     item = _item(request, pk)
     form = InstructionForm(request.POST)
     text = form.cleaned_data["text"] if form.is_valid() else ""
-    _run(
+    run_service(
         request,
         lambda: services.instruction_give(actor=request.user, item=item, text=text, as_of=clock.today()),
         "批示已送达牵头单位。",
@@ -482,7 +472,9 @@ def instruction_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def instruction_acknowledge(request: AuthedRequest, pk: int) -> HttpResponse:
     instruction = scoped_object_or_404(selectors.instruction_list_for(request.user), pk=pk)
-    _run(request, lambda: services.instruction_acknowledge(actor=request.user, instruction=instruction), "")
+    run_service(
+        request, lambda: services.instruction_acknowledge(actor=request.user, instruction=instruction), ""
+    )
     if request.headers.get("HX-Request"):
         return HttpResponse("")
     return redirect(item_url(instruction.item))
@@ -516,7 +508,7 @@ def supervision_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         recorded: list[SupervisionAction] = []
-        done = _run(
+        done = run_service(
             request,
             lambda: recorded.append(
                 services.supervision_action_record(
@@ -553,7 +545,7 @@ def supervision_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             lead_unit=d["lead_unit"],
             deadline=d["deadline"],
         )
-        done = _run(
+        done = run_service(
             request,
             lambda: opened.append(
                 services.supervision_action_open_item(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core import clock
 from luoshi.items import rules as item_rules
 from luoshi.items.evidence import thumbnail as image_thumbnail
+from luoshi.items.http import run_service
 from luoshi.items.models import Item, SupervisionAction
 from luoshi.items.selectors import (
     item_detail_for,
@@ -57,16 +57,6 @@ def _project(request: AuthedRequest, pk: int) -> Project:
         return selectors.project_detail_for(request.user, pk)
     except Project.DoesNotExist:
         raise Http404 from None
-
-
-def _run(request: AuthedRequest, call: Callable[[], Any], success: str) -> bool:
-    try:
-        call()
-    except ServiceError as error:
-        messages.error(request, error.message)
-        return False
-    messages.success(request, success)
-    return True
 
 
 def _stage_choices(user: Any) -> list[tuple[str, str]]:
@@ -310,7 +300,7 @@ def project_replace(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         successor = form.cleaned_data["successor"]
-        if _run(
+        if run_service(
             request,
             lambda: services.project_replace(
                 actor=request.user,
@@ -333,7 +323,7 @@ def project_assign(request: AuthedRequest, pk: int) -> HttpResponse:
         return HttpResponse(
             item_rules.office_only_reason(request.user, project.item, "交办重点项目"), status=403
         )
-    _run(
+    run_service(
         request,
         lambda: services.project_assign(actor=request.user, project=project, as_of=clock.today()),
         "已交办给责任单位。",
@@ -351,7 +341,7 @@ def blocker_open_item(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     if not item_rules.can_create_item(request.user, blocker.project.item.region_id):
         return HttpResponse("只有督查办可以交办项目问题。", status=403)
-    _run(
+    run_service(
         request,
         lambda: services.blocker_open_item(actor=request.user, blocker=blocker, as_of=clock.today()),
         "已交办为督办事项。",
@@ -377,7 +367,7 @@ def site_page(request: AuthedRequest, pk: int) -> HttpResponse:
             return render(
                 request, "projects/site.html", _site_context(request, project, row, None), status=200
             )
-        if form.is_valid() and _run(
+        if form.is_valid() and run_service(
             request,
             lambda: services.site_visit_record(
                 actor=request.user,
@@ -555,7 +545,7 @@ def project_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = _input(form.cleaned_data, year=form.cleaned_data["year"])
         created: list[Project] = []
-        if _run(
+        if run_service(
             request,
             lambda: created.append(
                 services.project_create(
@@ -592,7 +582,7 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = _input(form.cleaned_data, year=item.year)
         data.monthly_plan, data.code = current.monthly_plan, item.code
-        if _run(
+        if run_service(
             request,
             lambda: services.project_update(
                 actor=request.user,
@@ -615,7 +605,7 @@ def blocker_add(request: AuthedRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             request,
             lambda: services.blocker_add(actor=request.user, project=project, **form.cleaned_data),
             "已登记存在问题。",
@@ -635,7 +625,7 @@ def blocker_resolve(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     if not item_rules.is_supervisor_of(request.user, blocker.project.item.region_id):
         return HttpResponse("只有督查办可以确认问题已解决。", status=403)
-    _run(
+    run_service(
         request,
         lambda: services.blocker_resolve(
             actor=request.user,
@@ -657,7 +647,7 @@ def project_plan(request: AuthedRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             request,
             lambda: services.project_plan_set(
                 actor=request.user, project=project, plan=form.plan(), as_of=clock.today()
@@ -679,7 +669,7 @@ def project_stage(request: AuthedRequest, pk: int) -> HttpResponse:
     if (
         request.method == "POST"
         and form.is_valid()
-        and _run(
+        and run_service(
             request,
             lambda: services.project_stage_set(
                 actor=request.user,
