@@ -10,4 +10,4 @@ class BenchConfig(AppConfig):
 
     def ready(self) -> None:
         # The ledgers' shares of the benchmark's county register themselves when imported.
-        from luoshi.bench import projects  # noqa: F401
+        from luoshi.bench import indicators, projects  # noqa: F401

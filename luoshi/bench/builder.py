@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from django.apps import apps
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
@@ -149,6 +150,7 @@ class County:
     reporter_user_id: int  # reporter of the busiest unit
     reporter_ids: dict[int, int] = field(default_factory=dict)  # unit → its reporter
     item_ids: range = range(0)
+    city_counties: tuple[str, ...] = ()  # the names of every county of the benchmark's city
 
 
 @dataclass
@@ -218,6 +220,11 @@ def months_between(first: date, last: date) -> Iterator[date]:
     while day <= last:
         yield day
         day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+
+
+def county_name(index: int) -> str:
+    """The name of the benchmark city's county `index` (from 1)."""
+    return names.COUNTIES[index - 1] if index <= len(names.COUNTIES) else f"第{index}县"
 
 
 def _weighted(rng: random.Random, pairs: Sequence[tuple[str, int]]) -> str:
@@ -294,9 +301,11 @@ class Builder:
             )
             Membership.objects.create(user=office_user, unit=city_units[1], role=Role.SUPERVISOR)
         counties = []
+        named = tuple(county_name(index) for index in range(1, self.shape.counties + 1))
         for index in range(1, self.shape.counties + 1):
             with transaction.atomic():
                 county = self._county(index, city_region)
+                county.city_counties = named
                 rng = random.Random(self.shape.seed * 1000 + index)  # noqa: S311 - made-up data
                 for name, share in shares().items():
                     self.counts[f"share:{name}"] = self.counts.get(f"share:{name}", 0) + share(
@@ -312,7 +321,8 @@ class Builder:
         if connection.vendor != "postgresql":
             refresh_planner_statistics()
             return
-        tables = [Item, Milestone, ProgressReport, Evidence, Verification, ItemColour, ItemEvent]
+        # Every table the build wrote (the ledgers' shares' too), for those given explicit ids.
+        tables = [apps.get_model(label) for label in self.counts if not label.startswith("share:")]
         with connection.cursor() as cursor:
             for statement in connection.ops.sequence_reset_sql(no_style(), tables):
                 cursor.execute(statement)
@@ -321,7 +331,7 @@ class Builder:
     # -----------------------------------------------------------------------------------------
     def _county(self, index: int, city: Region) -> County:
         rng = random.Random(self.shape.seed + index)  # noqa: S311 - made-up data
-        name = names.COUNTIES[index - 1] if index <= len(names.COUNTIES) else f"第{index}县"
+        name = county_name(index)
         region = Region.objects.create(
             name=name,
             short_name=name[0],

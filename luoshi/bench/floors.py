@@ -4,15 +4,19 @@ A floor is what the page would cost if it did nothing but ask the database for e
 shows, in as few queries as that takes (one aggregate for the counts by colour, one query for a
 list's rows): no scope object, no template, no middleware. The page's time over its floor's is
 the ratio the benchmark reports. Floors read the same rows the pages do (the benchmark's items
-all report monthly, on the 25th, so "who has not reported" is one date comparison here).
-They use the ORM's plainest parts only, and no selector of the app, so that work done on the
-selectors does not move the floor.
+all report monthly, on the 25th, so "who has not reported" is one date comparison here; a
+ledger's items that report otherwise, as indicators whose figures are monthly values, are left
+out of it). They use the ORM's plainest parts only, and no selector of the app, so that work done
+on the selectors does not move the floor. A ledger's figures are computed with its pure functions
+(indicators.compute): they define the figures, and no page can do with less.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -30,8 +34,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from luoshi.alerts import engine
 from luoshi.alerts.models import ItemColour, Proposal
 from luoshi.core.workdays import WorkCalendar
+from luoshi.indicators import compute
+from luoshi.indicators.models import KIND as INDICATOR
+from luoshi.indicators.models import Indicator, PeerValue, Value
 from luoshi.items.models import (
     ACTIVE_STATUSES,
     DONE_STATUSES,
@@ -42,6 +50,7 @@ from luoshi.items.models import (
     ItemEvent,
     Milestone,
     ProgressReport,
+    ReportCycle,
     ReportStatus,
     Status,
 )
@@ -104,7 +113,10 @@ def _reported(start: date) -> Exists:
 
 def _overdue(items: QuerySet[Item], owing: Owing) -> QuerySet[Item]:
     return items.filter(
-        status__in=OWING, assigned_on__lte=owing.assigned_by, deadline__gte=owing.start
+        status__in=OWING,
+        report_cycle=ReportCycle.MONTHLY,
+        assigned_on__lte=owing.assigned_by,
+        deadline__gte=owing.start,
     ).exclude(_reported(owing.start))
 
 
@@ -236,7 +248,7 @@ def work_unit(unit_id: int, user_id: int, *, owing: Owing, head: bool) -> int:
     """A reporter's (and with `head`, a unit head's) 我的工作."""
     to_report = list(
         _mine(unit_id)
-        .filter(status__in=OWING, assigned_on__lte=owing.assigned_by)
+        .filter(status__in=OWING, report_cycle=ReportCycle.MONTHLY, assigned_on__lte=owing.assigned_by)
         .annotate(last=_reported(owing.start), current=_reported(owing.upcoming))
         .filter(Q(last=False, deadline__gte=owing.start) | Q(current=False))
         .values(*ITEM_ROW, "last", "current")
@@ -546,3 +558,188 @@ def project_ledger(region_ids: list[int], *, as_of: date) -> int:
         )
     )
     return len(rows) + len(plans) + len(blockers)
+
+
+INDICATOR_ROW = (
+    "pk",
+    "item__title",
+    "item__region_id",
+    "item__region__name",
+    "item__region__parent_id",
+    "type",
+    "direction",
+    "unit",
+    "target_value",
+    "target_growth",
+    "item__patron_leader__person__name",
+    "item__lead_unit__short_name",
+    "item__assessed_colour",
+    "item__computed_colour",
+    "item__assessed_reason",
+    "item__computed_reason",
+)
+CATCH_UP_ROW = (
+    "catch_up_item__code",
+    "catch_up_item__description",
+    "catch_up_item__patron_leader__person__name",
+    "catch_up_item__lead_unit__short_name",
+)
+
+
+def _series(rows: Any) -> dict[int, dict[tuple[int, int], tuple[Decimal, Decimal | None]]]:
+    """indicator → (year, month) → (value, published growth)."""
+    series: dict[int, dict[tuple[int, int], tuple[Decimal, Decimal | None]]] = defaultdict(dict)
+    for indicator_id, year, month, value, growth in rows:
+        series[indicator_id][(year, month)] = (value, growth)
+    return series
+
+
+def _facts(
+    row: dict[str, Any], months: dict[tuple[int, int], tuple[Decimal, Any]], year: int
+) -> compute.Facts:
+    return compute.Facts(
+        name=row["item__title"],
+        type=compute.Type(row["type"]),
+        unit=row["unit"],
+        higher_is_better=row["direction"] == "higher",
+        target_value=row["target_value"],
+        target_growth=row["target_growth"],
+        this_year={m: v for (y, m), (v, _g) in months.items() if y == year},
+        last_year={m: v for (y, m), (v, _g) in months.items() if y == year - 1},
+        growth={m: g for (y, m), (_v, g) in months.items() if y == year and g is not None},
+    )
+
+
+def indicator_table(
+    region_ids: list[int], *, as_of: date, lagging_only: bool = False
+) -> list[dict[str, Any]]:
+    """The indicator table (or, `lagging_only`, the catch-up ledger): each indicator of the year
+    with its figures at its latest month, its rank among the city's counties then and a month
+    before, its colour. 4 queries: the indicators (with their catch-up item), their current values
+    of this year and last, the same indicators' values in the city's other counties for the
+    months ranked only, the peers' entered figures for those months. The figures come from
+    indicators.compute's pure functions (their definitions, not a selector); the colour is the
+    stored one, as the nightly recomputation leaves it, computed only where none is."""
+    year = as_of.year
+    up_to = compute.reporting_month(year, as_of)
+    indicators = Indicator.objects.filter(
+        item__region_id__in=region_ids, item__kind=INDICATOR, item__year=year
+    ).exclude(item__status__in=[Status.WITHDRAWN, Status.REPLACED])
+    rows = list(
+        indicators.values(*INDICATOR_ROW, *(CATCH_UP_ROW if lagging_only else ())).order_by(
+            "sort_order", "item__code", "pk"
+        )
+    )
+    own = _series(
+        Value.objects.filter(indicator__in=indicators, is_current=True, year__in=(year - 1, year))
+        .order_by()
+        .values_list("indicator_id", "year", "month", "value", "growth")
+    )
+    facts = {row["pk"]: _facts(row, own[row["pk"]], year) for row in rows}
+    latest = {pk: compute.latest_month(f, up_to) for pk, f in facts.items()}
+    ranked = {m for month in latest.values() if month for m in (month - 1, month) if m}
+    # The city's other counties keeping the ledger here: their figures for the ranked months only.
+    others = Indicator.objects.filter(
+        item__region__parent_id__in={row["item__region__parent_id"] for row in rows},
+        item__title__in={row["item__title"] for row in rows},
+        item__kind=INDICATOR,
+        item__year=year,
+    ).exclude(item__region_id__in=region_ids)
+    theirs = list(
+        Value.objects.filter(
+            indicator__in=others, is_current=True, month__in=ranked, year__in=(year - 1, year)
+        )
+        .order_by()
+        .values_list(
+            "indicator_id",
+            "indicator__item__title",
+            "indicator__item__region__name",
+            "indicator__item__region__parent_id",
+            "indicator__type",
+            "year",
+            "month",
+            "value",
+            "growth",
+        )
+    )
+    # (city, name) → region → its facts (the own counties' and the others').
+    peers: dict[tuple[int, str], dict[str, compute.Facts]] = defaultdict(dict)
+    for row in rows:
+        peers[(row["item__region__parent_id"], row["item__title"])][row["item__region__name"]] = facts[
+            row["pk"]
+        ]
+    their_rows: dict[int, dict[str, Any]] = {}
+    their_months = _series((pk, y, m, v, g) for pk, _t, _r, _c, _ty, y, m, v, g in theirs)
+    for pk, title, region, city, kind, *_rest in theirs:
+        their_rows[pk] = {"item__title": title, "type": kind, "region": region, "city": city}
+    for pk, row in their_rows.items():
+        peers[(row["city"], row["item__title"])][row["region"]] = compute.Facts(
+            name=row["item__title"],
+            type=compute.Type(row["type"]),
+            unit="",
+            this_year={m: v for (y, m), (v, _g) in their_months[pk].items() if y == year},
+            last_year={m: v for (y, m), (v, _g) in their_months[pk].items() if y == year - 1},
+            growth={m: g for (y, m), (_v, g) in their_months[pk].items() if y == year and g is not None},
+        )
+    entered: dict[tuple[int, int], list[tuple[str, Any, Any]]] = defaultdict(list)
+    for indicator_id, region_name, month, value, growth in (
+        PeerValue.objects.filter(indicator__in=indicators, year=year, month__in=ranked)
+        .order_by()
+        .values_list("indicator_id", "region_name", "month", "value", "growth")
+    ):
+        entered[(indicator_id, month)].append((region_name, value, growth))
+
+    def ranking(row: dict[str, Any], own_facts: compute.Facts, month: int) -> compute.Ranking | None:
+        if not month:
+            return None
+        group = peers[(row["item__region__parent_id"], row["item__title"])]
+        at = [
+            compute.Peer(
+                region,
+                f.this_year.get(month),
+                compute.growth_at(f, month),
+                region == row["item__region__name"],
+            )
+            for region, f in group.items()
+        ]
+        at += [compute.Peer(name, v, g) for name, v, g in entered[(row["pk"], month)] if name not in group]
+        return compute.rank(at, higher_is_better=own_facts.higher_is_better)
+
+    shown = []
+    for row in rows:
+        own_facts, month = facts[row["pk"]], latest[row["pk"]]
+        actual = own_facts.this_year.get(month) if month else None
+        target = compute.year_target(own_facts)
+        rank = ranking(row, own_facts, month)
+        before = ranking(row, own_facts, month - 1) if month > 1 else None
+        half = compute.half_year_check(own_facts, month)
+        colour = row["item__assessed_colour"] or row["item__computed_colour"]
+        if not colour:
+            colour = engine.indicator_colour(compute.colour_facts(own_facts, month, rank)).colour.value
+        lagging = bool(
+            (half and not half.passed) or colour in ("yellow", "red") or (rank and rank.bottom_third)
+        )
+        if lagging_only and not lagging:
+            continue
+        figures = {
+            "title": row["item__title"],
+            "region": row["item__region__name"],
+            "month": month,
+            "actual": actual,
+            "target": target,
+            "completion": compute.completion(actual, target) if own_facts.type.accumulates else None,
+            "growth": compute.growth_at(own_facts, month) if month else None,
+            "rank": (rank.rank, rank.peers) if rank else None,
+            "trend": compute.trend(before, rank),
+            "half_year": half.passed if half else None,
+            "colour": colour,
+            "lagging": lagging,
+        }
+        if lagging_only:
+            figures |= {
+                "gap": compute.gap_to_target(own_facts, actual),
+                "catch_up": compute.catch_up(own_facts, month),
+                "projection": compute.projection(own_facts, month),
+            }
+        shown.append(figures)
+    return shown

@@ -297,6 +297,35 @@ class Harness:
                 "as the county's, over every county: 3 queries",
             ),
             self._page(
+                "indicators.county",
+                "考核指标 · 县督查办",
+                office,
+                "/indicators/",
+                "county",
+                lambda: floors.indicator_table(one, as_of=AS_OF),
+                "the indicators, their current values, the city's other counties' values of the "
+                "months ranked, the peers' entered figures; the figures by indicators.compute: 4 queries",
+            ),
+            self._page(
+                "indicators.city",
+                "考核指标 · 市督查办",
+                city_office,
+                "/indicators/",
+                "city",
+                lambda: floors.indicator_table(every, as_of=AS_OF),
+                "as the county's, over every county: 4 queries",
+            ),
+            self._page(
+                "indicators.catch_up",
+                "赶超台账 · 县督查办",
+                office,
+                "/indicators/catch-up/",
+                "county",
+                lambda: floors.indicator_table(one, as_of=AS_OF, lagging_only=True),
+                "as the table's, the lagging rows with their gap, pace, projection and catch-up "
+                "item (joined): 4 queries",
+            ),
+            self._page(
                 "item_page.county",
                 "事项页面 · 县督查办",
                 office,

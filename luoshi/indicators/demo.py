@@ -94,7 +94,7 @@ SPECS = (
         neighbour="6.8",
     ),
     Spec(
-        "争取上级专项资金",
+        "争取上级财政专项资金",
         Type.CUMULATIVE,
         "亿元",
         D("9.24"),
@@ -220,7 +220,7 @@ SPECS = (
         neighbour="8",
     ),
     Spec(
-        "项目储备数",
+        "储备成熟项目",
         Type.COUNT,
         "个",
         D(126),

@@ -14,7 +14,7 @@ from django.db.models import Q
 
 from luoshi.core import clock
 from luoshi.indicators.compute import Type
-from luoshi.items.models import Item
+from luoshi.items.models import Item, StoredEvidence
 from luoshi.org.models import Region
 
 KIND = "indicator"
@@ -99,7 +99,7 @@ class Value(models.Model):
         help_text="统计部门公布的增速",
     )
     source = models.CharField("数据来源", max_length=100, blank=True, help_text="如 县统计局月报")
-    evidence = models.CharField("佐证材料", max_length=200, blank=True)
+    evidence = models.CharField("佐证材料说明", max_length=200, blank=True)
     verification = models.CharField(
         "核实", max_length=20, choices=ValueCheck.choices, default=ValueCheck.UNCHECKED
     )
@@ -143,6 +143,18 @@ class Value(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年{self.month}月 {self.value}"
+
+
+class ValueEvidence(StoredEvidence):
+    """A file proving a month's figure (the statistics bureau's table, a tax statement…), kept with
+    the version of the figure it was given for."""
+
+    value = models.ForeignKey(Value, verbose_name="指标数据", on_delete=models.PROTECT, related_name="files")
+
+    class Meta:
+        verbose_name = "指标数据佐证材料"
+        verbose_name_plural = "指标数据佐证材料"
+        ordering = ["id"]
 
 
 class PeerValue(models.Model):

@@ -20,11 +20,11 @@ from django.db.models import QuerySet
 
 from luoshi.indicators import compute
 from luoshi.indicators.compute import Peer, Type
-from luoshi.indicators.models import KIND, Direction, Indicator, PeerValue, Value
+from luoshi.indicators.models import KIND, Direction, Indicator, PeerValue, Value, ValueEvidence
 from luoshi.indicators.rules import can_enter_values
 from luoshi.items.models import Item
 from luoshi.items.selectors import item_list_for
-from luoshi.org.models import User
+from luoshi.org.models import Region, User
 
 
 def indicator_list_for(user: User | object) -> QuerySet[Indicator]:
@@ -149,9 +149,13 @@ FIELDS = (
 )
 
 
-def _peer_facts(data: list[dict[str, Any]]) -> dict[tuple[int, int, str], list[tuple[str, compute.Facts]]]:
-    """The same indicators (by name and year) of the other regions under the same city that keep
-    this ledger here: (city, year, name) → [(region, facts)]. Two queries whatever the number."""
+def _peer_facts(
+    data: list[dict[str, Any]], known: dict[int, compute.Facts]
+) -> dict[tuple[int, int, str], list[tuple[str, compute.Facts]]]:
+    """The same indicators (by name and year) of the regions under the same city that keep this
+    ledger here: (city, year, name) → [(region, facts)]. Two queries whatever the number; the
+    figures of an indicator already read (`known`: a city's page reads all its counties) are not
+    read again."""
     cities = {row["item__region__parent_id"] for row in data if row["item__region__parent_id"]}
     names = {row["item__title"] for row in data}
     years = {row["item__year"] for row in data}
@@ -162,7 +166,8 @@ def _peer_facts(data: list[dict[str, Any]]) -> dict[tuple[int, int, str], list[t
             item__region__parent_id__in=cities, item__title__in=names, item__year__in=years, item__kind=KIND
         ).values(*FIELDS)
     )
-    facts = _facts_of(peers, _current_values([row["pk"] for row in peers]))
+    unknown = [row for row in peers if row["pk"] not in known]
+    facts = {**known, **_facts_of(unknown, _current_values([row["pk"] for row in unknown]))}
     grouped: dict[tuple[int, int, str], list[tuple[str, compute.Facts]]] = defaultdict(list)
     for row in peers:
         key = (row["item__region__parent_id"], row["item__year"], row["item__title"])
@@ -175,7 +180,7 @@ def _peers_at(
     own: compute.Facts,
     month: int,
     computed: list[tuple[str, compute.Facts]],
-    entered: dict[tuple[int, int], list[PeerValue]],
+    entered: dict[tuple[int, int], list[Peer]],
 ) -> list[Peer]:
     if not month:
         return []
@@ -193,11 +198,7 @@ def _peers_at(
             Peer(row["item__region__name"], own.this_year.get(month), compute.growth_at(own, month), own=True)
         )
     known = {p.region for p in peers}
-    peers += [
-        Peer(region=p.region_name, value=p.value, growth=p.growth)
-        for p in entered.get((row["pk"], month), [])
-        if p.region_name not in known
-    ]
+    peers += [p for p in entered.get((row["pk"], month), []) if p.region not in known]
     return peers
 
 
@@ -207,11 +208,16 @@ def _evaluate(indicators: QuerySet[Indicator], *, as_of: date) -> list[Row]:
         return []
     ids = [row["pk"] for row in data]
     facts = _facts_of(data, _current_values(ids))
-    peer_facts = _peer_facts(data)
-    entered: dict[tuple[int, int], list[PeerValue]] = defaultdict(list)
-    for peer in PeerValue.objects.filter(indicator_id__in=ids).order_by("region_name"):
-        if peer.year == next(r["item__year"] for r in data if r["pk"] == peer.indicator_id):
-            entered[(peer.indicator_id, peer.month)].append(peer)
+    peer_facts = _peer_facts(data, facts)
+    year_of = {row["pk"]: row["item__year"] for row in data}
+    entered: dict[tuple[int, int], list[Peer]] = defaultdict(list)
+    for indicator_id, year, month, name, value, growth in (
+        PeerValue.objects.filter(indicator_id__in=ids)
+        .order_by("region_name")
+        .values_list("indicator_id", "year", "month", "region_name", "value", "growth")
+    ):
+        if year == year_of[indicator_id]:
+            entered[(indicator_id, month)].append(Peer(region=name, value=value, growth=growth))
     rows = []
     for row in data:
         own = facts[row["pk"]]
@@ -269,7 +275,7 @@ def table_rows(
 
 
 def lagging_rows(rows: Sequence[Row]) -> list[Row]:
-    """The catch-up ledger (赶超台账): the lagging indicators, the largest gap to the pace first."""
+    """The catch-up ledger (赶超台账): the lagging indicators, in the table's order."""
     return [row for row in rows if row.lagging]
 
 
@@ -283,6 +289,7 @@ def indicator_history(indicator: Indicator) -> QuerySet[Value]:
     return (
         Value.objects.filter(indicator=indicator)
         .select_related("entered_by", "supersedes", "verified_by")
+        .prefetch_related("files")
         .order_by("-entered_at", "-pk")
     )
 
@@ -306,8 +313,78 @@ def entry_indicators(user: User | object, *, year: int) -> list[Indicator]:
 def month_values(indicators: Sequence[Indicator], *, year: int, month: int) -> dict[int, Value]:
     return {
         value.indicator_id: value
-        for value in Value.objects.filter(indicator__in=indicators, year=year, month=month, is_current=True)
+        for value in Value.objects.filter(
+            indicator__in=indicators, year=year, month=month, is_current=True
+        ).prefetch_related("files")
     }
+
+
+def month_figures(indicator: Indicator, *, year: int) -> dict[int, Decimal]:
+    """month → the current figure of the indicator's year."""
+    values = Value.objects.filter(indicator=indicator, year=year, is_current=True)
+    return dict(values.values_list("month", "value"))
+
+
+@dataclass(frozen=True)
+class PeerLine:
+    """A peer region's figure of a month on the peers' page: entered by the office, or computed from
+    the region's own ledger where it keeps one here (read only)."""
+
+    region_name: str
+    value: Decimal | None = None
+    growth: Decimal | None = None
+    computed: bool = False
+
+
+def peer_lines(indicator: Indicator, *, month: int) -> list[PeerLine]:
+    """The city's other counties and the names entered before, with the month's figures."""
+    item = indicator.item
+    region = item.region
+    computed = (
+        set(
+            Indicator.objects.filter(
+                item__region__parent_id=region.parent_id, item__title=item.title, item__year=item.year
+            )
+            .exclude(item__region=region)
+            .values_list("item__region__name", flat=True)
+        )
+        if region.parent_id
+        else set()
+    )
+    entered = {
+        peer.region_name: peer
+        for peer in PeerValue.objects.filter(indicator=indicator, year=item.year, month=month)
+    }
+    names = (
+        list(
+            Region.objects.filter(parent_id=region.parent_id)
+            .exclude(pk=region.pk)
+            .order_by("sort_order", "code")
+            .values_list("name", flat=True)
+        )
+        if region.parent_id
+        else []
+    )
+    names += sorted(
+        set(
+            PeerValue.objects.filter(indicator=indicator, year=item.year).values_list(
+                "region_name", flat=True
+            )
+        )
+        - set(names)
+    )
+    lines = []
+    for name in names:
+        peer = entered.get(name)
+        lines.append(
+            PeerLine(
+                region_name=name,
+                value=peer.value if peer else None,
+                growth=peer.growth if peer else None,
+                computed=name in computed,
+            )
+        )
+    return lines
 
 
 def _figure(value: Decimal | None, places: int = 2) -> str | None:
@@ -346,3 +423,8 @@ def catch_up_items_for(user: User | object, rows: Sequence[Row]) -> dict[int, It
     ids = [row.catch_up_item_id for row in rows if row.catch_up_item_id]
     items = item_list_for(user).filter(pk__in=ids).select_related("patron_leader__person", "lead_unit")
     return {item.pk: item for item in items}
+
+
+def value_evidence_for(user: User | object) -> QuerySet[ValueEvidence]:
+    """The evidence files of the indicators the user may see."""
+    return ValueEvidence.objects.filter(value__indicator__in=indicator_list_for(user).values("pk"))

@@ -9,13 +9,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from luoshi.core import clock
 from luoshi.indicators import compute
 from luoshi.indicators.compute import Type
 from luoshi.indicators.excel import Planned as PlannedValue
-from luoshi.indicators.models import KIND, Direction, Indicator, PeerValue, Value, ValueCheck
+from luoshi.indicators.models import KIND, Direction, Indicator, PeerValue, Value, ValueCheck, ValueEvidence
 from luoshi.indicators.rules import can_enter_values, can_manage, can_verify_values
 from luoshi.items import services as items
 from luoshi.items.hooks import items_changed_on_commit
@@ -114,6 +115,109 @@ def indicator_create(
     return indicator
 
 
+def indicator_input_of(indicator: Indicator) -> IndicatorInput:
+    """What the edit form starts from: the indicator and its item as they are."""
+    item = indicator.item
+    return IndicatorInput(
+        title=item.title,
+        year=item.year,
+        type=Type(indicator.type),
+        unit=indicator.unit,
+        target_value=indicator.target_value,
+        target_growth=indicator.target_growth,
+        direction=indicator.direction,
+        patron_leader=item.patron_leader,
+        lead_unit=item.lead_unit,
+        support_units=list(item.support_units.all()),
+        description=item.description,
+        sort_order=indicator.sort_order,
+        code=item.code,
+    )
+
+
+# The item's fields as an indicator names them, in its timeline.
+ITEM_LABELS = {
+    "title": "指标名称",
+    "description": "说明",
+    "target_text": "年度目标",
+    "patron_leader": "包抓县级领导",
+    "lead_unit": "责任单位",
+}
+_INDICATOR_FIELDS = {
+    "type": "类型",
+    "direction": "方向",
+    "unit": "计量单位",
+    "target_value": "年度目标值",
+    "target_growth": "年度目标增速（%）",
+    "sort_order": "排序",
+}
+
+
+@transaction.atomic
+def indicator_update(
+    *, actor: User, indicator: Indicator, data: IndicatorInput, as_of: date, expected_version: int
+) -> Indicator:
+    """Edit an indicator and its item (through items.item_update, which refuses a stale version and
+    records the item's changes); the indicator's own changes are one more event on its item."""
+    item = indicator.item
+    ensure(can_manage(actor, item.region_id), "只有督查办可以修改考核指标。")
+    ensure(data.year == item.year, "指标的年度不能修改。", ServiceError)
+    ensure(
+        data.target_value is not None or data.target_growth is not None,
+        f"指标“{data.title}”需要年度目标值或目标增速。",
+        ServiceError,
+    )
+    before = {name: getattr(indicator, name) for name in _INDICATOR_FIELDS}
+    indicator.item = items.item_update(
+        actor=actor,
+        item=item,
+        expected_version=expected_version,
+        data=ItemInput(
+            title=data.title.strip(),
+            year=item.year,
+            kind=item.kind,
+            source=item.source,
+            code=item.code,
+            description=data.description,
+            patron_leader=data.patron_leader,
+            lead_unit=data.lead_unit,
+            support_units=data.support_units,
+            responsible_person=item.responsible_person,
+            deadline=item.deadline,
+            measure=item.measure,
+            target_text=_target_text(data),
+            report_cycle=item.report_cycle,
+            report_due_day=item.report_due_day,
+            parent=item.parent,
+        ),
+        as_of=as_of,
+        labels=ITEM_LABELS,
+    )
+    indicator.type, indicator.direction, indicator.unit = data.type, data.direction, data.unit
+    indicator.target_value, indicator.target_growth = data.target_value, data.target_growth
+    indicator.sort_order = data.sort_order
+    _clean(indicator, exclude=["item"])
+    indicator.save()
+    changes = [
+        f"{label}：{_described(before[name])} → {_described(getattr(indicator, name))}"
+        for name, label in _INDICATOR_FIELDS.items()
+        if before[name] != getattr(indicator, name)
+    ]
+    if changes:
+        item_event_record(item=indicator.item, actor=actor, kind=EventKind.UPDATED, note="；".join(changes))
+    items_changed_on_commit(item_ids=[item.pk], as_of=as_of)
+    return indicator
+
+
+def _described(value: object) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, Decimal):
+        return compute.number(value, 4)
+    labels = {**dict(Direction.choices), **{t.value: t.label for t in Type}}
+    return labels.get(str(value), str(value))
+
+
 @dataclass(frozen=True)
 class ValueInput:
     month: int
@@ -122,13 +226,16 @@ class ValueInput:
     source: str = ""
     evidence: str = ""
     note: str = ""  # why a value is corrected
+    files: Sequence[UploadedFile] = ()  # evidence files, for the new version or the current one
 
 
 def _changed(current: Value, entry: ValueInput) -> bool:
+    """Whether an entry is a new version of the figure: another value or growth, or another
+    description of its evidence. The source alone is not (a page's default source sent back with an
+    imported figure changes nothing)."""
     return bool(
         current.value != entry.value
         or current.growth != entry.growth
-        or (entry.source and current.source != entry.source)
         or (entry.evidence and current.evidence != entry.evidence)
     )
 
@@ -162,10 +269,14 @@ def values_record(
     }
     saved: list[Value] = []
     notes: list[str] = []
+    filed: list[str] = []
     for entry in entries:
         ensure(1 <= entry.month <= 12, "月份应为1—12。", ServiceError)
         old = current.get(entry.month)
         if old is not None and not _changed(old, entry):
+            if entry.files:
+                _files_store(old, entry.files, actor=actor)
+                filed.append(f"{year}年{entry.month}月{len(entry.files)}份")
             continue
         if old is not None:
             ensure(
@@ -189,8 +300,12 @@ def values_record(
         )
         _clean(value, exclude=["indicator", "supersedes", "entered_by", "verified_by"])
         value.save()
+        if entry.files:
+            _files_store(value, entry.files, actor=actor)
         saved.append(value)
         what = f"{year}年{entry.month}月{_shown(entry.value)}{indicator.unit}"
+        if entry.files:
+            what += f"（佐证材料{len(entry.files)}份）"
         notes.append(f"{what}（原为{_shown(old.value)}）" if old else what)
     if saved:
         corrected = any(v.supersedes_id for v in saved)
@@ -202,7 +317,18 @@ def values_record(
             data={"values": [v.pk for v in saved]},
         )
         items_changed_on_commit(item_ids=[item.pk], as_of=as_of)
+    if filed:
+        item_event_record(
+            item=item, actor=actor, kind=EventKind.UPDATED, note="补充佐证材料：" + "；".join(filed)
+        )
     return saved
+
+
+def _files_store(value: Value, files: Sequence[UploadedFile], *, actor: User | None) -> None:
+    if actor is None:
+        raise ServiceError("佐证材料须由填报人上传。")
+    for upload in files:
+        items.evidence_store(ValueEvidence(value=value), actor=actor, upload=upload)
 
 
 @transaction.atomic
@@ -239,26 +365,56 @@ class PeerInput:
 
 @transaction.atomic
 def peer_values_record(
-    *, actor: User | None, indicator: Indicator, year: int, entries: Sequence[PeerInput]
+    *, actor: User | None, indicator: Indicator, year: int, entries: Sequence[PeerInput], as_of: date
 ) -> int:
-    """Peer regions' figures from the city's ranking table (a region's own row is its ledger's)."""
-    ensure(actor is None or can_manage(actor, indicator.item.region_id), "只有督查办可以录入同级县区数据。")
-    count = 0
+    """Peer regions' figures from the city's ranking table (a region's own row is its ledger's).
+    A row with neither figure removes what was entered for that county and month. Returns the
+    number of rows that changed; the changes are one event on the indicator's item."""
+    item = indicator.item
+    ensure(actor is None or can_manage(actor, item.region_id), "只有督查办可以录入同级县区数据。")
+    siblings = dict(
+        Region.objects.filter(parent_id=item.region.parent_id).values_list("name", "pk")
+        if item.region.parent_id
+        else []
+    )
+    existing = {
+        (peer.month, peer.region_name): peer
+        for peer in PeerValue.objects.select_for_update().filter(indicator=indicator, year=year)
+    }
+    notes: list[str] = []
     for entry in entries:
-        ensure(
-            entry.region_name.strip() != indicator.item.region.name,
-            "本县的数据请在月度填报中录入。",
-            ServiceError,
-        )
+        name = entry.region_name.strip()
+        ensure(name != item.region.name, "本县的数据请在月度填报中录入。", ServiceError)
+        ensure(1 <= entry.month <= 12, "月份应为1—12。", ServiceError)
+        old = existing.get((entry.month, name))
+        if entry.value is None and entry.growth is None:
+            if old is not None:
+                old.delete()
+                notes.append(f"{name}（删除）")
+            continue
+        if old is not None and (old.value, old.growth) == (entry.value, entry.growth):
+            continue
         PeerValue.objects.update_or_create(
             indicator=indicator,
             year=year,
             month=entry.month,
-            region_name=entry.region_name.strip(),
-            defaults={"value": entry.value, "growth": entry.growth},
+            region_name=name,
+            defaults={"value": entry.value, "growth": entry.growth, "region_id": siblings.get(name)},
         )
-        count += 1
-    return count
+        shown = [f"{_shown(entry.value)}{indicator.unit}"] + (
+            [f"增长{_shown(entry.growth)}%"] if entry.growth is not None else []
+        )
+        notes.append(f"{name}{'，'.join(shown)}")
+    if notes:
+        months = sorted({entry.month for entry in entries})
+        item_event_record(
+            item=item,
+            actor=actor,
+            kind=EventKind.UPDATED,
+            note=f"录入同级县区{year}年{'、'.join(f'{m}月' for m in months)}数据：" + "；".join(notes),
+        )
+        items_changed_on_commit(item_ids=[item.pk], as_of=as_of)
+    return len(notes)
 
 
 @transaction.atomic

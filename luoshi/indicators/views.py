@@ -7,8 +7,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -16,13 +16,15 @@ from luoshi.core import clock
 from luoshi.indicators import compute, excel, rules, selectors, services
 from luoshi.indicators.forms import (
     CatchUpForm,
+    IndicatorForm,
     MonthEntryForm,
     MonthPickForm,
+    PeerEntryForm,
     StatisticsImportForm,
     ValueVerifyForm,
 )
-from luoshi.indicators.models import Indicator, Value
-from luoshi.items.http import run_service
+from luoshi.indicators.models import UNITS, Indicator, Value
+from luoshi.items.http import evidence_response, run_service
 from luoshi.items.selectors import item_events, sees_many_regions
 from luoshi.items.services import ServiceError
 from luoshi.org.http import AuthedRequest, acting_region
@@ -113,6 +115,7 @@ def indicator_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "events": list(item_events(item)[:20]),
         "may_enter": rules.can_enter_values(request.user, item),
         "may_verify": rules.can_verify_values(request.user, item),
+        "may_manage": rules.can_manage(request.user, item.region_id),
         "verdicts": ValueVerifyForm.base_fields["verdict"].choices,  # type: ignore[attr-defined]
         "catch_up": indicator.catch_up_item,
     }
@@ -154,7 +157,7 @@ def month_entry(request: AuthedRequest) -> HttpResponse:
     month = pick.cleaned_data["month"] if pick.is_valid() else max(compute.reporting_month(year, as_of), 1)
     indicators = selectors.entry_indicators(request.user, year=year)
     current = selectors.month_values(indicators, year=year, month=month)
-    form = MonthEntryForm(request.POST or None, indicators=indicators, current=current)
+    form = MonthEntryForm(request.POST or None, request.FILES or None, indicators=indicators, current=current)
     if request.method == "POST" and form.is_valid():
         entries = form.entries(month)
         by_pk = {indicator.pk: indicator for indicator in indicators}
@@ -197,6 +200,134 @@ def catch_up_open(request: AuthedRequest, pk: int) -> HttpResponse:
             return redirect("indicators:detail", pk=indicator.pk)
     return render(
         request, "indicators/catch_up_form.html", {"form": form, "indicator": indicator, "item": item}
+    )
+
+
+def _form_page(
+    request: AuthedRequest, form: IndicatorForm, title: str, indicator: Indicator | None = None
+) -> HttpResponse:
+    context = {"form": form, "title": title, "indicator": indicator, "units": UNITS}
+    return render(request, "indicators/form.html", context)
+
+
+def indicator_create(request: AuthedRequest) -> HttpResponse:
+    """The office sets an indicator: its target, units, leader, and last year's monthly figures."""
+    region = _office_region(request)
+    if region is None:
+        return render(request, "items/refused.html", {"message": "只有督查办可以设置考核指标。"}, status=403)
+    as_of = clock.today()
+    form = IndicatorForm(request.POST or None, region=region, initial={"year": as_of.year})
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        created: list[Indicator] = []
+
+        def create() -> None:
+            with transaction.atomic():
+                indicator = services.indicator_create(
+                    actor=request.user,
+                    region=region,
+                    data=form.indicator_input(year=year),
+                    assign=form.cleaned_data["assign"],
+                    as_of=as_of,
+                )
+                last = form.last_year(source="上年统计数据")
+                if last:
+                    services.values_record(
+                        actor=request.user, indicator=indicator, year=year - 1, entries=last, as_of=as_of
+                    )
+                created.append(indicator)
+
+        if run_service(request, create, "考核指标已设置。"):
+            return redirect("indicators:detail", pk=created[0].pk)
+    return _form_page(request, form, "设置考核指标")
+
+
+def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    indicator = _indicator(request, pk)
+    item = indicator.item
+    if not rules.can_manage(request.user, item.region_id):
+        return render(request, "items/refused.html", {"message": "只有督查办可以修改考核指标。"}, status=403)
+    current = services.indicator_input_of(indicator)
+    last = selectors.month_figures(indicator, year=item.year - 1)
+    initial = {
+        **current.__dict__,
+        "type": current.type.value,
+        "version": item.version,
+        **{f"last_{month}": value for month, value in last.items()},
+    }
+    form = IndicatorForm(request.POST or None, region=item.region, editing=True, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        as_of = clock.today()
+
+        def update() -> None:
+            with transaction.atomic():
+                services.indicator_update(
+                    actor=request.user,
+                    indicator=indicator,
+                    data=form.indicator_input(year=item.year, code=item.code),
+                    as_of=as_of,
+                    expected_version=form.cleaned_data["version"] or item.version,
+                )
+                services.values_record(
+                    actor=request.user,
+                    indicator=indicator,
+                    year=item.year - 1,
+                    entries=form.last_year(),
+                    as_of=as_of,
+                )
+
+        if run_service(request, update, "已保存。"):
+            return redirect("indicators:detail", pk=pk)
+    return _form_page(request, form, f"修改：{item.title}", indicator)
+
+
+def peer_entry(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The office enters a month of the city's ranking table for one indicator: the other counties'
+    figures, where they keep no ledger here."""
+    indicator = _indicator(request, pk)
+    item = indicator.item
+    if not rules.can_manage(request.user, item.region_id):
+        return render(
+            request, "items/refused.html", {"message": "只有督查办可以录入同级县区数据。"}, status=403
+        )
+    as_of = clock.today()
+    default = max(compute.reporting_month(item.year, as_of), 1)
+    pick = MonthPickForm(request.GET or {"month": default})
+    month = pick.cleaned_data["month"] if pick.is_valid() else default
+    lines = selectors.peer_lines(indicator, month=month)
+    form = PeerEntryForm(request.POST or None, lines=lines)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
+            request,
+            lambda: services.peer_values_record(
+                actor=request.user,
+                indicator=indicator,
+                year=item.year,
+                entries=form.entries(month),
+                as_of=as_of,
+            ),
+            f"{item.year}年{month}月的同级县区数据已保存。",
+        )
+    ):
+        return redirect(f"{request.path}?month={month}")
+    row = selectors.indicator_results([indicator.pk], as_of=as_of)[indicator.pk]
+    context = {
+        "indicator": indicator,
+        "item": item,
+        "form": form,
+        "month": month,
+        "months": range(1, 13),
+        "row": row,
+    }
+    return render(request, "indicators/peers.html", context)
+
+
+def evidence_file(request: AuthedRequest, pk: int, thumbnail: bool = False) -> HttpResponseBase:
+    """A figure's evidence file, served only here, after the permission check of its indicator."""
+    return evidence_response(
+        get_object_or_404(selectors.value_evidence_for(request.user), pk=pk), thumbnail=thumbnail
     )
 
 

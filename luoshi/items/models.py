@@ -377,19 +377,18 @@ class ProgressReport(models.Model):
         return not ProgressReport.objects.filter(supersedes=self).exists()
 
 
-def evidence_path(instance: Evidence, filename: str) -> str:
+def evidence_path(instance: models.Model, filename: str) -> str:
     # A random name under the upload folder: never the uploader's name, never a guessable one.
     today = clock.today()
     suffix = PurePosixPath(filename).suffix.lower()
     return f"evidence/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
-    """A file proving a report (佐证材料). Stored outside the static files; served only through a view."""
+class StoredEvidence(models.Model):
+    """A stored evidence file (佐证材料), whatever it proves: checked by its content, kept under a
+    random name outside the static files, served only through a view that checks permission first
+    (services.reports.evidence_store stores one; http.evidence_response serves it)."""
 
-    report = models.ForeignKey(
-        ProgressReport, verbose_name="进度反馈", on_delete=models.PROTECT, related_name="evidence"
-    )
     file = models.FileField("文件", upload_to=evidence_path, max_length=200)
     thumbnail = models.FileField("缩略图", upload_to=evidence_path, max_length=200, blank=True)
     original_name = models.CharField("原文件名", max_length=200)
@@ -403,9 +402,7 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField("上传时间", default=clock.now)
 
     class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
-        ordering = ["id"]
+        abstract = True
 
     def __str__(self) -> str:
         return self.original_name
@@ -413,6 +410,19 @@ class Evidence(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class Evidence(StoredEvidence):
+    """A file proving a report."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name="进度反馈", on_delete=models.PROTECT, related_name="evidence"
+    )
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["id"]
 
 
 class Method(models.TextChoices):

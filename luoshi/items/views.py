@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case, When
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -32,7 +32,7 @@ from luoshi.items.forms import (
     milestones_from,
 )
 from luoshi.items.hooks import item_page_sections, supervision_page_sections
-from luoshi.items.http import run_service
+from luoshi.items.http import evidence_response, run_service
 from luoshi.items.models import (
     DONE_STATUSES,
     Evidence,
@@ -429,27 +429,7 @@ def evidence_file(request: AuthedRequest, pk: int, thumbnail: bool = False) -> H
         ),
         pk=pk,
     )
-    stored = evidence.thumbnail if thumbnail and evidence.thumbnail else evidence.file
-    if thumbnail and not evidence.thumbnail:
-        raise Http404
-    inline = evidence.content_type in {
-        "image/jpeg",
-        "image/png",
-        "image/gif",
-        "image/webp",
-        "application/pdf",
-    }
-    content_type = "image/jpeg" if thumbnail else evidence.content_type
-    response = FileResponse(
-        stored.open("rb"),
-        content_type=content_type,
-        as_attachment=not inline,
-        filename=evidence.original_name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return evidence_response(evidence, thumbnail=thumbnail)
 
 
 # ---------------------------------------------------------------------------------------------

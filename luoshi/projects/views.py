@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from luoshi.core import clock
 from luoshi.items import rules as item_rules
 from luoshi.items.evidence import thumbnail as image_thumbnail
-from luoshi.items.http import run_service
+from luoshi.items.http import run_service, sandboxed
 from luoshi.items.models import Item, SupervisionAction
 from luoshi.items.selectors import (
     item_detail_for,
@@ -431,10 +431,7 @@ def photo_file(request: AuthedRequest, pk: int, thumbnail: bool = False) -> Http
         response: HttpResponseBase = HttpResponse(small, content_type="image/jpeg")
     else:
         response = FileResponse(shot.file.open("rb"), content_type=shot.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return sandboxed(response)
 
 
 def item_project_section(item: Item) -> str:

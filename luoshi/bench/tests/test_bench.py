@@ -31,6 +31,9 @@ PAGES = {
     "verify_queue.page",
     "projects.county",
     "projects.city",
+    "indicators.county",
+    "indicators.city",
+    "indicators.catch_up",
 }
 OTHERS = {"verify_queue.selector", "stats.county"}
 JOBS = {"recompute.county", "recompute.city", "import.rows", "export.items"}
@@ -123,6 +126,8 @@ def test_bench_runs_end_to_end_in_a_database_of_its_own(tmp_path):
     # ledgers' shares: 300 projects beside 4,000 items, so 4 beside 60, with their reports
     assert payload["build"]["rows"]["share:projects"] > 2 * 4
     assert found["projects.county"]["queries"] == found["projects.city"]["queries"]
+    # 150 indicators beside 4,000 items: 2 beside 60, each with its 18 values and 5 peers' 6 months
+    assert payload["build"]["rows"]["share:indicators"] >= 2 * 2 * (1 + 1 + 18 + 5 * 6)
     assert payload["machine"]["cores"] and payload["machine"]["db"]["vendor"] == "sqlite"
     assert payload["build"]["rows"]["items.Item"] == 2 * 60
     assert {"goals_met", "goals_missed", "goals_unknown", "total_seconds"} <= payload["summary"].keys()

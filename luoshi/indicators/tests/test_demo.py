@@ -33,7 +33,7 @@ def test_the_table_shows_the_half_years_figures(demo):
     assert "2.89亿元" in text and "31.35%" in text
     local = rows["地方财政收入"].result
     assert (local.actual, local.growth) == (Decimal("1.24"), Decimal("8.55"))
-    assert rows["争取上级专项资金"].result.actual == Decimal("9.24")
+    assert rows["争取上级财政专项资金"].result.actual == Decimal("9.24")
     below = {title for title, row in rows.items() if row.result.half_year and not row.result.half_year.passed}
     assert below >= BELOW_HALF
     assert rows["生产总值增速"].result.actual > 0 and rows["生产总值增速"].colour == "red"
@@ -56,6 +56,16 @@ def test_stats_has_the_indicators_section_of_the_table(demo, capsys):
         assert {"name", "unit", "target", "actual", "completion", "growth", "rank", "half_year"} <= row.keys()
     page = client_for(demo_user("duchaban")).get("/indicators/")
     assert [row.title for row in page.context["rows"]] == [row["name"] for row in section]
+
+
+def test_the_reserve_indicator_agrees_with_the_projects_ledger(demo, capsys):
+    """The reserve's count is a figure of two ledgers: the indicator's value the office reports and
+    the reserve the projects ledger holds. The demo's two must agree."""
+    call_command("stats", "--as-of", "2023-07-25", "--region", "柞水县", "--json")
+    stats = json.loads(capsys.readouterr().out)
+    reserve = next(row for row in stats["indicators"] if row["name"] == "储备成熟项目")
+    assert Decimal(reserve["actual"]) == stats["projects"]["reserve"]["total"] == 126
+    assert Decimal(reserve["target"]) == stats["projects"]["reserve"]["target"] == 200
 
 
 def test_the_neighbour_sees_its_own_indicators_only(demo):

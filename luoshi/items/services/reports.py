@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,6 +30,7 @@ from luoshi.items.models import (
     ProgressReport,
     ReportStatus,
     Status,
+    StoredEvidence,
     Verdict,
     Verification,
 )
@@ -44,6 +46,8 @@ from luoshi.items.services.base import (
     item_event_record,
 )
 from luoshi.org.models import Role, Unit, User
+
+E = TypeVar("E", bound=StoredEvidence)
 
 
 @dataclass
@@ -295,8 +299,9 @@ def evidence_max_bytes() -> int:
     return int(settings.LUOSHI_EVIDENCE_MAX_MB) * 1024 * 1024
 
 
-def evidence_attach(*, actor: User, report: ProgressReport, upload: UploadedFile) -> Evidence:
-    """Store one evidence file under a random name, with a thumbnail for images."""
+def evidence_store(evidence: E, *, actor: User, upload: UploadedFile) -> E:
+    """Check one uploaded file by its content and store it in `evidence` (any StoredEvidence, its
+    owner set), under a random name, with a thumbnail for images; saves it."""
     name = upload.name or "file"
     limit = evidence_max_bytes()
     ensure(
@@ -316,15 +321,12 @@ def evidence_attach(*, actor: User, report: ProgressReport, upload: UploadedFile
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    evidence = Evidence(
-        report=report,
-        original_name=name[:200],
-        content_type=kind.content_type,
-        kind_label=kind.label,
-        size=upload.size or 0,
-        sha256=digest.hexdigest(),
-        uploaded_by=actor,
-    )
+    evidence.original_name = name[:200]
+    evidence.content_type = kind.content_type
+    evidence.kind_label = kind.label
+    evidence.size = upload.size or 0
+    evidence.sha256 = digest.hexdigest()
+    evidence.uploaded_by = actor
     evidence.file.save(f"evidence{kind.extension}", upload, save=False)
     if kind.is_image:
         small = thumbnail(content)
@@ -334,6 +336,11 @@ def evidence_attach(*, actor: User, report: ProgressReport, upload: UploadedFile
     # stored file has no row pointing at it and is never served.
     evidence.save()
     return evidence
+
+
+def evidence_attach(*, actor: User, report: ProgressReport, upload: UploadedFile) -> Evidence:
+    """Store one evidence file of a report."""
+    return evidence_store(Evidence(report=report), actor=actor, upload=upload)
 
 
 def _lock_item_and_report(report: ProgressReport, *related: str) -> tuple[Item, ProgressReport]:

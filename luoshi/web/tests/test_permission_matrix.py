@@ -59,7 +59,7 @@ from luoshi.conftest import client_for, demo_user
 from luoshi.extraction.models import ProposedTask, SourceDocument
 from luoshi.indicators import services as indicator_services
 from luoshi.indicators.compute import Type as IndicatorType
-from luoshi.indicators.models import Indicator
+from luoshi.indicators.models import Indicator, ValueEvidence
 from luoshi.items import services
 from luoshi.items.models import (
     ActionKind,
@@ -283,6 +283,19 @@ PATTERNS: dict[str, Entry] = {
         Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
     ),
     "indicators/<int:pk>/": Entry(Kind.OBJECT, target="indicator", insider=SUPERVISOR),
+    "indicators/evidence/<int:pk>/": Entry(Kind.OBJECT, target="value_evidence", insider=SUPERVISOR),
+    "indicators/evidence/<int:pk>/thumb/": Entry(Kind.OBJECT, target="value_evidence", insider=SUPERVISOR),
+    "indicators/new/": Entry(
+        Kind.OFFICE,
+        insider=SUPERVISOR,
+        form={"title": "越权设置的指标", "unit": "亿元", "target_value": "10"},
+    ),
+    "indicators/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="indicator", insider=SUPERVISOR, form={"title": "越权修改的指标名称"}
+    ),
+    "indicators/<int:pk>/peers/": Entry(
+        Kind.OBJECT, target="indicator", insider=SUPERVISOR, form={"name_0": "越权录入的县区", "value_0": "1"}
+    ),
     "indicators/<int:pk>/verify/": Entry(
         Kind.ACTION,
         target="indicator",
@@ -376,6 +389,7 @@ class Targets:
     site_action: SupervisionAction  # a site visit of the project, with a photo
     draft_project: Project  # recorded, not yet assigned
     site_photo: SitePhoto
+    value_evidence: ValueEvidence  # an indicator figure's evidence file
 
     @property
     def unit(self) -> Unit:
@@ -598,12 +612,17 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         actor=users[HEAD],
         indicator=indicator,
         year=2023,
-        entries=[indicator_services.ValueInput(month=6, value=Decimal(2), evidence=f"{tag}保密的统计佐证")],
+        entries=[
+            indicator_services.ValueInput(
+                month=6, value=Decimal(2), evidence=f"{tag}保密的统计佐证", files=[photo()]
+            )
+        ],
         as_of=JULY,
     )
     return Targets(
         cast=cast,
         indicator=indicator,
+        value_evidence=ValueEvidence.objects.get(value__indicator=indicator),
         site_action=site_action,
         draft_project=draft_project,
         site_photo=site_action.site_photos.get(),
