@@ -114,12 +114,15 @@ def _facts_of(
     return facts
 
 
-def _current_values(indicator_ids: Any) -> dict[int, list[tuple[int, int, Decimal, Any]]]:
+def _current_values(
+    indicator_ids: Any, *, months: Iterable[int] | None = None
+) -> dict[int, list[tuple[int, int, Decimal, Any]]]:
     values: dict[int, list[tuple[int, int, Decimal, Any]]] = defaultdict(list)
-    for indicator_id, year, month, value, growth in (
-        Value.objects.filter(indicator_id__in=indicator_ids, is_current=True)
-        .order_by()
-        .values_list("indicator_id", "year", "month", "value", "growth")
+    current = Value.objects.filter(indicator_id__in=indicator_ids, is_current=True)
+    if months is not None:
+        current = current.filter(month__in=list(months))
+    for indicator_id, year, month, value, growth in current.order_by().values_list(
+        "indicator_id", "year", "month", "value", "growth"
     ):
         values[indicator_id].append((year, month, value, growth))
     return values
@@ -150,12 +153,12 @@ FIELDS = (
 
 
 def _peer_facts(
-    data: list[dict[str, Any]], known: dict[int, compute.Facts]
+    data: list[dict[str, Any]], known: dict[int, compute.Facts], months: Iterable[int]
 ) -> dict[tuple[int, int, str], list[tuple[str, compute.Facts]]]:
     """The same indicators (by name and year) of the regions under the same city that keep this
     ledger here: (city, year, name) → [(region, facts)]. Two queries whatever the number; the
     figures of an indicator already read (`known`: a city's page reads all its counties) are not
-    read again."""
+    read again, and of the others only the `months` ranked are."""
     cities = {row["item__region__parent_id"] for row in data if row["item__region__parent_id"]}
     names = {row["item__title"] for row in data}
     years = {row["item__year"] for row in data}
@@ -167,7 +170,8 @@ def _peer_facts(
         ).values(*FIELDS)
     )
     unknown = [row for row in peers if row["pk"] not in known]
-    facts = {**known, **_facts_of(unknown, _current_values([row["pk"] for row in unknown]))}
+    read = _current_values([row["pk"] for row in unknown], months=months)
+    facts = {**known, **_facts_of(unknown, read)}
     grouped: dict[tuple[int, int, str], list[tuple[str, compute.Facts]]] = defaultdict(list)
     for row in peers:
         key = (row["item__region__parent_id"], row["item__year"], row["item__title"])
@@ -208,11 +212,18 @@ def _evaluate(indicators: QuerySet[Indicator], *, as_of: date) -> list[Row]:
         return []
     ids = [row["pk"] for row in data]
     facts = _facts_of(data, _current_values(ids))
-    peer_facts = _peer_facts(data, facts)
+    # Each indicator ranks at its latest month and the month before (its trend): only those months
+    # of the peers' figures are read.
+    latest = {
+        row["pk"]: compute.latest_month(facts[row["pk"]], compute.reporting_month(row["item__year"], as_of))
+        for row in data
+    }
+    months = {m for month in latest.values() for m in (month, month - 1) if m > 0}
+    peer_facts = _peer_facts(data, facts, months)
     year_of = {row["pk"]: row["item__year"] for row in data}
     entered: dict[tuple[int, int], list[Peer]] = defaultdict(list)
     for indicator_id, year, month, name, value, growth in (
-        PeerValue.objects.filter(indicator_id__in=ids)
+        PeerValue.objects.filter(indicator_id__in=ids, month__in=months)
         .order_by("region_name")
         .values_list("indicator_id", "year", "month", "region_name", "value", "growth")
     ):
@@ -222,7 +233,7 @@ def _evaluate(indicators: QuerySet[Indicator], *, as_of: date) -> list[Row]:
     for row in data:
         own = facts[row["pk"]]
         computed = peer_facts.get((row["item__region__parent_id"], row["item__year"], row["item__title"]), [])
-        month = compute.latest_month(own, compute.reporting_month(row["item__year"], as_of))
+        month = latest[row["pk"]]
         peers = _peers_at(row, own, month, computed, entered)
         result = compute.evaluate(own, as_of=as_of, year=row["item__year"], peers=peers)
         before = (
