@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "luoshi.indicators",
     "luoshi.projects",
     "luoshi.dashboard",
+    "luoshi.bulletins",
     "luoshi.extraction",
     "luoshi.web",
     "luoshi.bench",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
     path("indicators/", include("luoshi.indicators.urls")),
     path("projects/", include("luoshi.projects.urls")),
+    path("bulletins/", include("luoshi.bulletins.urls")),
     path("pending/<slug:key>/", web_views.pending, name="pending"),
     path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

@@ -34,6 +34,29 @@ class DemoLoader(Protocol):
 
 
 @dataclass(frozen=True)
+class BulletinPart:
+    """A ledger's part of a supervision bulletin (督查通报), in the bulletin's own words.
+
+    `paragraphs` go to 一、总体情况 under the ledger's label, `problems` to 二、存在问题 (each names
+    the units and the cause), and the table, when it has rows, becomes one of the bulletin's 附件.
+    Plain text only: the bulletin escapes it wherever it is shown."""
+
+    title: str  # 重点项目
+    paragraphs: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+    table_title: str = ""  # 未开工和欠进度的重点项目
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+class BulletinSection(Protocol):
+    """A ledger's part of a bulletin as of a day, as `user` may see it (a reader of one region for
+    a drafted bulletin); None when the ledger has nothing to say for that user."""
+
+    def __call__(self, *, user: Any, as_of: date) -> BulletinPart | None: ...
+
+
+@dataclass(frozen=True)
 class Ledger:
     """One ledger: the items of one kind, and what the rest of the system asks of them."""
 
@@ -48,6 +71,7 @@ class Ledger:
     colour_facts: ColourFacts | None = None
     stats: StatsSection | None = None  # its section of `luoshi stats`, named after its app
     demo: DemoLoader | None = None  # loads its part of the demo county, after the items' part
+    bulletin: BulletinSection | None = None  # its part of a drafted bulletin (app bulletins)
 
 
 class RegistryError(RuntimeError):
@@ -152,3 +176,16 @@ def register_import(target: ImportTarget) -> ImportTarget:
 
 def import_targets() -> list[ImportTarget]:
     return sorted(_imports.values(), key=lambda target: (target.order, target.name))
+
+
+_demos: dict[str, tuple[int, DemoLoader]] = {}
+
+
+def register_demo(name: str, loader: DemoLoader, *, order: int = 100) -> None:
+    """A part of the demo county that is not a ledger's (a drafted bulletin): loaded after every
+    ledger's part, in its order."""
+    _demos[name] = (order, loader)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return [loader for _order, loader in sorted(_demos.values(), key=lambda pair: pair[0])]

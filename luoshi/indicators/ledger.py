@@ -7,11 +7,11 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from luoshi.core.registry import Ledger
+from luoshi.core.registry import BulletinPart, Ledger
 from luoshi.indicators import compute
 from luoshi.indicators.demo import load as demo
 from luoshi.indicators.models import KIND
-from luoshi.indicators.selectors import indicator_results, indicators_stats
+from luoshi.indicators.selectors import Row, indicator_results, indicators_stats, table_rows
 
 
 def colour_facts(ids: Sequence[int], as_of: date) -> Mapping[int, Mapping[str, Any]]:
@@ -30,6 +30,54 @@ def colour_facts(ids: Sequence[int], as_of: date) -> Mapping[int, Mapping[str, A
     return facts
 
 
+def _figure(value: Any, suffix: str = "") -> str:
+    return f"{compute.number(value)}{suffix}" if value is not None else "—"
+
+
+def bulletin_part(*, user: Any, as_of: date) -> BulletinPart | None:
+    """The indicators' part of a bulletin: how many passed the mid-year mark (时间过半、任务过半),
+    the lagging ones named with their lead units and why, and the table as an annex."""
+    rows = table_rows(user, as_of=as_of)
+    if not rows:
+        return None
+    checked = [row for row in rows if row.result.half_year is not None]
+    passed = [row for row in checked if row.result.half_year and row.result.half_year.passed]
+    failed = [row for row in checked if row not in passed]
+    lagging = [row for row in rows if row.lagging]
+    overview = f"考核指标{len(rows)}项"
+    if checked:
+        overview += f"，按上半年数据，{len(passed)}项实现时间过半、任务过半，{len(failed)}项未过半"
+    overview += f"；后进和欠账指标{len(lagging)}项。"
+
+    def why(row: Row) -> str:
+        return row.colour_reason or (row.result.half_year.label if row.result.half_year else "")
+
+    problems = tuple(
+        f"{row.title}（{row.unit_name or '未定牵头单位'}）：{why(row)}。" for row in lagging if why(row)
+    )
+    table = tuple(
+        (
+            row.title,
+            row.unit_name,
+            _figure(row.result.target, row.unit),
+            _figure(row.result.actual, row.unit),
+            _figure(row.result.completion, "%"),
+            _figure(row.result.growth, "%"),
+            row.result.half_year.label if row.result.half_year else "—",
+            f"{row.result.ranking.rank}/{row.result.ranking.peers}" if row.result.ranking else "—",
+        )
+        for row in rows
+    )
+    return BulletinPart(
+        title="考核指标",
+        paragraphs=(overview,),
+        problems=problems,
+        table_title="考核指标完成情况",
+        columns=("指标", "牵头单位", "年度目标", "完成值", "完成率", "同比增长", "过半", "排名"),
+        rows=table,
+    )
+
+
 LEDGER = Ledger(
     kind=KIND,
     label="考核指标",
@@ -42,4 +90,5 @@ LEDGER = Ledger(
     colour_facts=colour_facts,
     stats=indicators_stats,
     demo=demo,
+    bulletin=bulletin_part,
 )

@@ -69,6 +69,13 @@ def ledgers_demo_load(*, as_of: date) -> None:
                 ledger.demo(as_of=as_of)
 
 
+def others_demo_load(*, as_of: date) -> None:
+    """Then the parts that read the ledgers (the drafted bulletin: registry.register_demo)."""
+    for loader in registry.demo_loaders():
+        with clock.pinned(as_of, time(17, 0)):
+            loader(as_of=as_of)
+
+
 def demo_load(*, reset: bool = False) -> list[DemoAccount]:
     """Load the demo county; loading twice changes nothing. `reset` empties the database first."""
     demo_allowed()
@@ -82,6 +89,7 @@ def demo_load(*, reset: bool = False) -> list[DemoAccount]:
         with hooks.immediately():
             demo_county.load_items(county)
             ledgers_demo_load(as_of=demo_county.MEETING_DAY)
+            others_demo_load(as_of=demo_county.MEETING_DAY)
         created = sum(1 for _spec, new in loaded if new)
         audit_record(
             action=Action.SYSTEM,

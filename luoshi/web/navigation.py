@@ -104,6 +104,7 @@ MORE: tuple[Page, ...] = (
         "bulletins",
         "督查通报",
         "megaphone",
+        url_name="bulletins:list",
         group="more",
         summary="按周、月、季度或专项督查起草、审定和印发督查通报。",
     ),

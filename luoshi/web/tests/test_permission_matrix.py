@@ -55,6 +55,9 @@ from pypdf import PdfReader
 
 from luoshi import urls as project_urls
 from luoshi.alerts.models import Proposal
+from luoshi.bulletins import services as bulletin_services
+from luoshi.bulletins.models import Bulletin
+from luoshi.bulletins.periods import parse as parse_period
 from luoshi.conftest import client_for, demo_user
 from luoshi.extraction.models import ProposedTask, SourceDocument
 from luoshi.indicators import services as indicator_services
@@ -305,6 +308,29 @@ PATTERNS: dict[str, Entry] = {
     "indicators/<int:pk>/catch-up/": Entry(
         Kind.OBJECT, target="indicator", insider=SUPERVISOR, form={"measures": "越权制定的赶超举措"}
     ),
+    "bulletins/": Entry(Kind.LIST),
+    "bulletins/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"period": "2023-W30"}),
+    # The targets are drafts, the office's alone. A published bulletin is read by every role of
+    # its county, units included, as a document sent to them (bulletins/tests).
+    "bulletins/<int:pk>/": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
+    "bulletins/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="bulletin", insider=SUPERVISOR, form={"title": "越权修改的通报标题"}
+    ),
+    "bulletins/<int:pk>/preview/": Entry(
+        Kind.OBJECT, target="bulletin", insider=SUPERVISOR, note="the editor's preview: a POST saves nothing"
+    ),
+    "bulletins/<int:pk>/refresh/": Entry(Kind.ACTION, target="bulletin", insider=SUPERVISOR),
+    "bulletins/<int:pk>/publish/": Entry(
+        Kind.OBJECT, target="bulletin", insider=SUPERVISOR, form={"confirm": "on"}
+    ),
+    "bulletins/<int:pk>/bulletin.docx": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
+    "bulletins/<int:pk>/bulletin.pdf": Entry(
+        Kind.OBJECT,
+        target="bulletin",
+        insider=SUPERVISOR,
+        note="200 with a message where LibreOffice is missing",
+    ),
+    "bulletins/<int:pk>/bulletin.html": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
     "healthz": Entry(Kind.PUBLIC),
 }
 # Not walked here, on purpose:
@@ -390,6 +416,7 @@ class Targets:
     draft_project: Project  # recorded, not yet assigned
     site_photo: SitePhoto
     value_evidence: ValueEvidence  # an indicator figure's evidence file
+    bulletin: Bulletin  # a draft of the county's office
 
     @property
     def unit(self) -> Unit:
@@ -413,6 +440,7 @@ class Targets:
             SupervisionAction: [self.action],
             Project: [self.project, self.successor, self.draft_project],
             Blocker: [self.blocker],
+            Bulletin: [self.bulletin],
         }
 
     def secrets(self) -> set[str]:
@@ -619,8 +647,12 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         ],
         as_of=JULY,
     )
+    bulletin = bulletin_services.bulletin_draft(
+        actor=users[SUPERVISOR], region=cast.region, period=parse_period("2023-W29"), as_of=JULY
+    )
     return Targets(
         cast=cast,
+        bulletin=bulletin,
         indicator=indicator,
         value_evidence=ValueEvidence.objects.get(value__indicator=indicator),
         site_action=site_action,

@@ -1,0 +1,32 @@
+"""Who may do what with bulletins. Views, templates and services ask these predicates.
+
+- the supervision office (督查办) of the bulletin's own region drafts, edits and publishes;
+- a published bulletin is read by everyone who sees its region: its leaders, units, observers,
+  and the offices of the regions above it (a city reads its counties');
+- a draft is the office's alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from luoshi.org.models import Role, User
+from luoshi.org.selectors import scope_for
+
+
+def office_region_ids(user: User | object) -> frozenset[int]:
+    """The regions whose bulletins the user drafts: those of his supervision office seats."""
+    return frozenset(seat.region_id for seat in scope_for(user).seats if seat.role == Role.SUPERVISOR)
+
+
+def can_manage(user: User | object, region_id: int) -> bool:
+    return region_id in office_region_ids(user)
+
+
+def can_read(user: User | object, bulletin: Any) -> bool:
+    if can_manage(user, bulletin.region_id):
+        return True
+    if not bulletin.is_published:
+        return False
+    scope = scope_for(user)
+    return scope.everything or bulletin.region_id in scope.visible_region_ids
