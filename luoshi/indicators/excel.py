@@ -13,6 +13,11 @@ Which figure an indicator keeps (its type, compute.Type):
 同比增长 is stored as the value's published growth; an empty cell keeps the growth already stored.
 A unit may differ only as 亿元 against 万元 (1亿元 = 10000万元): the figure is converted.
 
+The city's ranking table has the same columns and one more, 县区: a row of another county is that
+county's figure for the indicator (a peer's, for the rank; a cumulative indicator's peer figure is its
+1-本月累计, or the month's own in January); a row of the region itself, or without 县区, is the
+region's own figure. One sheet may hold both.
+
 All or nothing: every bad cell is named (第N行 X列（列名）：…) and nothing is kept unless there are
 none. The workbook goes through the items import's guards (luoshi.items.excel): its zip directory
 against the caps before openpyxl opens it, then a streaming read that stops at the row cap.
@@ -47,8 +52,15 @@ from luoshi.items.excel import (
 )
 from luoshi.org.models import Region
 
-NAME, UNIT, MONTH, CUMULATIVE, GROWTH = "name", "unit", "month", "cumulative", "growth"
-LABELS = {NAME: "指标名称", UNIT: "单位", MONTH: "本月", CUMULATIVE: "1-本月累计", GROWTH: "同比增长（%）"}
+NAME, UNIT, MONTH, CUMULATIVE, GROWTH, REGION = "name", "unit", "month", "cumulative", "growth", "region"
+LABELS = {
+    NAME: "指标名称",
+    UNIT: "单位",
+    MONTH: "本月",
+    CUMULATIVE: "1-本月累计",
+    GROWTH: "同比增长（%）",
+    REGION: "县区",
+}
 # A sheet's way of saying "no figure".
 BLANKS = {"", "-", "—", "——", "/", "…", "……"}
 WAN_PER_YI = Decimal(10000)
@@ -75,9 +87,21 @@ class Planned:
         return current is None or current.value != self.value or current.growth != self.growth
 
 
+@dataclass(frozen=True)
+class PlannedPeer:
+    """A row of another county: its figure for the indicator and month, for the rank."""
+
+    row: int
+    indicator: Indicator
+    region_name: str
+    value: Decimal | None
+    growth: Decimal | None
+
+
 @dataclass
 class IndicatorImport:
     rows: list[Planned] = field(default_factory=list)
+    peers: list[PlannedPeer] = field(default_factory=list)
     errors: list[CellError | SheetError] = field(default_factory=list)
     errors_not_listed: int = 0
 
@@ -97,6 +121,8 @@ def _header_key(value: object) -> str | None:
         return NAME
     if text in ("单位", "计量单位"):
         return UNIT
+    if text in ("县区", "县（区）", "区县", "县（市、区）", "地区"):
+        return REGION
     if text in ("本月", "本月数"):
         return MONTH
     if text.endswith("累计") and (text.startswith("1-") or text == "累计"):
@@ -160,13 +186,14 @@ class _Reader:
             .select_related("item")
         )
         self.by_name = {indicator.item.title.strip(): indicator for indicator in indicators}
+        self.region_name = region.name
         wanted = [month, month - 1]
         values = Value.objects.filter(
             indicator__in=list(self.by_name.values()), year=year, month__in=wanted, is_current=True
         )
         self.current = {(v.indicator_id, v.month): v for v in values}
         self.positions: dict[str, int] = {}
-        self.seen: dict[int, int] = {}  # indicator → the row it was on
+        self.seen: dict[tuple[int, str], int] = {}  # (indicator, a peer county or "") → its row
         self.result = IndicatorImport()
 
     def _error(self, row: int, key: str, message: str) -> None:
@@ -199,7 +226,7 @@ class _Reader:
             self._row(number, values)
         if header_at is None:
             return IndicatorImport(errors=[SheetError("表格中找不到表头（“指标名称”所在的行）。")])
-        if self.result.ok and not self.result.rows:
+        if self.result.ok and not self.result.rows and not self.result.peers:
             self.result.errors.append(SheetError("表格中没有指标数据。"))
         return self.result
 
@@ -218,10 +245,14 @@ class _Reader:
         if indicator is None:
             self._error(number, NAME, f"本县{self.month}月所在年度没有名为“{name}”的考核指标")
             return
-        if indicator.pk in self.seen:
-            self._error(number, NAME, f"指标“{name}”与第{self.seen[indicator.pk]}行重复")
+        county = _text(self._cell(values, REGION))
+        peer = bool(county) and county != self.region_name
+        once = (indicator.pk, county if peer else "")
+        if once in self.seen:
+            whose = f"“{county}”的" if peer else ""
+            self._error(number, NAME, f"{whose}指标“{name}”与第{self.seen[once]}行重复")
             return
-        self.seen[indicator.pk] = number
+        self.seen[once] = number
         errors = len(self.result.errors) + self.result.errors_not_listed
         factor = self._factor(number, values, indicator)
         figures: dict[str, Decimal | None] = {}
@@ -241,6 +272,9 @@ class _Reader:
                 self._error(number, key, f"“{indicator.item.title}”是计数，不能为负数")
         if len(self.result.errors) + self.result.errors_not_listed > errors or factor is None:
             return
+        if peer:
+            self._peer(number, indicator, county, figures, factor)
+            return
         value = self._value(number, indicator, figures[MONTH], figures[CUMULATIVE], factor)
         if value is None:
             return
@@ -250,6 +284,28 @@ class _Reader:
             growth = current.growth  # a sheet without the rate keeps the one stored
         value = value.quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
         self.result.rows.append(Planned(number, indicator, value, growth, current))
+
+    def _peer(
+        self,
+        number: int,
+        indicator: Indicator,
+        county: str,
+        figures: dict[str, Decimal | None],
+        factor: Decimal,
+    ) -> None:
+        """Another county's figure: as published, for its rank (no previous month to add it to)."""
+        if Type(indicator.type).accumulates and self.month > 1:
+            figure = figures[CUMULATIVE]
+            if figure is None and figures[MONTH] is not None:
+                self._error(number, MONTH, f"“{county}”的累计指标请填写“1-本月累计”")
+                return
+        else:
+            figure = figures[MONTH] if figures[MONTH] is not None else figures[CUMULATIVE]
+        if figure is None and figures[GROWTH] is None:
+            self._error(number, MONTH if MONTH in self.positions else CUMULATIVE, "缺少数据")
+            return
+        value = None if figure is None else (figure * factor).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
+        self.result.peers.append(PlannedPeer(number, indicator, county, value, figures[GROWTH]))
 
     def _factor(self, number: int, values: Sequence[Any], indicator: Indicator) -> Decimal | None:
         unit = _text(self._cell(values, UNIT))

@@ -51,6 +51,7 @@ def indicators_import_file(*, path: Path, options: Mapping[str, Any], stderr: Ca
             year=month.year,
             month=month.month,
             rows=result.rows,
+            peers=result.peers,
             as_of=clock.today(),
             dry_run=bool(options.get("dry_run")),
         )

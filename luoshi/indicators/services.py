@@ -16,6 +16,7 @@ from luoshi.core import clock
 from luoshi.indicators import compute
 from luoshi.indicators.compute import Type
 from luoshi.indicators.excel import Planned as PlannedValue
+from luoshi.indicators.excel import PlannedPeer
 from luoshi.indicators.models import KIND, Direction, Indicator, PeerValue, Value, ValueCheck, ValueEvidence
 from luoshi.indicators.rules import can_enter_values, can_manage, can_verify_values
 from luoshi.items import services as items
@@ -469,9 +470,11 @@ class ImportCounts:
     new: int
     corrected: int
     unchanged: int
+    peers: int = 0
 
     def summary(self) -> str:
-        return f"新填报 {self.new} 项，更正 {self.corrected} 项，与已有数据相同 {self.unchanged} 项"
+        text = f"新填报 {self.new} 项，更正 {self.corrected} 项，与已有数据相同 {self.unchanged} 项"
+        return text + (f"，同级县区数据 {self.peers} 项" if self.peers else "")
 
 
 IMPORT_SOURCE = "统计部门月报（Excel导入）"
@@ -487,17 +490,20 @@ def values_import(
     month: int,
     rows: Sequence[PlannedValue],
     as_of: date,
+    peers: Sequence[PlannedPeer] = (),
     dry_run: bool = False,
 ) -> ImportCounts:
     """A month's figures of many indicators, read from the statistics sheet (excel.py), all in one
-    transaction through values_record (a changed figure is a correction that keeps the old one).
-    `actor` None is the system (the command). A dry run counts and writes nothing."""
+    transaction through values_record (a changed figure is a correction that keeps the old one), and
+    the other counties' figures of the city's ranking table through peer_values_record. `actor` None
+    is the system (the command). A dry run counts and writes nothing."""
     ensure(actor is None or can_manage(actor, region.pk), "只有督查办可以导入统计数据。")
     changing = [row for row in rows if row.changes]
     counts = ImportCounts(
         new=sum(row.current is None for row in changing),
         corrected=sum(row.current is not None for row in changing),
         unchanged=len(rows) - len(changing),
+        peers=len(peers),
     )
     for row in changing:
         ensure(row.indicator.item.region_id == region.pk, "只能导入本县的考核指标。", ServiceError)
@@ -509,6 +515,18 @@ def values_import(
             note=IMPORT_NOTE if row.current else "",
         )
         values_record(actor=actor, indicator=row.indicator, year=year, entries=[entry], as_of=as_of)
+    by_indicator: dict[int, list[PlannedPeer]] = {}
+    for peer in peers:
+        ensure(peer.indicator.item.region_id == region.pk, "只能导入本县的考核指标。", ServiceError)
+        by_indicator.setdefault(peer.indicator.pk, []).append(peer)
+    for planned in by_indicator.values():
+        peer_values_record(
+            actor=actor,
+            indicator=planned[0].indicator,
+            year=year,
+            entries=[PeerInput(p.region_name, month, p.value, p.growth) for p in planned],
+            as_of=as_of,
+        )
     if dry_run:
         # Every row went through the service's checks; none of it is kept (nor its on_commit work).
         transaction.set_rollback(True)

@@ -366,6 +366,7 @@ def statistics_import(request: AuthedRequest) -> HttpResponse:
                     year=month.year,
                     month=month.month,
                     rows=result.rows,
+                    peers=result.peers,
                     as_of=as_of,
                     dry_run=dry_run,
                 )

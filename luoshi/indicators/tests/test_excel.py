@@ -172,3 +172,50 @@ def test_the_import_command_names_the_targets_it_knows(tmp_path: Path):
         call_command("import", "budgets", str(path))
     with pytest.raises(CommandError, match="--month"):
         call_command("import", "indicators", str(path), "--month", "June")
+
+
+COUNTY_HEADER = ["县区", *HEADER]
+
+
+def test_the_citys_ranking_table_gives_the_peers_figures_and_the_rank(ledger, zhashui, supervisor):
+    """One sheet with a 县区 column: the county's own row is its figure, the others' rows are the
+    peers' figures, and the rank follows."""
+    revenue, _ = ledger
+    services.values_record(
+        actor=supervisor,
+        indicator=revenue,
+        year=2022,
+        entries=[ValueInput(month=6, value=D(4))],
+        as_of=JULY,
+    )
+    content = sheet(
+        ["镇安县", "测试财政收入", "亿元", "", 5.2, 14.0],
+        ["柞水县", "测试财政收入", "亿元", "", 4.5, ""],  # 4.5 over last June's 4: +12.5%
+        ["洛南县", "测试财政收入", "万元", "", 39000, 9.5],  # in 万元: 3.9 亿元
+        header=COUNTY_HEADER,
+    )
+    result = read(content, zhashui)
+    assert result.ok, result.errors
+    response = client_for(supervisor).post(
+        "/indicators/import/", {"file": SimpleUploadedFile("排名.xlsx", content), "month": "2023-06"}
+    )
+    assert response.status_code == 302, response.content.decode()
+    assert current(revenue).value == D("4.5")
+    peers = {p.region_name: (p.value, p.growth) for p in revenue.peer_values.filter(year=2023, month=6)}
+    assert peers == {"镇安县": (D("5.2"), D(14)), "洛南县": (D("3.9"), D("9.5"))}
+    row = next(r for r in client_for(supervisor).get("/indicators/").context["rows"] if r.pk == revenue.pk)
+    assert (row.result.ranking.rank, row.result.ranking.peers) == (2, 3)
+
+
+def test_a_peers_cumulative_figure_must_be_its_cumulative_and_a_county_once(ledger, zhashui):
+    content = sheet(
+        ["镇安县", "测试财政收入", "亿元", 0.8, "", 14.0],
+        ["洛南县", "测试新增企业", "家", "", 6, ""],
+        ["洛南县", "测试新增企业", "家", "", 7, ""],
+        header=COUNTY_HEADER,
+    )
+    result = read(content, zhashui)
+    messages = [str(error) for error in result.errors]
+    assert any("第3行" in m and "“镇安县”的累计指标请填写“1-本月累计”" in m for m in messages), messages
+    assert any("第5行" in m and "“洛南县”的指标“测试新增企业”与第4行重复" in m for m in messages), messages
+    assert result.error_count == 2
