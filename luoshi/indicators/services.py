@@ -22,7 +22,14 @@ from luoshi.indicators.rules import can_enter_values, can_manage, can_verify_val
 from luoshi.items import services as items
 from luoshi.items.hooks import items_changed_on_commit
 from luoshi.items.models import EventKind, Item, Measure, ReportCycle, Source
-from luoshi.items.services import ItemInput, MilestoneInput, ServiceError, ensure, item_event_record
+from luoshi.items.services import (
+    ItemInput,
+    MilestoneInput,
+    ServiceError,
+    detail_changes_record,
+    ensure,
+    item_event_record,
+)
 from luoshi.items.workflow import Action
 from luoshi.org.models import Leader, Region, Unit, User
 
@@ -199,24 +206,11 @@ def indicator_update(
     indicator.sort_order = data.sort_order
     _clean(indicator, exclude=["item"])
     indicator.save()
-    changes = [
-        f"{label}：{_described(before[name])} → {_described(getattr(indicator, name))}"
-        for name, label in _INDICATOR_FIELDS.items()
-        if before[name] != getattr(indicator, name)
-    ]
-    if changes:
-        item_event_record(item=indicator.item, actor=actor, kind=EventKind.UPDATED, note="；".join(changes))
+    detail_changes_record(
+        item=indicator.item, actor=actor, detail=indicator, before=before, labels=_INDICATOR_FIELDS
+    )
     items_changed_on_commit(item_ids=[item.pk], as_of=as_of)
     return indicator
-
-
-def _described(value: object) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, Decimal):
-        return compute.number(value, 4)
-    labels = {**dict(Direction.choices), **{t.value: t.label for t in Type}}
-    return labels.get(str(value), str(value))
 
 
 @dataclass(frozen=True)

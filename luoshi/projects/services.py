@@ -31,6 +31,7 @@ from luoshi.items.services import (
     MilestoneInput,
     ReportInput,
     ServiceError,
+    detail_changes_record,
     ensure,
     item_event_record,
 )
@@ -302,25 +303,11 @@ def project_update(
     project.save()
     if data.monthly_plan != project_input_of(project).monthly_plan:
         _plan_save(project, item.year, data.monthly_plan)
-    changes = [
-        f"{label}：{_shown(before[name])} → {_shown(getattr(project, name))}"
-        for name, label in _PROJECT_FIELDS.items()
-        if before[name] != getattr(project, name)
-    ]
-    if changes:
-        item_event_record(item=project.item, actor=actor, kind=EventKind.UPDATED, note="；".join(changes))
+    detail_changes_record(
+        item=project.item, actor=actor, detail=project, before=before, labels=_PROJECT_FIELDS
+    )
     items_changed_on_commit(item_ids=[project.pk], as_of=as_of)
     return project
-
-
-def _shown(value: object) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, date):
-        return f"{value.year}年{value.month}月{value.day}日"
-    return str(getattr(value, "label", value))
 
 
 @dataclass(frozen=True)

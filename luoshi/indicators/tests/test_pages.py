@@ -120,13 +120,13 @@ def test_an_edit_changes_the_target_and_records_what_changed(supervisor, fagaiju
     page = client.get(f"/indicators/{indicator.pk}/edit/")
     assert page.context["form"]["last_6"].value() == D(6)
     version = page.context["form"]["version"].value()
-    data = form_data(fagaiju, deputy_fengrui, target_value="15", version=str(version))
+    data = form_data(fagaiju, deputy_fengrui, target_value="15", direction="lower", version=str(version))
     response = client.post(f"/indicators/{indicator.pk}/edit/", data)
     assert response.status_code == 302
     indicator.refresh_from_db()
     assert indicator.target_value == D(15) and indicator.item.target_text == "15亿元"
     notes = list(ItemEvent.objects.filter(item=indicator.item).values_list("note", flat=True))
-    assert any("年度目标值：12 → 15" in note for note in notes)
+    assert any("年度目标值：12 → 15" in note and "方向：越高越好 → 越低越好" in note for note in notes)
     # Nothing of last year changed: no correction was made, none was needed.
     assert Value.objects.filter(indicator=indicator, year=2022).count() == 12
     # The same (now stale) form again is refused: someone changed the indicator since.

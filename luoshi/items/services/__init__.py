@@ -1,7 +1,14 @@
 """Writes to items: one transaction each, an event row for each change, and what follows a change
 (colours, notices) after it commits. One module per subject; this package names the public ones."""
 
-from luoshi.items.services.base import Conflict, NotAllowed, ServiceError, ensure, item_event_record
+from luoshi.items.services.base import (
+    Conflict,
+    NotAllowed,
+    ServiceError,
+    detail_changes_record,
+    ensure,
+    item_event_record,
+)
 from luoshi.items.services.imports import items_import, items_import_check, items_import_write
 from luoshi.items.services.lifecycle import (
     EDITABLE_FIELDS,
@@ -42,6 +49,7 @@ __all__ = [
     "ReportInput",
     "ServiceError",
     "cannot_report_reason",
+    "detail_changes_record",
     "ensure",
     "evidence_attach",
     "evidence_max_bytes",

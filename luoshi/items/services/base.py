@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -86,6 +87,32 @@ def _describe(value: object) -> str:
     if isinstance(value, Decimal):  # 18000.0000 → 18000, as the pages write amounts
         return f"{value.normalize():f}"
     return str(value)
+
+
+def detail_changes_record(
+    *,
+    item: Item,
+    actor: User | None,
+    detail: models.Model,
+    before: Mapping[str, object],
+    labels: Mapping[str, str],
+) -> None:
+    """One event on `item` for what an edit changed in its ledger's detail row: each field named in
+    `labels` whose value is no longer its value `before`, a choice by its label."""
+    changes = []
+    for name, label in labels.items():
+        old, new = before[name], getattr(detail, name)
+        if old != new:
+            changes.append(
+                f"{label}：{_describe_field(detail, name, old)} → {_describe_field(detail, name, new)}"
+            )
+    if changes:
+        item_event_record(item=item, actor=actor, kind=EventKind.UPDATED, note="；".join(changes))
+
+
+def _describe_field(detail: models.Model, name: str, value: object) -> str:
+    choices = dict(detail._meta.get_field(name).flatchoices or ())  # type: ignore[union-attr]
+    return str(choices.get(value, value)) if value in choices else _describe(value)
 
 
 def _describe_moment(moment: datetime) -> str:
