@@ -134,6 +134,8 @@ INSTALLED_APPS = [
     "luoshi.alerts",
     "luoshi.indicators",
     "luoshi.projects",
+    "luoshi.investment",
+    "luoshi.enterprises",
     "luoshi.dashboard",
     "luoshi.bulletins",
     "luoshi.extraction",
@@ -462,6 +464,11 @@ LUOSHI_IMPORT_SYNC_ROWS = env_int("LUOSHI_IMPORT_SYNC_ROWS", 500, minimum=0)
 # and when overdue on the first working day after it and then every N working days.
 LUOSHI_REMIND_WORKDAYS_BEFORE = int(os.environ.get("LUOSHI_REMIND_WORKDAYS_BEFORE", "3"))
 LUOSHI_OVERDUE_REMIND_EVERY = int(os.environ.get("LUOSHI_OVERDUE_REMIND_EVERY", "5"))
+# Investment leads (招商引资): remind the follower of an open lead with no follow-up for N days; a
+# signed lead not landed turns yellow after N days, red (and its landing an item) after M days.
+LUOSHI_INVESTMENT_FOLLOW_UP_DAYS = env_int("LUOSHI_INVESTMENT_FOLLOW_UP_DAYS", 30, minimum=1)
+LUOSHI_INVESTMENT_LANDING_YELLOW_DAYS = env_int("LUOSHI_INVESTMENT_LANDING_YELLOW_DAYS", 60, minimum=1)
+LUOSHI_INVESTMENT_LANDING_RED_DAYS = env_int("LUOSHI_INVESTMENT_LANDING_RED_DAYS", 90, minimum=1)
 # Group robots (企业微信, 钉钉): a unit's robot address must be https on one of these hosts, and the
 # job worker posts only to public addresses of them (no redirects, no proxy from the environment).
 LUOSHI_WEBHOOK_HOSTS = [

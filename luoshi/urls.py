@@ -40,6 +40,8 @@ urlpatterns = [
     path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
     path("indicators/", include("luoshi.indicators.urls")),
     path("projects/", include("luoshi.projects.urls")),
+    path("investment/", include("luoshi.investment.urls")),
+    path("enterprises/", include("luoshi.enterprises.urls")),
     path("bulletins/", include("luoshi.bulletins.urls")),
     path("pending/<slug:key>/", web_views.pending, name="pending"),
     path("healthz", web_views.healthz, name="healthz"),

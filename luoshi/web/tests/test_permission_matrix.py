@@ -59,10 +59,13 @@ from luoshi.bulletins import services as bulletin_services
 from luoshi.bulletins.models import Bulletin
 from luoshi.bulletins.periods import parse as parse_period
 from luoshi.conftest import client_for, demo_user
+from luoshi.enterprises.models import Enterprise
 from luoshi.extraction.models import ProposedTask, SourceDocument
 from luoshi.indicators import services as indicator_services
 from luoshi.indicators.compute import Type as IndicatorType
 from luoshi.indicators.models import Indicator, ValueEvidence
+from luoshi.investment import services as investment_services
+from luoshi.investment.models import IndustryChain, Lead
 from luoshi.items import services
 from luoshi.items.models import (
     ActionKind,
@@ -331,6 +334,28 @@ PATTERNS: dict[str, Entry] = {
         note="200 with a message where LibreOffice is missing",
     ),
     "bulletins/<int:pk>/bulletin.html": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
+    "investment/": Entry(Kind.LIST, queries=("", "?stage=signed")),
+    "investment/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"company": "越权登记的企业"}),
+    "investment/funnel/": Entry(Kind.LIST),
+    "investment/lists/": Entry(Kind.LIST),
+    "investment/<int:pk>/": Entry(Kind.OBJECT, target="lead", insider=SUPERVISOR),
+    "investment/<int:pk>/follow-up/": Entry(
+        Kind.OBJECT,
+        target="lead",
+        insider=SUPERVISOR,
+        may_act=IN_THE_UNIT,
+        form={"summary": "越权记录的跟进"},
+    ),
+    "investment/<int:pk>/stage/": Entry(
+        Kind.OBJECT, target="lead", insider=SUPERVISOR, may_act=IN_THE_UNIT, form={"target": "landed"}
+    ),
+    "investment/<int:pk>/landing/": Entry(Kind.ACTION, target="lead", insider=SUPERVISOR),
+    "enterprises/": Entry(Kind.LIST, queries=("", "?view=candidates", "?view=taxpayers")),
+    "enterprises/taxes/import/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "enterprises/<int:pk>/": Entry(Kind.OBJECT, target="enterprise", insider=SUPERVISOR),
+    "enterprises/<int:pk>/cultivate/": Entry(Kind.ACTION, target="enterprise", insider=SUPERVISOR),
     "healthz": Entry(Kind.PUBLIC),
 }
 # Not walked here, on purpose:
@@ -416,6 +441,8 @@ class Targets:
     draft_project: Project  # recorded, not yet assigned
     site_photo: SitePhoto
     value_evidence: ValueEvidence  # an indicator figure's evidence file
+    lead: Lead  # an investment lead the unit follows, signed and not landed
+    enterprise: Enterprise  # a cultivation candidate the unit serves
     bulletin: Bulletin  # a draft of the county's office
 
     @property
@@ -440,6 +467,8 @@ class Targets:
             SupervisionAction: [self.action],
             Project: [self.project, self.successor, self.draft_project],
             Blocker: [self.blocker],
+            Lead: [self.lead],
+            Enterprise: [self.enterprise],
             Bulletin: [self.bulletin],
         }
 
@@ -460,6 +489,9 @@ class Targets:
             self.blocker.description,
             self.import_job.original_name,
             *self.import_job.errors,
+            self.lead.company,
+            self.lead.contact_phone,
+            self.enterprise.name,
         }
 
 
@@ -650,8 +682,33 @@ def targets_for(cast: Cast, tag: str) -> Targets:
     bulletin = bulletin_services.bulletin_draft(
         actor=users[SUPERVISOR], region=cast.region, period=parse_period("2023-W29"), as_of=JULY
     )
+    chain = IndustryChain.objects.create(region=cast.region, name=f"{tag}矩阵测试产业链")
+    lead = investment_services.lead_create(
+        actor=users[SUPERVISOR],
+        region=cast.region,
+        data=investment_services.LeadInput(
+            company=f"{tag}矩阵测试的保密企业",
+            chain=chain,
+            contacted_on=date(2023, 3, 1),
+            contact_phone=f"139{'1' if tag == 'ZS' else '2'}0005678",
+            unit=cast.unit,
+        ),
+    )
+    lead = investment_services.lead_move(
+        actor=users[SUPERVISOR], lead=lead, target="signed", on=date(2023, 6, 1)
+    )
+    enterprise = Enterprise.objects.create(
+        region=cast.region,
+        name=f"{tag}矩阵测试的保密培育企业",
+        category="industry",
+        unit=cast.unit,
+        candidate_year=2023,
+        revenue=Decimal(1500),
+    )
     return Targets(
         cast=cast,
+        lead=lead,
+        enterprise=enterprise,
         bulletin=bulletin,
         indicator=indicator,
         value_evidence=ValueEvidence.objects.get(value__indicator=indicator),

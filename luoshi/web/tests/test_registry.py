@@ -23,7 +23,11 @@ def plugged():
         registry.Ledger(kind="meeting_site", label="现场会", app_label="creations", order=31, demo=demo),
     ]
     # The real ledgers of other apps step aside (their demos need the database), and come back.
-    real = [entry for entry in map(registry.ledger, ("project", "indicator")) if entry is not None]
+    real = [
+        entry
+        for entry in map(registry.ledger, ("project", "indicator", "investment", "enterprise"))
+        if entry is not None
+    ]
     for entry in real:
         registry.unregister(entry.kind)
     for ledger in ledgers:
@@ -55,14 +59,17 @@ def test_two_apps_cannot_claim_one_kind(plugged):
 
 def test_a_ledger_with_a_detail_model_creates_its_own_items():
     ledger = registry.Ledger(
-        kind="enterprise", label="五上企业", app_label="enterprises", detail_model="enterprises.Enterprise"
+        kind="honour", label="荣誉", app_label="creations", detail_model="creations.Honour"
     )
     registry.register(ledger)
     try:
-        assert "enterprise" in dict(registry.kind_choices())
-        assert "enterprise" not in dict(registry.plain_kind_choices())  # not offered by the item form
+        assert "honour" in dict(registry.kind_choices())
+        assert "honour" not in dict(registry.plain_kind_choices())  # not offered by the item form
     finally:
-        registry.unregister("enterprise")
+        registry.unregister("honour")
+    # The enterprises and investment ledgers are such ledgers: their items are opened from a row.
+    assert "enterprise" not in dict(registry.plain_kind_choices())
+    assert "investment" not in dict(registry.plain_kind_choices())
     assert registry.ledger("indicator").detail_model == "indicators.Indicator"
     assert "indicator" not in dict(registry.plain_kind_choices())
     # The key projects ledger is one: its items are made with their detail, never on their own.

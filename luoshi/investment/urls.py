@@ -1,0 +1,15 @@
+from django.urls import path
+
+from luoshi.investment import views
+
+app_name = "investment"
+urlpatterns = [
+    path("", views.leads, name="leads"),
+    path("new/", views.lead_create, name="create"),
+    path("funnel/", views.funnel, name="funnel"),
+    path("lists/", views.lists, name="lists"),
+    path("<int:pk>/", views.lead_detail, name="detail"),
+    path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
+    path("<int:pk>/stage/", views.stage, name="stage"),
+    path("<int:pk>/landing/", views.landing_open, name="landing"),
+]
