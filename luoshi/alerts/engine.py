@@ -135,6 +135,8 @@ class IndicatorFacts:
     growth: Decimal | None = None
     target_growth: Decimal | None = None
     unit: str = "%"
+    # The months whose figures should be in by now (the last whole month), where there is none yet.
+    missing_through: int = 0
 
 
 def pct(value: Decimal) -> str:
@@ -273,6 +275,9 @@ def indicator_colour(facts: IndicatorFacts, rules: Rules = DEFAULT_RULES) -> Res
     """An indicator's colour from its latest figure."""
     findings: list[Finding] = []
     name = facts.name or "指标"
+    if facts.actual is None and facts.missing_through:
+        months = "1月" if facts.missing_through == 1 else f"1-{facts.missing_through}月"
+        findings.append(Finding(Colour.YELLOW, f"{name}尚无{months}的数据"))
     if facts.type == "cumulative" and facts.target and facts.actual is not None:
         share = HUNDRED * facts.month / 12
         done = HUNDRED * facts.actual / facts.target
@@ -284,9 +289,9 @@ def indicator_colour(facts: IndicatorFacts, rules: Rules = DEFAULT_RULES) -> Res
             findings.append(Finding(Colour.YELLOW, f"{words}，滞后{pct(gap)}个百分点"))
     elif facts.type in ("growth", "level") and facts.target is not None and facts.actual is not None:
         unit = "%" if facts.type == "growth" else facts.unit
-        _against_target(
-            findings, facts, facts.actual, facts.target, "增速" if facts.type == "growth" else "", unit, rules
-        )
+        # A growth indicator's name often says so itself (生产总值增速): the word once.
+        what = "增速" if facts.type == "growth" and not name.endswith(("增速", "增长")) else ""
+        _against_target(findings, facts, facts.actual, facts.target, what, unit, rules)
     if facts.type == "cumulative" and facts.growth is not None and facts.target_growth is not None:
         _against_target(findings, facts, facts.growth, facts.target_growth, "同比增长", "%", rules)
     if rules.bottom_third_is_yellow and facts.rank and facts.peers and facts.rank * 3 > facts.peers * 2:

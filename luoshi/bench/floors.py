@@ -689,7 +689,7 @@ def indicator_table(
     ):
         entered[(indicator_id, month)].append((region_name, value, growth))
 
-    def ranking(row: dict[str, Any], own_facts: compute.Facts, month: int) -> compute.Ranking | None:
+    def ranking(row: dict[str, Any], own_facts: compute.Facts, month: int, by: str) -> compute.Ranking | None:
         if not month:
             return None
         group = peers[(row["item__region__parent_id"], row["item__title"])]
@@ -703,19 +703,22 @@ def indicator_table(
             for region, f in group.items()
         ]
         at += [compute.Peer(name, v, g) for name, v, g in entered[(row["pk"], month)] if name not in group]
-        return compute.rank(at, higher_is_better=own_facts.higher_is_better)
+        return compute.rank(at, higher_is_better=own_facts.higher_is_better, by=by)
 
     shown = []
     for row in rows:
         own_facts, month = facts[row["pk"]], latest[row["pk"]]
         actual = own_facts.this_year.get(month) if month else None
         target = compute.year_target(own_facts)
-        rank = ranking(row, own_facts, month)
-        before = ranking(row, own_facts, month - 1) if month > 1 else None
+        by = compute.rank_basis(own_facts, month)
+        rank = ranking(row, own_facts, month, by)
+        before = ranking(row, own_facts, month - 1, by) if month > 1 else None
         half = compute.half_year_check(own_facts, month)
         colour = row["item__assessed_colour"] or row["item__computed_colour"]
         if not colour:
-            colour = engine.indicator_colour(compute.colour_facts(own_facts, month, rank)).colour.value
+            colour = engine.indicator_colour(
+                compute.colour_facts(own_facts, month, rank, expected=up_to)
+            ).colour.value
         lagging = bool(
             (half and not half.passed) or colour in ("yellow", "red") or (rank and rank.bottom_third)
         )

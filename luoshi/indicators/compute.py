@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from luoshi.alerts import engine
@@ -115,15 +115,24 @@ class CatchUp:
     pace_so_far: Decimal  # per month, January to the month
     pace_needed: Decimal  # per month, from the next month to December
     growth_needed: Decimal | None  # the growth over last year's remaining months that closes it
+    unit: str = ""
+    whole: bool = False  # things counted (企业, 项目): the pace in whole ones, rounded up
 
     @property
     def reason(self) -> str:
-        times = ""
+        """尚差2.31亿元，余下6个月每月需完成0.39亿元，为此前月均的0.8倍；余下月份需比上年同期增长5.2%."""
+        pace = self.pace_needed.to_integral_value(rounding=ROUND_CEILING) if self.whole else self.pace_needed
+        unit = self.unit
+        text = f"尚差{number(self.gap)}{unit}，余下{self.months_left}个月每月需完成{number(pace)}{unit}"
         if self.pace_so_far > 0:
-            times = f"，为此前月均的{(self.pace_needed / self.pace_so_far).quantize(Decimal('0.1'))}倍"
-        return (
-            f"尚差{number(self.gap)}，余下{self.months_left}个月每月需完成{number(self.pace_needed)}{times}"
-        )
+            text += f"，为此前月均的{(self.pace_needed / self.pace_so_far).quantize(Decimal('0.1'))}倍"
+        if self.growth_needed is not None:
+            growth = self.growth_needed.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if growth >= 0:
+                text += f"；余下月份需比上年同期增长{growth}%"
+            else:
+                text += f"；余下月份比上年同期下降不超过{-growth}%即可完成"
+        return text
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,11 @@ class Result:
     projection: Decimal | None  # year-end
     colour: engine.Result
     ranking: Ranking | None = None
+
+
+def _figure(value: Decimal) -> Decimal:
+    """A computed figure at the precision the ledger keeps figures (4 places)."""
+    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def number(value: Decimal, places: int = 2) -> str:
@@ -241,6 +255,8 @@ def catch_up(facts: Facts, month: int) -> CatchUp | None:
         pace_so_far=actual / month,
         pace_needed=gap / left,
         growth_needed=growth_needed,
+        unit=facts.unit,
+        whole=facts.type == Type.COUNT,
     )
 
 
@@ -255,19 +271,29 @@ def projection(facts: Facts, month: int) -> Decimal | None:
         return actual
     last_now, last_end = facts.last_year.get(month), facts.last_year.get(12)
     if last_now and last_end is not None and last_now > 0:
-        return actual * last_end / last_now
-    return actual * 12 / month
+        return _figure(actual * last_end / last_now)
+    return _figure(actual * 12 / month)
 
 
-def rank(peers: Sequence[Peer], *, higher_is_better: bool = True) -> Ranking | None:
-    """The own region's place among its peers (1 = best; ties share a place), by growth where
-    every peer has one, else by value. None without the own figure or with no peer."""
-    by = "growth" if all(p.growth is not None for p in peers) else "value"
+def rank_basis(facts: Facts, month: int) -> str:
+    """What an indicator is ranked by among its peers, fixed by the indicator and not by what the
+    peers happen to have: an amount by its growth (the city's ranking tables rank 增速), where it has
+    one; a growth rate, a level and a count (企业, 天, 项目) by the figure itself."""
+    if facts.type == Type.CUMULATIVE and month and growth_at(facts, month) is not None:
+        return "growth"
+    return "value"
+
+
+def rank(peers: Sequence[Peer], *, higher_is_better: bool = True, by: str = "") -> Ranking | None:
+    """The own region's place among its peers (1 = best; ties share a place) by `by` ("growth" or
+    "value"; default: growth where the own figure has one); a peer without that measure is not
+    counted. None without the own figure or with no peer."""
+    own = next((p for p in peers if p.own), None)
+    by = by or ("growth" if own is not None and own.growth is not None else "value")
 
     def measure(peer: Peer) -> Decimal | None:
         return peer.growth if by == "growth" else peer.value
 
-    own = next((p for p in peers if p.own), None)
     counted = [p for p in peers if measure(p) is not None]
     if own is None or measure(own) is None or len(counted) < 2:
         return None
@@ -301,8 +327,11 @@ def evaluate(facts: Facts, *, as_of: date, year: int, peers: Sequence[Peer] = ()
     actual = facts.this_year.get(month) if month else None
     target = year_target(facts)
     growth = growth_at(facts, month) if month else None
-    ranking = rank(peers, higher_is_better=facts.higher_is_better) if peers else None
-    colour = engine.indicator_colour(colour_facts(facts, month, ranking))
+    by = rank_basis(facts, month)
+    ranking = rank(peers, higher_is_better=facts.higher_is_better, by=by) if peers else None
+    colour = engine.indicator_colour(
+        colour_facts(facts, month, ranking, expected=reporting_month(year, as_of))
+    )
     return Result(
         month=month,
         actual=actual,
@@ -318,10 +347,14 @@ def evaluate(facts: Facts, *, as_of: date, year: int, peers: Sequence[Peer] = ()
     )
 
 
-def colour_facts(facts: Facts, month: int, ranking: Ranking | None) -> engine.IndicatorFacts:
+def colour_facts(
+    facts: Facts, month: int, ranking: Ranking | None, *, expected: int = 0
+) -> engine.IndicatorFacts:
     """The warning engine's facts: a cumulative figure against the month's share of its target,
-    its growth against the target rate; a rate or a level against its target; the rank."""
+    its growth against the target rate; a rate or a level against its target; the rank; and, with
+    no figure at all, the months (`expected`: the last whole month) that should have one by now."""
     actual = facts.this_year.get(month) if month else None
+    missing = expected if actual is None else 0
     growth = growth_at(facts, month) if month else None
     target = year_target(facts)
     if facts.type.accumulates:
@@ -337,6 +370,7 @@ def colour_facts(facts: Facts, month: int, ranking: Ranking | None) -> engine.In
             peers=ranking.peers if ranking else None,
             name=facts.name,
             unit=facts.unit,
+            missing_through=missing,
         )
     return engine.IndicatorFacts(
         type="growth" if facts.type == Type.GROWTH else "level",
@@ -348,6 +382,7 @@ def colour_facts(facts: Facts, month: int, ranking: Ranking | None) -> engine.In
         peers=ranking.peers if ranking else None,
         name=facts.name,
         unit=facts.unit,
+        missing_through=missing,
     )
 
 

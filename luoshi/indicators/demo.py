@@ -208,7 +208,7 @@ SPECS = (
         neighbour="3.4",
     ),
     Spec(
-        '新增"五上"企业',
+        "新增“五上”企业",
         Type.COUNT,
         "家",
         D(2),

@@ -33,7 +33,7 @@ from typing import IO, Any
 from openpyxl.utils import get_column_letter
 
 from luoshi.indicators.compute import Type
-from luoshi.indicators.models import KIND, Indicator, Value
+from luoshi.indicators.models import COUNTED, KIND, Indicator, Value
 from luoshi.indicators.rules import CLOSED
 
 # The items import's guards: the caps, the check of the zip before opening, the streaming read.
@@ -65,8 +65,6 @@ LABELS = {
 BLANKS = {"", "-", "—", "——", "/", "…", "……"}
 WAN_PER_YI = Decimal(10000)
 CONVERSIONS = {("亿元", "万元"): WAN_PER_YI, ("万元", "亿元"): 1 / WAN_PER_YI}  # (sheet, indicator)
-# Units of things counted: a negative figure is a mistake.
-COUNTED = ("家", "个", "户", "人", "天")
 VALUE_PLACES, GROWTH_PLACES = Decimal("0.0001"), Decimal("0.01")
 LARGEST = Decimal(10) ** 12
 
@@ -138,7 +136,8 @@ def _figure(value: object, places: Decimal) -> Decimal | None:
     if isinstance(value, int | float):
         number = Decimal(str(value))
     else:
-        text = _text(value).replace(",", "").replace("，", "")
+        # 1,234.5 and 5% (a rate as the statistics bureau writes it) are numbers too.
+        text = _text(value).replace(",", "").replace("，", "").removesuffix("%").removesuffix("％").strip()
         if text in BLANKS:
             return None
         try:

@@ -193,6 +193,7 @@ class IndicatorForm(BootstrapFormMixin, forms.Form):
         if editing:
             del self.fields["assign"]
             self.fields["year"].disabled = True
+            self.fields["version"].required = True
             self.fields["last_note"] = forms.CharField(
                 label="上年数据更正说明",
                 max_length=200,

@@ -25,7 +25,9 @@ def colour_facts(ids: Sequence[int], as_of: date) -> Mapping[int, Mapping[str, A
             "time_progress": None,
             "report_overdue_label": "",
             "last_report_late": False,
-            "indicator": compute.colour_facts(row.facts, month, row.result.ranking),
+            "indicator": compute.colour_facts(
+                row.facts, month, row.result.ranking, expected=compute.reporting_month(row.year, as_of)
+            ),
         }
     return facts
 

@@ -20,6 +20,8 @@ from luoshi.org.models import Region
 KIND = "indicator"
 FIGURE = {"max_digits": 16, "decimal_places": 4}
 UNITS = ("万元", "亿元", "元", "%", "天", "家", "个", "户", "人", "吨")
+# Units of things counted: a negative figure is a mistake.
+COUNTED = ("家", "个", "户", "人", "天")
 
 
 class Direction(models.TextChoices):

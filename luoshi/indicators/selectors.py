@@ -238,7 +238,9 @@ def _evaluate(indicators: QuerySet[Indicator], *, as_of: date) -> list[Row]:
         result = compute.evaluate(own, as_of=as_of, year=row["item__year"], peers=peers)
         before = (
             compute.rank(
-                _peers_at(row, own, month - 1, computed, entered), higher_is_better=own.higher_is_better
+                _peers_at(row, own, month - 1, computed, entered),
+                higher_is_better=own.higher_is_better,
+                by=compute.rank_basis(own, month),
             )
             if month > 1
             else None
@@ -347,8 +349,21 @@ class PeerLine:
     computed: bool = False
 
 
+def city_peers(region: Region) -> list[str]:
+    """The other counties of the region's city, by name, in the city's order."""
+    if not region.parent_id:
+        return []
+    return list(
+        Region.objects.filter(parent_id=region.parent_id)
+        .exclude(pk=region.pk)
+        .order_by("sort_order", "code")
+        .values_list("name", flat=True)
+    )
+
+
 def peer_lines(indicator: Indicator, *, month: int) -> list[PeerLine]:
-    """The city's other counties and the names entered before, with the month's figures."""
+    """The peers with the month's figures: the city's other counties that are regions here, and the
+    names entered before this year."""
     item = indicator.item
     region = item.region
     computed = (
@@ -366,16 +381,7 @@ def peer_lines(indicator: Indicator, *, month: int) -> list[PeerLine]:
         peer.region_name: peer
         for peer in PeerValue.objects.filter(indicator=indicator, year=item.year, month=month)
     }
-    names = (
-        list(
-            Region.objects.filter(parent_id=region.parent_id)
-            .exclude(pk=region.pk)
-            .order_by("sort_order", "code")
-            .values_list("name", flat=True)
-        )
-        if region.parent_id
-        else []
-    )
+    names = city_peers(region)
     names += sorted(
         set(
             PeerValue.objects.filter(indicator=indicator, year=item.year).values_list(

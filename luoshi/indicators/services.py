@@ -3,6 +3,8 @@ the indicator's item for every change of its figures, and the colours recomputed
 
 from __future__ import annotations
 
+import re
+from calendar import monthrange
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -17,8 +19,17 @@ from luoshi.indicators import compute
 from luoshi.indicators.compute import Type
 from luoshi.indicators.excel import Planned as PlannedValue
 from luoshi.indicators.excel import PlannedPeer
-from luoshi.indicators.models import KIND, Direction, Indicator, PeerValue, Value, ValueCheck, ValueEvidence
-from luoshi.indicators.rules import can_enter_values, can_manage, can_verify_values
+from luoshi.indicators.models import (
+    COUNTED,
+    KIND,
+    Direction,
+    Indicator,
+    PeerValue,
+    Value,
+    ValueCheck,
+    ValueEvidence,
+)
+from luoshi.indicators.rules import CLOSED, can_enter_values, can_manage, can_verify_values
 from luoshi.items import services as items
 from luoshi.items.hooks import items_changed_on_commit
 from luoshi.items.models import EventKind, Item, Measure, ReportCycle, Source
@@ -74,17 +85,37 @@ def _target_text(data: IndicatorInput) -> str:
     return "，".join(parts)
 
 
+def _ensure_target(data: IndicatorInput) -> None:
+    ensure(
+        data.target_value is not None or data.target_growth is not None,
+        f"指标“{data.title}”需要年度目标值或目标增速。",
+        ServiceError,
+    )
+    ensure(
+        data.target_value is None or not data.type.accumulates or data.target_value > 0,
+        f"指标“{data.title}”是累计指标，年度目标值应大于0。",
+        ServiceError,
+    )
+
+
+def _ensure_unique(*, region: Region, data: IndicatorInput, other_than: Indicator | None = None) -> None:
+    """One indicator of a name a year in a region: the statistics sheet and the ranks match by name."""
+    same = Indicator.objects.filter(
+        item__region=region, item__year=data.year, item__title=data.title.strip()
+    ).exclude(item__status__in=CLOSED)
+    if other_than is not None:
+        same = same.exclude(pk=other_than.pk)
+    ensure(not same.exists(), f"{data.year}年已有名为“{data.title.strip()}”的考核指标。", ServiceError)
+
+
 @transaction.atomic
 def indicator_create(
     *, actor: User | None, region: Region, data: IndicatorInput, assign: bool = False, as_of: date
 ) -> Indicator:
     """An indicator: its item (kind 考核指标, due at the year's end) and its detail."""
     ensure(actor is None or can_manage(actor, region.pk), "只有督查办可以设置考核指标。")
-    ensure(
-        data.target_value is not None or data.target_growth is not None,
-        f"指标“{data.title}”需要年度目标值或目标增速。",
-        ServiceError,
-    )
+    _ensure_target(data)
+    _ensure_unique(region=region, data=data)
     item = items.item_create(
         actor=actor,
         region=region,
@@ -170,11 +201,8 @@ def indicator_update(
     item = indicator.item
     ensure(can_manage(actor, item.region_id), "只有督查办可以修改考核指标。")
     ensure(data.year == item.year, "指标的年度不能修改。", ServiceError)
-    ensure(
-        data.target_value is not None or data.target_growth is not None,
-        f"指标“{data.title}”需要年度目标值或目标增速。",
-        ServiceError,
-    )
+    _ensure_target(data)
+    _ensure_unique(region=item.region, data=data, other_than=indicator)
     before = {name: getattr(indicator, name) for name in _INDICATOR_FIELDS}
     indicator.item = items.item_update(
         actor=actor,
@@ -266,7 +294,8 @@ def values_record(
     notes: list[str] = []
     filed: list[str] = []
     for entry in entries:
-        ensure(1 <= entry.month <= 12, "月份应为1—12。", ServiceError)
+        ensure_month_ended(year, entry.month, as_of)
+        _ensure_plausible(indicator, year, entry)
         old = current.get(entry.month)
         if old is not None and not _changed(old, entry):
             if entry.files:
@@ -319,6 +348,30 @@ def values_record(
     return saved
 
 
+def ensure_month_ended(year: int, month: int, as_of: date) -> None:
+    """A month's figures exist once the month is over: none for a month still running or to come."""
+    ensure(1 <= month <= 12, "月份应为1—12。", ServiceError)
+    ensure(
+        (year, month) < (as_of.year, as_of.month),
+        f"{year}年{month}月尚未结束，还没有这个月的数据。",
+        ServiceError,
+    )
+
+
+def _ensure_plausible(indicator: Indicator, year: int, entry: ValueInput) -> None:
+    """What a figure cannot be: a count below zero; more days than the months have."""
+    title = indicator.item.title
+    counted = indicator.type == Type.COUNT or indicator.unit in COUNTED
+    ensure(not counted or entry.value >= 0, f"“{title}”是计数，不能为负数。", ServiceError)
+    if indicator.unit == "天" and Type(indicator.type).accumulates:
+        days = (date(year, entry.month, monthrange(year, entry.month)[1]) - date(year, 1, 1)).days + 1
+        ensure(
+            entry.value <= days,
+            f"“{title}”1-{entry.month}月共{days}天，不能填{compute.number(entry.value)}天。",
+            ServiceError,
+        )
+
+
 def _files_store(value: Value, files: Sequence[UploadedFile], *, actor: User | None) -> None:
     if actor is None:
         raise ServiceError("佐证材料须由填报人上传。")
@@ -350,6 +403,11 @@ def value_verify(*, actor: User, value: Value, verdict: str, note: str = "") -> 
     return value
 
 
+# A peer county's name, where the county is not a region here: 2 to 12 Chinese characters ending as a
+# county-level name does (县, 区, 市, 旗).
+COUNTY_NAME = re.compile(r"[\u4e00-\u9fff]{1,11}[县区市旗]")
+
+
 @dataclass(frozen=True)
 class PeerInput:
     region_name: str
@@ -368,7 +426,9 @@ def peer_values_record(
     item = indicator.item
     ensure(actor is None or can_manage(actor, item.region_id), "只有督查办可以录入同级县区数据。")
     siblings = dict(
-        Region.objects.filter(parent_id=item.region.parent_id).values_list("name", "pk")
+        Region.objects.filter(parent_id=item.region.parent_id)
+        .exclude(pk=item.region_id)
+        .values_list("name", "pk")
         if item.region.parent_id
         else []
     )
@@ -380,7 +440,12 @@ def peer_values_record(
     for entry in entries:
         name = entry.region_name.strip()
         ensure(name != item.region.name, "本县的数据请在月度填报中录入。", ServiceError)
-        ensure(1 <= entry.month <= 12, "月份应为1—12。", ServiceError)
+        ensure_month_ended(year, entry.month, as_of)
+        ensure(
+            name in siblings or COUNTY_NAME.fullmatch(name) is not None,
+            f"“{name}”不是县区的名称（如 镇安县、商州区）。",
+            ServiceError,
+        )
         old = existing.get((entry.month, name))
         if entry.value is None and entry.growth is None:
             if old is not None:

@@ -149,12 +149,26 @@ def value_verify(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("indicators:detail", pk=indicator.pk)
 
 
+def _month(request: AuthedRequest, year: int, as_of: date) -> tuple[int, range]:
+    """The month a page is for (`?month=`, else the last ended one) and the months it may be for:
+    those of `year` that have ended by `as_of`. A month outside them is not a page (404), never
+    quietly another month."""
+    ended = compute.reporting_month(year, as_of)
+    months = range(1, ended + 1)
+    if "month" not in request.GET:
+        return max(ended, 1), months
+    pick = MonthPickForm(request.GET)
+    if not pick.is_valid() or pick.cleaned_data["month"] not in months:
+        raise Http404("没有这个月份的数据")
+    return pick.cleaned_data["month"], months
+
+
 def month_entry(request: AuthedRequest) -> HttpResponse:
-    """A unit enters all its indicators of a month at once; a changed figure needs its reason."""
+    """A unit enters all its indicators of a month at once; a changed figure needs its reason.
+    The year is that of the last month ended (in January, last December's figures come in)."""
     as_of = clock.today()
-    year = as_of.year
-    pick = MonthPickForm(request.GET or {"month": max(compute.reporting_month(year, as_of), 1)})
-    month = pick.cleaned_data["month"] if pick.is_valid() else max(compute.reporting_month(year, as_of), 1)
+    year = as_of.year if as_of.month > 1 else as_of.year - 1
+    month, months = _month(request, year, as_of)
     indicators = selectors.entry_indicators(request.user, year=year)
     current = selectors.month_values(indicators, year=year, month=month)
     form = MonthEntryForm(request.POST or None, request.FILES or None, indicators=indicators, current=current)
@@ -171,7 +185,7 @@ def month_entry(request: AuthedRequest) -> HttpResponse:
 
         if run_service(request, record, f"{year}年{month}月的指标数据已保存。"):
             return redirect(f"{request.path}?month={month}")
-    context = {"form": form, "month": month, "year": year, "months": range(1, 13), "as_of": as_of}
+    context = {"form": form, "month": month, "year": year, "months": months, "as_of": as_of}
     return render(request, "indicators/entry.html", context)
 
 
@@ -266,7 +280,7 @@ def indicator_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                     indicator=indicator,
                     data=form.indicator_input(year=item.year, code=item.code),
                     as_of=as_of,
-                    expected_version=form.cleaned_data["version"] or item.version,
+                    expected_version=form.cleaned_data["version"],
                 )
                 services.values_record(
                     actor=request.user,
@@ -291,9 +305,7 @@ def peer_entry(request: AuthedRequest, pk: int) -> HttpResponse:
             request, "items/refused.html", {"message": "只有督查办可以录入同级县区数据。"}, status=403
         )
     as_of = clock.today()
-    default = max(compute.reporting_month(item.year, as_of), 1)
-    pick = MonthPickForm(request.GET or {"month": default})
-    month = pick.cleaned_data["month"] if pick.is_valid() else default
+    month, months = _month(request, item.year, as_of)
     lines = selectors.peer_lines(indicator, month=month)
     form = PeerEntryForm(request.POST or None, lines=lines)
     if (
@@ -318,7 +330,7 @@ def peer_entry(request: AuthedRequest, pk: int) -> HttpResponse:
         "item": item,
         "form": form,
         "month": month,
-        "months": range(1, 13),
+        "months": months,
         "row": row,
     }
     return render(request, "indicators/peers.html", context)

@@ -274,6 +274,21 @@ class TestIndicators:
         )
         assert result.colour == expected
 
+    def test_no_figure_when_months_should_have_one_is_yellow(self):
+        result = indicator_colour(IndicatorFacts(type="cumulative", name="税收收入", missing_through=6))
+        assert (result.colour, result.reason) == (Colour.YELLOW, "税收收入尚无1-6月的数据")
+        january = indicator_colour(IndicatorFacts(type="level", name="失业率", missing_through=1))
+        assert january.reason == "失业率尚无1月的数据"
+        # Before a month of the year has ended, nothing is missing yet.
+        assert indicator_colour(IndicatorFacts(type="cumulative", name="税收收入")).colour == Colour.GREEN
+
+    def test_a_growth_indicators_name_says_growth_once(self):
+        facts = IndicatorFacts(
+            type="growth", target=Decimal("6.5"), actual=Decimal("0.3"), name="生产总值增速"
+        )
+        assert "增速增速" not in indicator_colour(facts).reason
+        assert indicator_colour(facts).reason.startswith("生产总值增速")
+
 
 def test_a_parent_takes_the_worst_colour_of_its_children():
     assert roll_up([Colour.GREEN, Colour.RED, Colour.YELLOW]) == Colour.RED

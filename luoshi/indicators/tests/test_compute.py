@@ -105,7 +105,23 @@ def test_gap_and_pace_to_close_it_by_december():
     assert plan is not None
     assert (plan.gap, plan.months_left, plan.pace_so_far, plan.pace_needed) == (D(54), 6, D(11), D(9))
     assert plan.growth_needed == D(-10)  # last year's second half was 60: 54 is 10% less
-    assert plan.reason.startswith("尚差54，余下6个月每月需完成9")
+    assert plan.reason == (
+        "尚差54亿元，余下6个月每月需完成9亿元，为此前月均的0.8倍；余下月份比上年同期下降不超过10.0%即可完成"
+    )
+
+
+def test_a_counted_indicators_pace_is_in_whole_ones():
+    facts = cumulative(name="新增企业", type=Type.COUNT, unit="家", target_value=D(32), this_year={6: D(2)})
+    plan = compute.catch_up(facts, 6)
+    assert plan is not None and plan.pace_needed == D(5)
+    assert plan.reason.startswith("尚差30家，余下6个月每月需完成5家")
+    facts = cumulative(name="新增企业", type=Type.COUNT, unit="家", target_value=D(33), this_year={6: D(2)})
+    assert compute.catch_up(facts, 6).reason.startswith("尚差31家，余下6个月每月需完成6家")  # 5.17: 6 a month
+
+
+def test_the_projection_is_a_figure_of_the_ledgers_precision():
+    facts = cumulative(this_year={6: D("2.89")}, last_year={6: D("2.2002"), 12: D("4.6813")})
+    assert compute.projection(facts, 6) == D("6.1490")
 
 
 def test_no_gap_once_reached_and_none_for_a_ceiling():
@@ -136,10 +152,16 @@ def test_rank_among_peers(own, others, higher, expected):
     assert ranking is not None and (ranking.rank, ranking.peers) == expected and ranking.by == "growth"
 
 
-def test_rank_by_value_when_a_peer_has_no_growth_and_none_without_peers():
+def test_rank_by_value_when_the_own_figure_has_no_growth_and_none_without_peers():
     peers = [Peer("本县", D(176), None, own=True), Peer("甲县", D(170)), Peer("乙县", D(180))]
     assert compute.rank(peers) == compute.Ranking(2, 3, "value")
     assert compute.rank([Peer("本县", D(1), own=True)]) is None
+
+
+def test_a_peer_without_the_ranked_measure_is_not_counted():
+    """By growth: a county entered with its value alone neither counts nor turns the basis."""
+    peers = [Peer("本县", D(6), D(10), own=True), Peer("甲县", D(7), D(12)), Peer("乙县", D(-5), None)]
+    assert compute.rank(peers) == compute.Ranking(2, 2, "growth")
 
 
 @pytest.mark.parametrize(
@@ -219,3 +241,10 @@ def test_trajectory_follows_last_years_shape_or_is_even():
     assert compute.trajectory(cumulative())[5] == D(60)
     assert compute.trajectory(cumulative(last_year={}))[2] == D(30)
     assert compute.trajectory(Facts("x", Type.LEVEL, "%", target_value=D(5)))[0] == D(5)
+
+
+def test_the_rank_basis_is_the_indicators_not_the_peers():
+    assert compute.rank_basis(cumulative(), 6) == "growth"  # an amount with last year's June
+    assert compute.rank_basis(cumulative(last_year={}), 6) == "value"  # no growth to rank by
+    assert compute.rank_basis(cumulative(type=Type.COUNT, unit="家"), 6) == "value"
+    assert compute.rank_basis(cumulative(type=Type.GROWTH, unit="%", this_year={6: D("0.3")}), 6) == "value"

@@ -219,3 +219,9 @@ def test_a_peers_cumulative_figure_must_be_its_cumulative_and_a_county_once(ledg
     assert any("第3行" in m and "“镇安县”的累计指标请填写“1-本月累计”" in m for m in messages), messages
     assert any("第5行" in m and "“洛南县”的指标“测试新增企业”与第4行重复" in m for m in messages), messages
     assert result.error_count == 2
+
+
+def test_a_growth_written_with_its_percent_sign_is_a_number(ledger, zhashui):
+    result = read(sheet(["测试财政收入", "亿元", "", 4.5, "6.1%"]), zhashui)
+    assert result.ok, result.errors
+    assert result.rows[0].growth == D("6.1")

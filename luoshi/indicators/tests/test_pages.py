@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal as D
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +18,7 @@ from luoshi.indicators.models import Indicator, PeerValue, Value
 from luoshi.indicators.selectors import table_rows
 from luoshi.indicators.services import IndicatorInput, ValueInput
 from luoshi.items.models import ItemEvent
+from luoshi.items.services import ServiceError
 from luoshi.items.tests.test_reports import photo
 
 pytestmark = pytest.mark.django_db
@@ -257,3 +259,100 @@ def test_a_file_that_is_not_evidence_is_refused_and_nothing_is_saved(fagaiju_rep
     assert "报表.html" in response.content.decode()
     current = Value.objects.get(indicator=indicator, year=2023, month=6, is_current=True)
     assert current.value == D("6.6") and not current.files.exists()
+
+
+def test_the_edit_page_shows_the_reason_for_correcting_last_year(supervisor, indicator):
+    page = client_for(supervisor).get(f"/indicators/{indicator.pk}/edit/").content.decode()
+    assert 'name="last_note"' in page and "上年数据更正说明" in page
+
+
+def test_an_edit_without_its_version_is_refused(supervisor, fagaiju, deputy_fengrui, indicator):
+    response = client_for(supervisor).post(
+        f"/indicators/{indicator.pk}/edit/", form_data(fagaiju, deputy_fengrui, target_value="16", version="")
+    )
+    assert response.status_code == 200
+    indicator.refresh_from_db()
+    assert indicator.target_value == D(12)
+
+
+def test_two_indicators_of_one_name_a_year_are_refused(supervisor, fagaiju, deputy_fengrui, indicator):
+    response = client_for(supervisor).post(
+        "/indicators/new/", form_data(fagaiju, deputy_fengrui), follow=True
+    )
+    assert "2023年已有名为“测试税收收入”的考核指标" in response.content.decode()
+    assert Indicator.objects.filter(item__title="测试税收收入").count() == 1
+
+
+def test_a_cumulative_target_must_be_above_zero(supervisor, fagaiju, deputy_fengrui):
+    response = client_for(supervisor).post(
+        "/indicators/new/", form_data(fagaiju, deputy_fengrui, target_value="-5"), follow=True
+    )
+    assert "年度目标值应大于0" in response.content.decode()
+
+
+def test_no_figure_for_a_month_not_ended(fagaiju_reporter, supervisor, indicator):
+    client = client_for(fagaiju_reporter)
+    assert client.get("/indicators/entry/?month=7").status_code == 404  # July is running on the 25th
+    assert client.get("/indicators/entry/?month=13").status_code == 404
+    assert client.post("/indicators/entry/?month=12", {f"value_{indicator.pk}": "13.5"}).status_code == 404
+    assert list(client.get("/indicators/entry/").context["months"]) == [1, 2, 3, 4, 5, 6]
+    with pytest.raises(ServiceError, match="2023年7月尚未结束"):
+        services.values_record(
+            actor=supervisor,
+            indicator=indicator,
+            year=2023,
+            entries=[ValueInput(month=7, value=D(7))],
+            as_of=JULY,
+        )
+    assert client_for(supervisor).post(f"/indicators/{indicator.pk}/peers/?month=13", {}).status_code == 404
+    assert not Value.objects.filter(indicator=indicator, year=2023, month__gte=7).exists()
+
+
+def test_a_peer_is_a_county_by_its_name(supervisor, indicator):
+    with pytest.raises(ServiceError, match="不是县区的名称"):
+        services.peer_values_record(
+            actor=supervisor,
+            indicator=indicator,
+            year=2023,
+            entries=[services.PeerInput("<script>", 6, D(1))],
+            as_of=JULY,
+        )
+    assert not PeerValue.objects.filter(indicator=indicator).exists()
+
+
+def test_more_days_than_the_months_have_is_refused(zhashui, supervisor, fagaiju, deputy_fengrui):
+    days = services.indicator_create(
+        actor=supervisor,
+        region=zhashui,
+        data=IndicatorInput(
+            title="测试优良天数",
+            year=2023,
+            type=Type.COUNT,
+            unit="天",
+            target_value=D(350),
+            lead_unit=fagaiju,
+        ),
+        as_of=JULY,
+    )
+    record = partial(services.values_record, actor=supervisor, indicator=days, year=2023, as_of=JULY)
+    with pytest.raises(ServiceError, match="1-6月共181天"):
+        record(entries=[ValueInput(month=6, value=D(206))])
+    record(entries=[ValueInput(month=6, value=D(176))])
+
+
+def test_an_indicator_without_figures_by_now_is_yellow(supervisor, indicator, zhashui, fagaiju):
+    services.indicator_create(
+        actor=supervisor,
+        region=zhashui,
+        data=IndicatorInput(
+            title="测试新指标",
+            year=2023,
+            type=Type.CUMULATIVE,
+            unit="万元",
+            target_value=D(9),
+            lead_unit=fagaiju,
+        ),
+        as_of=JULY,
+    )
+    row = next(r for r in table_rows(supervisor, as_of=JULY) if r.title == "测试新指标")
+    assert (row.result.colour.colour, row.result.colour.reason) == ("yellow", "测试新指标尚无1-6月的数据")
