@@ -37,7 +37,7 @@ NAMED_UNITS = 8
 RESPOND_DAYS = 10  # the units answer a red warning within this many days of the bulletin
 
 
-def _item_row(snapshot: Any) -> dict[str, str]:
+def item_row(snapshot: Any) -> dict[str, str]:
     item = snapshot.item
     leader = item.patron_leader
     return {
@@ -68,7 +68,7 @@ def gather(*, region: Region, period: Period, as_of: date) -> dict[str, Any]:
             .select_related("item", *related)
             .order_by("item__lead_unit__sort_order", "item__code")
         )
-        lists[colour.value] = [_item_row(row) for row in rows]
+        lists[colour.value] = [item_row(row) for row in rows]
     completed = (
         item_list_for(reader)
         .filter(

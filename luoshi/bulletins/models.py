@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import Q
 
 from luoshi.core import clock
-from luoshi.org.models import Region
+from luoshi.items.models import Item
+from luoshi.org.models import Leader, Region, Unit
 
 
 class PeriodKind(models.TextChoices):
@@ -129,3 +130,123 @@ class Bulletin(models.Model):
         if self.number is None:
             return ""
         return f"{self.number_prefix}〔{self.year}〕{self.number}号"
+
+
+# ---------------------------------------------------------------------------------------------
+# The meeting pack (调度会材料) and what the meeting decided (会议交办)
+
+
+class MeetingKind(models.TextChoices):
+    DISPATCH = "dispatch", "调度会"
+    PLENARY = "plenary", "全体会议"
+    TOPICAL = "topical", "专题会"
+
+
+class MeetingStatus(models.TextChoices):
+    DRAFT = "draft", "准备中"
+    FINAL = "final", "已定稿"
+
+
+class Meeting(models.Model):
+    """A 调度会, plenary or topical meeting of a region and its pack: what needs the meeting's
+    decision, each attending leader's items, stale reports, and the last meeting's decisions with their
+    follow-up, read from the data as of `as_of` (stored, so the pack reads the same until the office
+    refreshes it) and frozen, Word file and all, when the office finalises it."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="行政区", on_delete=models.PROTECT, related_name="meetings"
+    )
+    kind = models.CharField(
+        "会议类型", max_length=20, choices=MeetingKind.choices, default=MeetingKind.DISPATCH
+    )
+    held_on = models.DateField("会议日期")
+    title = models.CharField("会议名称", max_length=200)
+    leaders = models.ManyToManyField(Leader, verbose_name="出席领导", related_name="meetings")
+    as_of = models.DateField("数据截至")
+    status = models.CharField(
+        "状态", max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.DRAFT
+    )
+    data = models.JSONField("材料数据", default=dict, blank=True)
+    docx = models.BinaryField("Word 文件", null=True, blank=True, editable=False)
+    finalised_on = models.DateField("定稿日期", null=True, blank=True)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="定稿人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", default=clock.now)
+    updated_at = models.DateTimeField("更新时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "会议材料"
+        verbose_name_plural = "会议材料"
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(as_of__lte=models.F("held_on")), name="bulletins_meeting_as_of_before_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(finalised_on__isnull=False),
+                name="bulletins_meeting_final_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "-held_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == MeetingStatus.FINAL
+
+
+class Decision(models.Model):
+    """A decision taken at a meeting: the work it assigns, to whom, by when. 交办 makes it an item
+    (source 会议交办) assigned to its lead unit; the item links back through `item`."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name="会议", on_delete=models.PROTECT, related_name="decisions"
+    )
+    text = models.CharField("议定事项", max_length=200)
+    detail = models.TextField("具体要求", blank=True)
+    patron_leader = models.ForeignKey(
+        Leader, verbose_name="包抓县级领导", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lead_unit = models.ForeignKey(Unit, verbose_name="牵头单位", on_delete=models.PROTECT, related_name="+")
+    support_units = models.ManyToManyField(Unit, verbose_name="配合单位", blank=True, related_name="+")
+    deadline = models.DateField("完成时限")
+    item = models.OneToOneField(
+        Item,
+        verbose_name="督办事项",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_decision",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("录入时间", default=clock.now)
+
+    class Meta:
+        verbose_name = "会议议定事项"
+        verbose_name_plural = "会议议定事项"
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def is_assigned(self) -> bool:
+        return self.item_id is not None

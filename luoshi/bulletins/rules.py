@@ -4,6 +4,10 @@
 - a published bulletin is read by everyone who sees its region: its leaders, units, observers,
   and the offices of the regions above it (a city reads its counties');
 - a draft is the office's alone.
+
+A meeting's pack (调度会材料) is prepared, and its decisions entered and assigned, by the same office;
+it is read by the leaders attending the meeting and by the regions above (a city reads its counties'
+packs, through its supervision office and its leaders); another county, and the units, read nothing.
 """
 
 from __future__ import annotations
@@ -30,3 +34,18 @@ def can_read(user: User | object, bulletin: Any) -> bool:
         return False
     scope = scope_for(user)
     return scope.everything or bulletin.region_id in scope.visible_region_ids
+
+
+# The seats of a region above that read its counties' meeting packs.
+ABOVE_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})
+
+
+def overseen_region_ids(user: User | object) -> frozenset[int]:
+    """The regions under the user's seats as a city's office or leader (not the seats' own)."""
+    return frozenset(
+        region_id
+        for seat in scope_for(user).seats
+        if seat.role in ABOVE_ROLES
+        for region_id in seat.covers
+        if region_id != seat.region_id
+    )

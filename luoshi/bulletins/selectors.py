@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from luoshi.bulletins.models import Bulletin, BulletinSettings, BulletinStatus
-from luoshi.bulletins.rules import office_region_ids
-from luoshi.org.models import Region, User
+from luoshi.bulletins.models import Bulletin, BulletinSettings, BulletinStatus, Decision, Meeting
+from luoshi.bulletins.rules import office_region_ids, overseen_region_ids
+from luoshi.org.models import Leader, Region, Unit, User
 from luoshi.org.selectors import scope_for
 
 
@@ -43,3 +43,47 @@ def settings_for(region: Region) -> BulletinSettings:
         copies_to=f"{government}委办公室，{government}人大常委会办公室，{government}政协办公室，{government}纪委监委",
         printer=f"{region.name}人民政府督查室",
     )
+
+
+def meeting_list_for(user: User | object) -> QuerySet[Meeting]:
+    """The packs the user reads: his office's, the meetings he attends as a leader of a region he
+    sees, and those of the regions under his seats as a city's office or leader (rules.py)."""
+    scope = scope_for(user)
+    meetings = Meeting.objects.select_related("region").defer("docx")
+    if scope.everything:
+        return meetings
+    readable = Q(region_id__in=office_region_ids(user) | overseen_region_ids(user))
+    person_id = getattr(user, "person_id", None)
+    if person_id is not None:
+        attending = Meeting.leaders.through.objects.filter(leader__person_id=person_id).values("meeting_id")
+        readable |= Q(pk__in=attending, region_id__in=scope.region_ids)
+    return meetings.filter(readable)
+
+
+def meeting_detail_for(user: User | object, pk: int) -> Meeting:
+    """Meeting.DoesNotExist for one the user may not read (the view answers 404)."""
+    return meeting_list_for(user).defer(None).get(pk=pk)
+
+
+def decision_for(user: User | object, pk: int) -> Decision:
+    """Decision.DoesNotExist for a decision of a meeting the user may not read."""
+    return Decision.objects.select_related("meeting__region").get(
+        pk=pk, meeting__in=meeting_list_for(user).values("pk")
+    )
+
+
+def decisions_of(meeting: Meeting) -> QuerySet[Decision]:
+    return meeting.decisions.select_related("lead_unit", "patron_leader__person", "item").prefetch_related(
+        "support_units"
+    )
+
+
+def meeting_leaders_for(region: Region | int) -> QuerySet[Leader]:
+    """The leaders a region's meeting may have attend: its serving leaders, in the team's order."""
+    return (
+        Leader.objects.filter(region=region, is_active=True).select_related("person").order_by("rank", "pk")
+    )
+
+
+def meeting_units_for(region: Region | int) -> QuerySet[Unit]:
+    return Unit.objects.filter(region=region, is_active=True).order_by("sort_order", "pk")

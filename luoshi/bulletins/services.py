@@ -1,4 +1,6 @@
-"""Writes of bulletins: draft from the data, refresh a draft, edit its text, publish it.
+"""Writes of bulletins: draft from the data, refresh a draft, edit its text, publish it; and of
+meeting packs: prepare one from the data, refresh it, finalise it, enter the meeting's decisions and
+assign them as items (会议交办).
 
 Publishing gives the bulletin the next number of its region's year and stores what it is (the Word
 file and the web page); nothing it shows is read from the data again. The recipients hear of it
@@ -8,6 +10,8 @@ after the commit: in the app and by email, and each unit's group robots.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
@@ -15,16 +19,27 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 
-from luoshi.bulletins import drafting, pdf, word
+from luoshi.bulletins import drafting, pack, pdf, word
 from luoshi.bulletins.document import document_for
-from luoshi.bulletins.models import Bulletin, BulletinSettings, BulletinStatus, PeriodKind
-from luoshi.bulletins.periods import Period
+from luoshi.bulletins.models import (
+    Bulletin,
+    BulletinSettings,
+    BulletinStatus,
+    Decision,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    PeriodKind,
+)
+from luoshi.bulletins.periods import Period, day_label
 from luoshi.bulletins.rules import can_manage
 from luoshi.bulletins.selectors import settings_for
 from luoshi.core import clock
-from luoshi.items.services import Conflict, ServiceError, ensure
+from luoshi.items.models import Kind, Source
+from luoshi.items.services import Conflict, ItemInput, ServiceError, ensure, item_create, item_take
+from luoshi.items.workflow import Action
 from luoshi.notifications.delivery import notify, notify_unit_group
-from luoshi.org.models import Membership, Region, Role, Unit, User
+from luoshi.org.models import Leader, Membership, Region, Role, Unit, User
 
 NOT_OFFICE = "只有本县督查办可以起草、修改和印发督查通报。"
 PUBLISHED = "这份通报已经印发，不能再修改。"
@@ -235,3 +250,184 @@ def bulletin_pdf(*, bulletin: Bulletin) -> bytes:
 def stored(value: bytes | memoryview | None) -> bytes:
     """A stored file's bytes (PostgreSQL hands a binary column back as a memoryview)."""
     return bytes(value or b"")
+
+
+# ---------------------------------------------------------------------------------------------
+# Meeting packs (调度会材料) and their decisions (会议交办)
+
+NOT_MEETING_OFFICE = "只有本县督查办可以准备会议材料、录入和交办会议议定事项。"
+FINAL = "会议材料已经定稿，不能再更新。"
+
+
+def meeting_title(*, region: Region, kind: str, held_on: date) -> str:
+    """柞水县2023年7月重点工作调度会."""
+    return f"{region.name}{held_on.year}年{held_on.month}月重点工作{MeetingKind(kind).label}"
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User | None,
+    region: Region,
+    kind: str,
+    held_on: date,
+    as_of: date,
+    leaders: Sequence[Leader],
+    title: str = "",
+) -> Meeting:
+    """A meeting of `region` and its pack, read from the data as of `as_of`. `actor` None: the demo."""
+    ensure(actor is None or can_manage(actor, region.pk), NOT_MEETING_OFFICE)
+    ensure(leaders, "请选择出席会议的领导。", ServiceError)
+    ensure(
+        all(leader.region_id == region.pk for leader in leaders), "出席领导必须是本县的领导。", ServiceError
+    )
+    ensure(as_of <= held_on, "数据截至日期不能晚于会议日期。", ServiceError)
+    meeting = Meeting(
+        region=region,
+        kind=kind,
+        held_on=held_on,
+        as_of=as_of,
+        title=clean_text(title) or meeting_title(region=region, kind=kind, held_on=held_on),
+        created_by=actor,
+    )
+    meeting.full_clean()
+    meeting.save()
+    meeting.leaders.set(leaders)
+    meeting.data = pack.gather(meeting=meeting)
+    meeting.save(update_fields=["data"])
+    return meeting
+
+
+def _meeting_editable(actor: User, meeting: Meeting) -> Meeting:
+    ensure(can_manage(actor, meeting.region_id), NOT_MEETING_OFFICE)
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    ensure(not locked.is_final, FINAL, Conflict)
+    return locked
+
+
+@transaction.atomic
+def meeting_refresh(*, actor: User, meeting: Meeting) -> Meeting:
+    """Read the pack's data again (as of the same day), before it is finalised."""
+    meeting = _meeting_editable(actor, meeting)
+    meeting.data = pack.gather(meeting=meeting)
+    meeting.updated_at = clock.now()
+    meeting.save(update_fields=["data", "updated_at"])
+    return meeting
+
+
+@transaction.atomic
+def meeting_finalise(*, actor: User, meeting: Meeting, on: date) -> Meeting:
+    """Freeze the pack as it reads now: its data and its Word file never change after."""
+    meeting = _meeting_editable(actor, meeting)
+    meeting.status = MeetingStatus.FINAL
+    meeting.finalised_on = on
+    meeting.finalised_by = actor
+    meeting.updated_at = clock.now()
+    meeting.docx = render_pack_docx(meeting)
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def pack_document_of(meeting: Meeting) -> pack.PackDocument:
+    return pack.pack_document(meeting, issuer=settings_for(meeting.region).issuer)
+
+
+def render_pack_docx(meeting: Meeting) -> bytes:
+    return word.write_pack(pack_document_of(meeting))
+
+
+def meeting_docx(meeting: Meeting) -> bytes:
+    """The Word file: as stored when the pack was finalised, else made from the pack's data now."""
+    return stored(meeting.docx) if meeting.is_final else render_pack_docx(meeting)
+
+
+@dataclass
+class DecisionInput:
+    text: str
+    lead_unit: Unit
+    deadline: date
+    detail: str = ""
+    patron_leader: Leader | None = None
+    support_units: Sequence[Unit] = field(default_factory=list)
+
+
+@transaction.atomic
+def decision_add(*, actor: User, meeting: Meeting, data: DecisionInput) -> Decision:
+    """A decision taken at the meeting, entered against its pack (not yet an item: 交办 makes it one)."""
+    ensure(can_manage(actor, meeting.region_id), NOT_MEETING_OFFICE)
+    text = clean_text(data.text)
+    ensure(text, "议定事项不能为空。", ServiceError)
+    region_id = meeting.region_id
+    ensure(data.lead_unit.region_id == region_id, f"{data.lead_unit}不是本县的单位。", ServiceError)
+    for unit in data.support_units:
+        ensure(unit.region_id == region_id, f"{unit}不是本县的单位。", ServiceError)
+    ensure(data.lead_unit not in data.support_units, "牵头单位不能同时作为配合单位。", ServiceError)
+    ensure(
+        data.patron_leader is None or data.patron_leader.region_id == region_id,
+        "包抓领导必须是本县的领导。",
+        ServiceError,
+    )
+    ensure(
+        data.deadline >= meeting.held_on,
+        f"完成时限不能早于会议日期（{day_label(meeting.held_on)}）。",
+        ServiceError,
+    )
+    decision = Decision(
+        meeting=meeting,
+        text=text,
+        detail=data.detail.strip(),
+        lead_unit=data.lead_unit,
+        patron_leader=data.patron_leader,
+        deadline=data.deadline,
+        created_by=actor,
+    )
+    decision.full_clean()
+    decision.save()
+    decision.support_units.set(data.support_units)
+    return decision
+
+
+@transaction.atomic
+def decision_assign(*, actor: User, decision: Decision, as_of: date) -> Decision:
+    """交办: the decision becomes an item of its region (source 会议交办), assigned to its lead unit,
+    and points to it (the item's timeline says which meeting assigned it)."""
+    meeting = decision.meeting
+    ensure(can_manage(actor, meeting.region_id), NOT_MEETING_OFFICE)
+    decision = Decision.objects.select_for_update().select_related("meeting__region").get(pk=decision.pk)
+    ensure(decision.item_id is None, f"“{decision.text}”已经交办。", Conflict)
+    meeting = decision.meeting
+    detail = f"{day_label(meeting.held_on)}{meeting.title}议定。" + (
+        f"\n{decision.detail}" if decision.detail else ""
+    )
+    item = item_create(
+        actor=actor,
+        region=meeting.region,
+        data=ItemInput(
+            title=decision.text,
+            year=meeting.held_on.year,
+            kind=Kind.TASK,
+            source=Source.MEETING,
+            description=detail,
+            patron_leader=decision.patron_leader,
+            lead_unit=decision.lead_unit,
+            support_units=list(decision.support_units.all()),
+            planned_start=meeting.held_on,
+            deadline=decision.deadline,
+        ),
+    )
+    item = item_take(
+        actor=actor, item=item, action=Action.ASSIGN, as_of=as_of, reason=f"{meeting.title}议定事项"
+    )
+    decision.item = item
+    decision.save(update_fields=["item"])
+    return decision
+
+
+@transaction.atomic
+def decisions_assign_all(*, actor: User, meeting: Meeting, as_of: date) -> list[Decision]:
+    """交办 every decision of the meeting not yet assigned, all or none."""
+    ensure(can_manage(actor, meeting.region_id), NOT_MEETING_OFFICE)
+    waiting = list(meeting.decisions.filter(item__isnull=True).order_by("pk"))
+    ensure(waiting, "没有待交办的议定事项。", ServiceError)
+    return [decision_assign(actor=actor, decision=decision, as_of=as_of) for decision in waiting]

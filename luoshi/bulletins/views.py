@@ -10,10 +10,10 @@ from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from luoshi.bulletins import rules, selectors, services
+from luoshi.bulletins import pack, rules, selectors, services
 from luoshi.bulletins.drafting import SECTIONS
-from luoshi.bulletins.forms import DraftForm, EditForm, PublishForm
-from luoshi.bulletins.models import Bulletin
+from luoshi.bulletins.forms import DecisionForm, DraftForm, EditForm, MeetingForm, PublishForm
+from luoshi.bulletins.models import Bulletin, Decision, Meeting
 from luoshi.bulletins.pdf import PdfUnavailable
 from luoshi.bulletins.periods import previous_month
 from luoshi.core import clock
@@ -212,3 +212,160 @@ def bulletin_html(request: AuthedRequest, pk: int) -> HttpResponse:
     response = HttpResponse(page, content_type="text/html; charset=utf-8")
     response["Content-Disposition"] = _filename(bulletin, ".html")
     return response
+
+
+# ---------------------------------------------------------------------------------------------
+# Meeting packs (调度会材料) and the decisions entered against them
+
+
+def _meeting(request: AuthedRequest, pk: int) -> Meeting:
+    try:
+        return selectors.meeting_detail_for(request.user, pk)
+    except Meeting.DoesNotExist:
+        raise Http404 from None
+
+
+def _meeting_refused(request: AuthedRequest) -> HttpResponse:
+    return _refused(request, services.NOT_MEETING_OFFICE)
+
+
+def meeting_list(request: AuthedRequest) -> HttpResponse:
+    meetings = selectors.meeting_list_for(request.user).order_by("-held_on", "-pk")
+    offices = rules.office_region_ids(request.user)
+    return render(
+        request, "bulletins/meetings/list.html", {"meetings": meetings[:200], "may_create": bool(offices)}
+    )
+
+
+def meeting_create(request: AuthedRequest) -> HttpResponse:
+    offices = sorted(rules.office_region_ids(request.user))
+    if not offices:
+        return _meeting_refused(request)
+    region = Region.objects.get(pk=offices[0])
+    today = clock.today()
+    initial = {"held_on": today, "leaders": list(selectors.meeting_leaders_for(region))}
+    form = MeetingForm(request.POST or None, initial=initial, region=region, today=today)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                region=region,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                as_of=data["as_of"],
+                leaders=list(data["leaders"]),
+                title=data["title"],
+            )
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "已根据数据生成会议材料。会后请录入议定事项并交办。")
+            return redirect("bulletins:meeting", meeting.pk)
+    return render(request, "bulletins/meetings/create.html", {"form": form, "region": region})
+
+
+def meeting_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    context = {
+        "meeting": meeting,
+        "doc": services.pack_document_of(meeting),
+        "needs_decision": pack.needs_decision_count(meeting.data) if meeting.data else 0,
+        "decisions": selectors.decisions_of(meeting),
+        "may_manage": rules.can_manage(request.user, meeting.region_id),
+    }
+    return render(request, "bulletins/meetings/detail.html", context)
+
+
+def meeting_decisions(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Enter the meeting's decisions (one at a time) and assign them: each, or all at once."""
+    meeting = _meeting(request, pk)
+    if not rules.can_manage(request.user, meeting.region_id):
+        return _meeting_refused(request)
+    form = DecisionForm(request.POST or None, region=meeting.region)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def add() -> None:
+            services.decision_add(
+                actor=request.user,
+                meeting=meeting,
+                data=services.DecisionInput(
+                    text=data["text"],
+                    detail=data["detail"],
+                    lead_unit=data["lead_unit"],
+                    patron_leader=data["patron_leader"],
+                    support_units=list(data["support_units"]),
+                    deadline=data["deadline"],
+                ),
+            )
+
+        if run_service(request, add, "已录入议定事项，核对后请点“交办”。"):
+            return redirect("bulletins:meeting_decisions", meeting.pk)
+    context = {"meeting": meeting, "form": form, "decisions": selectors.decisions_of(meeting)}
+    return render(request, "bulletins/meetings/decisions.html", context)
+
+
+@require_POST
+def meeting_refresh(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not rules.can_manage(request.user, meeting.region_id):
+        return _meeting_refused(request)
+    run_service(
+        request,
+        lambda: services.meeting_refresh(actor=request.user, meeting=meeting),
+        "已按最新数据更新会议材料。",
+    )
+    return redirect("bulletins:meeting", meeting.pk)
+
+
+@require_POST
+def meeting_finalise(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not rules.can_manage(request.user, meeting.region_id):
+        return _meeting_refused(request)
+    run_service(
+        request,
+        lambda: services.meeting_finalise(actor=request.user, meeting=meeting, on=clock.today()),
+        "会议材料已定稿，此后不随数据变化。",
+    )
+    return redirect("bulletins:meeting", meeting.pk)
+
+
+def meeting_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    response = HttpResponse(services.meeting_docx(meeting), content_type=DOCX)
+    suffix = "" if meeting.is_final else "（准备中）"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(f'{meeting.title}材料{suffix}.docx')}"
+    )
+    return response
+
+
+@require_POST
+def decision_assign(request: AuthedRequest, pk: int) -> HttpResponse:
+    try:
+        decision = selectors.decision_for(request.user, pk)
+    except Decision.DoesNotExist:
+        raise Http404 from None
+    if not rules.can_manage(request.user, decision.meeting.region_id):
+        return _meeting_refused(request)
+    run_service(
+        request,
+        lambda: services.decision_assign(actor=request.user, decision=decision, as_of=clock.today()),
+        f"已交办：{decision.text}。",
+    )
+    return redirect("bulletins:meeting_decisions", decision.meeting_id)
+
+
+@require_POST
+def meeting_assign_all(request: AuthedRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if not rules.can_manage(request.user, meeting.region_id):
+        return _meeting_refused(request)
+    run_service(
+        request,
+        lambda: services.decisions_assign_all(actor=request.user, meeting=meeting, as_of=clock.today()),
+        "议定事项已全部交办。",
+    )
+    return redirect("bulletins:meeting_decisions", meeting.pk)

@@ -5,6 +5,7 @@ of 28.95 pt); the title in 2号 方正小标宋简体, the body in 3号 仿宋_G
 黑体 and second-level ones in 楷体_GB2312; page numbers "— 1 —" in 4号 宋体, right on odd pages and
 left on even ones; the annexes on pages of their own; the 版记 (抄送, 印发机关 and date) last.
 Every run names its East-Asian font (w:eastAsia), or Word falls back to its own for Chinese text.
+A meeting's pack (调度会材料, `write_pack`) takes the same page, fonts, page numbers and tables.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from luoshi.bulletins.document import Document, Paragraph
+from luoshi.bulletins.pack import PackDocument
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -178,8 +180,8 @@ def _cell(cell: object, text: str, *, font: str = BODY_FONT) -> None:
     set_font(paragraph.add_run(text), font, SIZE_TABLE)
 
 
-def write(doc: Document) -> bytes:
-    """The Word file of `doc`, as bytes."""
+def _setup(title: str, author: str) -> Any:
+    """A new Word document with the page, the body font and the page numbers of GB/T 9704."""
     document = new_document()
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
@@ -190,8 +192,20 @@ def write(doc: Document) -> bytes:
     set_font(normal, BODY_FONT, SIZE_3)
     _footers(section, document.settings)
     properties = document.core_properties
-    properties.title = doc.title
-    properties.author = doc.issuer
+    properties.title = title
+    properties.author = author
+    return document
+
+
+def _saved(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def write(doc: Document) -> bytes:
+    """The Word file of `doc`, as bytes."""
+    document = _setup(doc.title, doc.issuer)
 
     # 版头: the issuing office in red, the number, the red rule.
     _paragraph(
@@ -258,7 +272,31 @@ def write(doc: Document) -> bytes:
     set_font(printed.add_run(f"\t{doc.signed_label}印发"), BODY_FONT, SIZE_4)
     _border(printed, "top", size=4)
     _border(printed, "bottom", size=8)
+    return _saved(document)
 
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+
+def write_pack(doc: PackDocument) -> bytes:
+    """A meeting's pack (调度会材料) as a Word file: the same page, fonts and tables as a bulletin;
+    its title, the meeting's lines in 楷体, then each section's parts with their tables inline."""
+    document = _setup(doc.title, doc.issuer)
+    if doc.is_draft:
+        _paragraph(document, "（准备中，未定稿）", align=WD_ALIGN_PARAGRAPH.RIGHT, indent=None, size=SIZE_4)
+    title = _paragraph(
+        document, doc.title, font=TITLE_FONT, size=SIZE_2, align=WD_ALIGN_PARAGRAPH.CENTER, indent=None
+    )
+    title.paragraph_format.line_spacing = Pt(36)
+    _paragraph(document, indent=None)
+    for line in doc.lines:
+        _paragraph(document, line, font=SUBHEADING_FONT, indent=None)
+    for section in doc.sections:
+        _paragraph(document, section.heading, font=HEADING_FONT)
+        for part in section.parts:
+            if part.heading:
+                _paragraph(document, part.heading, font=SUBHEADING_FONT)
+            if part.text:
+                _paragraph(document, part.text)
+            if part.rows:
+                _table(document, list(part.columns), [list(row) for row in part.rows])
+            else:
+                _paragraph(document, part.empty)
+    return _saved(document)

@@ -57,6 +57,33 @@ class BulletinSection(Protocol):
 
 
 @dataclass(frozen=True)
+class MeetingRow:
+    """A ledger row that needs a meeting's decision (a 调度会's material): what, who leads it, which
+    leader is on it, and why it comes to the meeting. Plain text, like a BulletinPart."""
+
+    title: str
+    unit: str
+    leader: str
+    reason: str
+    item_id: int | None = None  # the item the row is about, for a link
+
+
+@dataclass(frozen=True)
+class MeetingPart:
+    """A ledger's rows for a meeting pack (调度会材料), under its own heading."""
+
+    title: str  # 重点项目：逾期未解决的问题
+    rows: tuple[MeetingRow, ...] = ()
+
+
+class MeetingSection(Protocol):
+    """A ledger's rows needing a decision as of a day, as `user` may see them (a reader of one region
+    for a meeting pack); None when the ledger has nothing for that user."""
+
+    def __call__(self, *, user: Any, as_of: date) -> MeetingPart | None: ...
+
+
+@dataclass(frozen=True)
 class Ledger:
     """One ledger: the items of one kind, and what the rest of the system asks of them."""
 
@@ -72,6 +99,7 @@ class Ledger:
     stats: StatsSection | None = None  # its section of `luoshi stats`, named after its app
     demo: DemoLoader | None = None  # loads its part of the demo county, after the items' part
     bulletin: BulletinSection | None = None  # its part of a drafted bulletin (app bulletins)
+    meeting: MeetingSection | None = None  # its rows needing a meeting's decision (app bulletins)
 
 
 class RegistryError(RuntimeError):

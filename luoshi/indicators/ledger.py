@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from luoshi.core.registry import BulletinPart, Ledger
+from luoshi.core.registry import BulletinPart, Ledger, MeetingPart, MeetingRow
 from luoshi.indicators import compute
 from luoshi.indicators.demo import load as demo
 from luoshi.indicators.models import KIND
@@ -80,6 +80,24 @@ def bulletin_part(*, user: Any, as_of: date) -> BulletinPart | None:
     )
 
 
+def meeting_part(*, user: Any, as_of: date) -> MeetingPart | None:
+    """The indicators' rows for a meeting pack: the lagging ones (赶超台账) with no catch-up item yet,
+    whose catch-up the meeting has to assign."""
+    rows = tuple(
+        MeetingRow(
+            title=row.title,
+            unit=row.unit_name,
+            leader=row.leader_name,
+            reason=(row.colour_reason or (row.result.half_year.label if row.result.half_year else "后进指标"))
+            + "；尚未制定赶超措施",
+            item_id=row.pk,
+        )
+        for row in table_rows(user, as_of=as_of)
+        if row.lagging and row.catch_up_item_id is None
+    )
+    return MeetingPart(title="考核指标：尚无赶超措施的后进指标", rows=rows) if rows else None
+
+
 LEDGER = Ledger(
     kind=KIND,
     label="考核指标",
@@ -93,4 +111,5 @@ LEDGER = Ledger(
     stats=indicators_stats,
     demo=demo,
     bulletin=bulletin_part,
+    meeting=meeting_part,
 )

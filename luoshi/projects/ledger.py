@@ -8,16 +8,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from luoshi.core.registry import BulletinPart, Ledger
+from django.db.models import Q
+
+from luoshi.core.registry import BulletinPart, Ledger, MeetingPart, MeetingRow
 from luoshi.projects import rules
 from luoshi.projects.demo import load as demo
-from luoshi.projects.models import KIND
+from luoshi.projects.models import KIND, Blocker
 from luoshi.projects.rules import State
 from luoshi.projects.selectors import (
+    SET_ASIDE,
     LedgerFilters,
     ledger_rows,
     ledger_summary,
     project_facts,
+    project_list_for,
     projects_stats,
     rows_filter,
 )
@@ -82,6 +86,41 @@ def bulletin_part(*, user: Any, as_of: date) -> BulletinPart | None:
     )
 
 
+def meeting_part(*, user: Any, as_of: date) -> MeetingPart | None:
+    """The projects' rows for a meeting pack: their open blockers past the deadline set to resolve
+    them (手续、资金、土地…), which the units could not solve alone, oldest first."""
+    blockers = (
+        Blocker.objects.filter(
+            Q(resolved_on__isnull=True) | Q(resolved_on__gt=as_of),  # still open on `as_of`
+            deadline__lt=as_of,
+            project__in=project_list_for(user).exclude(item__status__in=SET_ASIDE).values("pk"),
+        )
+        .select_related("project__item__patron_leader__person", "owner_unit", "owner_leader__person")
+        .order_by("deadline", "pk")
+    )
+    rows = tuple(
+        MeetingRow(
+            title=f"{blocker.project.item.title}：{blocker.description}",
+            unit=blocker.owner_unit.short_name or blocker.owner_unit.name,
+            leader=_leader_name(blocker),
+            reason=f"{blocker.get_kind_display()}问题，解决时限{_day(blocker.deadline)}，"
+            f"已超过{(as_of - blocker.deadline).days}天未解决",
+            item_id=blocker.project.item_id,
+        )
+        for blocker in blockers
+    )
+    return MeetingPart(title="重点项目：超过解决时限的问题", rows=rows) if rows else None
+
+
+def _day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _leader_name(blocker: Blocker) -> str:
+    leader = blocker.owner_leader or blocker.project.item.patron_leader
+    return leader.person.name if leader else ""
+
+
 LEDGER = Ledger(
     kind=KIND,
     label="重点项目",
@@ -95,4 +134,5 @@ LEDGER = Ledger(
     stats=projects_stats,
     demo=demo,
     bulletin=bulletin_part,
+    meeting=meeting_part,
 )

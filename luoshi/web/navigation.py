@@ -108,6 +108,14 @@ MORE: tuple[Page, ...] = (
         group="more",
         summary="按周、月、季度或专项督查起草、审定和印发督查通报。",
     ),
+    Page(
+        "meetings",
+        "会议材料",
+        "people",
+        url_name="bulletins:meetings",
+        group="more",
+        summary="为调度会、全体会议和专题会准备材料，录入会上议定的事项并交办。",
+    ),
     Page("assessment", "考核排名", "trophy", group="more", summary="按实绩对镇办和部门打分排名。"),
     Page(
         "extraction",

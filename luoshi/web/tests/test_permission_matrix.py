@@ -56,7 +56,7 @@ from pypdf import PdfReader
 from luoshi import urls as project_urls
 from luoshi.alerts.models import Proposal
 from luoshi.bulletins import services as bulletin_services
-from luoshi.bulletins.models import Bulletin
+from luoshi.bulletins.models import Bulletin, Decision, Meeting, MeetingKind
 from luoshi.bulletins.periods import parse as parse_period
 from luoshi.conftest import client_for, demo_user
 from luoshi.enterprises.models import Enterprise
@@ -334,6 +334,23 @@ PATTERNS: dict[str, Entry] = {
         note="200 with a message where LibreOffice is missing",
     ),
     "bulletins/<int:pk>/bulletin.html": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
+    # A meeting pack is the office's to prepare and its attending leaders' and the city's to read
+    # (bulletins/tests/test_meetings.py); the targets have the county's leader attending.
+    "bulletins/meetings/": Entry(Kind.LIST),
+    "bulletins/meetings/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权准备的会议材料"}),
+    "bulletins/meetings/<int:pk>/": Entry(Kind.OBJECT, target="meeting", insider=SUPERVISOR),
+    "bulletins/meetings/<int:pk>/decisions/": Entry(
+        Kind.OBJECT, target="meeting", insider=SUPERVISOR, form={"text": "越权录入的议定事项"}
+    ),
+    "bulletins/meetings/<int:pk>/refresh/": Entry(Kind.ACTION, target="meeting", insider=SUPERVISOR),
+    "bulletins/meetings/<int:pk>/finalise/": Entry(Kind.ACTION, target="meeting", insider=SUPERVISOR),
+    "bulletins/meetings/<int:pk>/assign/": Entry(
+        Kind.ACTION, target="meeting", insider=SUPERVISOR, note="交办 every decision not yet assigned"
+    ),
+    "bulletins/meetings/<int:pk>/pack.docx": Entry(Kind.OBJECT, target="meeting", insider=SUPERVISOR),
+    "bulletins/meetings/decisions/<int:pk>/assign/": Entry(
+        Kind.ACTION, target="decision", insider=SUPERVISOR
+    ),
     "investment/": Entry(Kind.LIST, queries=("", "?stage=signed")),
     "investment/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"company": "越权登记的企业"}),
     "investment/funnel/": Entry(Kind.LIST),
@@ -444,6 +461,8 @@ class Targets:
     lead: Lead  # an investment lead the unit follows, signed and not landed
     enterprise: Enterprise  # a cultivation candidate the unit serves
     bulletin: Bulletin  # a draft of the county's office
+    meeting: Meeting  # a 调度会's pack being prepared, the county's leader attending
+    decision: Decision  # a decision of that meeting, not yet assigned
 
     @property
     def unit(self) -> Unit:
@@ -470,6 +489,8 @@ class Targets:
             Lead: [self.lead],
             Enterprise: [self.enterprise],
             Bulletin: [self.bulletin],
+            Meeting: [self.meeting],
+            Decision: [self.decision],
         }
 
     def secrets(self) -> set[str]:
@@ -489,6 +510,8 @@ class Targets:
             self.blocker.description,
             self.import_job.original_name,
             *self.import_job.errors,
+            self.meeting.title,
+            self.decision.text,
             self.lead.company,
             self.lead.contact_phone,
             self.enterprise.name,
@@ -705,8 +728,29 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         candidate_year=2023,
         revenue=Decimal(1500),
     )
+    meeting = bulletin_services.meeting_create(
+        actor=users[SUPERVISOR],
+        region=cast.region,
+        kind=MeetingKind.DISPATCH,
+        held_on=JULY,
+        as_of=JULY,
+        leaders=[cast.leader],
+        title=f"{tag}保密的调度会",
+    )
+    decision = bulletin_services.decision_add(
+        actor=users[SUPERVISOR],
+        meeting=meeting,
+        data=bulletin_services.DecisionInput(
+            text=f"{tag}会议议定的保密事项",
+            lead_unit=cast.unit,
+            patron_leader=cast.leader,
+            deadline=date(2023, 8, 31),
+        ),
+    )
     return Targets(
         cast=cast,
+        meeting=meeting,
+        decision=decision,
         lead=lead,
         enterprise=enterprise,
         bulletin=bulletin,
