@@ -136,6 +136,9 @@ INSTALLED_APPS = [
     "luoshi.projects",
     "luoshi.investment",
     "luoshi.enterprises",
+    "luoshi.creations",
+    "luoshi.commitments",
+    "luoshi.rectification",
     "luoshi.dashboard",
     "luoshi.bulletins",
     "luoshi.extraction",
@@ -462,6 +465,8 @@ LUOSHI_IMPORT_MAX_ERRORS = env_int("LUOSHI_IMPORT_MAX_ERRORS", 200, minimum=1)
 LUOSHI_IMPORT_SYNC_ROWS = env_int("LUOSHI_IMPORT_SYNC_ROWS", 500, minimum=0)
 # Remind this many working days before a deadline, a milestone or a report's due day, on the day,
 # and when overdue on the first working day after it and then every N working days.
+# The unit whose members record the deputies' year-end survey of the livelihood projects.
+LUOSHI_SURVEY_UNIT = os.environ.get("LUOSHI_SURVEY_UNIT", "县人大办").strip() or "县人大办"
 LUOSHI_REMIND_WORKDAYS_BEFORE = int(os.environ.get("LUOSHI_REMIND_WORKDAYS_BEFORE", "3"))
 LUOSHI_OVERDUE_REMIND_EVERY = int(os.environ.get("LUOSHI_OVERDUE_REMIND_EVERY", "5"))
 # Investment leads (招商引资): remind the follower of an open lead with no follow-up for N days; a

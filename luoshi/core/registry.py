@@ -100,6 +100,9 @@ class Ledger:
     demo: DemoLoader | None = None  # loads its part of the demo county, after the items' part
     bulletin: BulletinSection | None = None  # its part of a drafted bulletin (app bulletins)
     meeting: MeetingSection | None = None  # its rows needing a meeting's decision (app bulletins)
+    # A kind kept plainly (by items) until a ledger app takes it over with its pages and figures:
+    # the app's registration replaces this one, whichever app is ready first.
+    provisional: bool = False
 
 
 class RegistryError(RuntimeError):
@@ -111,8 +114,14 @@ _ledgers: dict[str, Ledger] = {}
 
 def register(ledger: Ledger) -> Ledger:
     """Register a ledger (from an app's `AppConfig.ready()`). Registering the same one twice is
-    harmless; two different ledgers claiming one kind is a mistake caught at start-up."""
+    harmless; two different ledgers claiming one kind is a mistake caught at start-up, unless one of
+    them is provisional (a kind items keeps plainly): the ledger app's registration wins."""
     existing = _ledgers.get(ledger.kind)
+    if existing is not None and existing.provisional and not ledger.provisional:
+        _ledgers[ledger.kind] = ledger  # a ledger app takes over a kind items kept plainly
+        return ledger
+    if existing is not None and ledger.provisional and not existing.provisional:
+        return existing
     if existing is not None and existing != ledger:
         raise RegistryError(
             f"item kind {ledger.kind!r} is claimed by {existing.app_label} and {ledger.app_label}"

@@ -51,6 +51,7 @@ ITEM_LEDGERS = (
         icon="patch-check",
         summary="市下达军令状、人大代表票决民生实事、重点工作任务承诺书的逐条落实情况。",
         stats=items_stats,
+        provisional=True,  # the commitments app takes it over with its ledger pages and figures
     ),
     Ledger(
         kind=Kind.RECTIFICATION,
@@ -60,5 +61,6 @@ ITEM_LEDGERS = (
         icon="tools",
         summary="上级反馈、督查发现和自查发现问题的整改措施、时限和销号。",
         stats=items_stats,
+        provisional=True,  # the rectification app takes it over with its ledger pages and figures
     ),
 )

@@ -222,4 +222,5 @@ def test_a_ledger_that_registers_itself_takes_its_place_in_the_navigation(superv
     assert 'href="/projects/"' in text and "/pending/project/" not in text
     assert client.get("/pending/project/").status_code == 404
     assert 'href="/indicators/"' in text and "/pending/indicator/" not in text
-    assert client.get("/pending/creation/").status_code == 200
+    assert 'href="/creations/"' in text and client.get("/pending/creation/").status_code == 404
+    assert client.get("/pending/investment/").status_code == 200  # still planned

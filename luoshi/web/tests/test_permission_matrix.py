@@ -58,7 +58,12 @@ from luoshi.alerts.models import Proposal
 from luoshi.bulletins import services as bulletin_services
 from luoshi.bulletins.models import Bulletin, Decision, Meeting, MeetingKind
 from luoshi.bulletins.periods import parse as parse_period
+from luoshi.commitments import services as commitment_services
+from luoshi.commitments.models import Livelihood
 from luoshi.conftest import client_for, demo_user
+from luoshi.creations import services as creation_services
+from luoshi.creations.models import Creation, Material, OnSiteMeeting, ReadinessCheck
+from luoshi.creations.stages import Stage
 from luoshi.enterprises.models import Enterprise
 from luoshi.extraction.models import ProposedTask, SourceDocument
 from luoshi.indicators import services as indicator_services
@@ -86,6 +91,8 @@ from luoshi.projects import services as project_services
 from luoshi.projects.models import Blocker, Project, SitePhoto
 from luoshi.projects.selectors import project_list_for
 from luoshi.projects.services import ProjectInput
+from luoshi.rectification import services as rectification_services
+from luoshi.rectification.models import Problem
 from luoshi.web import navigation
 
 pytestmark = pytest.mark.django_db
@@ -373,6 +380,59 @@ PATTERNS: dict[str, Entry] = {
     ),
     "enterprises/<int:pk>/": Entry(Kind.OBJECT, target="enterprise", insider=SUPERVISOR),
     "enterprises/<int:pk>/cultivate/": Entry(Kind.ACTION, target="enterprise", insider=SUPERVISOR),
+    "creations/": Entry(Kind.LIST, queries=("", "?year=2024")),
+    "creations/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的示范创建"}),
+    "creations/<int:pk>/": Entry(Kind.OBJECT, target="creation", insider=SUPERVISOR),
+    "creations/<int:pk>/stage/": Entry(
+        Kind.ACTION, target="creation", insider=SUPERVISOR, data={"target": "applied", "on": "2023-07-20"}
+    ),
+    "creations/<int:pk>/reapply/": Entry(
+        Kind.ACTION, target="failed_creation", insider=SUPERVISOR, data={"year": 2024}
+    ),
+    "creations/materials/<int:pk>/tick/": Entry(
+        Kind.ACTION,
+        target="material",
+        insider=HEAD,
+        may_act=frozenset({REPORTER, SUPERVISOR}),  # the lead unit ticks its materials; the office may
+        data={"note": "越权登记的档案资料"},
+    ),
+    "creations/meetings/": Entry(Kind.LIST, queries=("", "?year=2022")),
+    "creations/meetings/<int:pk>/": Entry(Kind.OBJECT, target="onsite_meeting", insider=SUPERVISOR),
+    "creations/meetings/<int:pk>/held/": Entry(
+        Kind.ACTION, target="onsite_meeting", insider=SUPERVISOR, data={"held_on": "2023-07-20"}
+    ),
+    "creations/checks/<int:pk>/done/": Entry(
+        Kind.ACTION, target="readiness_check", insider=SUPERVISOR, may_act=IN_THE_UNIT
+    ),
+    "commitments/": Entry(Kind.LIST, queries=("", "?year=2022")),
+    "commitments/livelihood/<int:pk>/": Entry(Kind.OBJECT, target="livelihood", insider=SUPERVISOR),
+    "commitments/livelihood/<int:pk>/progress/": Entry(
+        Kind.ACTION, target="livelihood", insider=SUPERVISOR, data={"started_on": "2022-05-01"}
+    ),
+    "commitments/livelihood/<int:pk>/survey/": Entry(
+        Kind.ACTION,
+        target="livelihood",
+        insider=SUPERVISOR,
+        may_act=frozenset({VIEWER}),  # 柞水县's viewer is of 县人大办, which records the survey
+        data={"surveyed_on": "2022-12-20", "satisfied": 30, "basically_satisfied": 5, "dissatisfied": 1},
+        note="a livelihood project of 2022: its year-end survey is open on the demo's day",
+    ),
+    "rectification/": Entry(
+        Kind.LIST, queries=("", "?source=higher_feedback&status=open", "?status=closed&topic=耕地缺口")
+    ),
+    "rectification/import/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "rectification/<int:pk>/": Entry(Kind.OBJECT, target="problem", insider=SUPERVISOR),
+    "rectification/<int:pk>/close/": Entry(
+        Kind.ACTION, target="problem", insider=SUPERVISOR, note="asked to close, its report verified true"
+    ),
+    "rectification/<int:pk>/reopen/": Entry(
+        Kind.ACTION,
+        target="closed_problem",
+        insider=SUPERVISOR,
+        data={"reason": "越权重新整改的原因", "deadline": "2023-08-31"},
+    ),
     "healthz": Entry(Kind.PUBLIC),
 }
 # Not walked here, on purpose:
@@ -463,6 +523,14 @@ class Targets:
     bulletin: Bulletin  # a draft of the county's office
     meeting: Meeting  # a 调度会's pack being prepared, the county's leader attending
     decision: Decision  # a decision of that meeting, not yet assigned
+    creation: Creation  # signed for by the unit, at 谋划
+    failed_creation: Creation
+    material: Material
+    onsite_meeting: OnSiteMeeting  # planned, signed for by the unit, with a site and its check
+    readiness_check: ReadinessCheck
+    livelihood: Livelihood  # of 2022, so that its year-end survey is open
+    problem: Problem  # asked to close, its report verified true
+    closed_problem: Problem
 
     @property
     def unit(self) -> Unit:
@@ -477,7 +545,7 @@ class Targets:
     def changeable(self) -> dict[type[Model], list[Model]]:
         """The objects asked about that an action changes in place (others add rows)."""
         return {
-            Item: [self.item, self.second_item],
+            Item: [self.item, self.second_item, self.problem.item, self.closed_problem.item],
             ProgressReport: [self.report, self.pending_report],
             Instruction: [self.instruction],
             Proposal: [self.proposal],
@@ -491,6 +559,11 @@ class Targets:
             Bulletin: [self.bulletin],
             Meeting: [self.meeting],
             Decision: [self.decision],
+            Creation: [self.creation, self.failed_creation],
+            Material: [self.material],
+            OnSiteMeeting: [self.onsite_meeting],
+            ReadinessCheck: [self.readiness_check],
+            Livelihood: [self.livelihood],
         }
 
     def secrets(self) -> set[str]:
@@ -747,8 +820,10 @@ def targets_for(cast: Cast, tag: str) -> Targets:
             deadline=date(2023, 8, 31),
         ),
     )
+    ledgers = ledger_targets(cast, tag)
     return Targets(
         cast=cast,
+        **ledgers,
         meeting=meeting,
         decision=decision,
         lead=lead,
@@ -774,6 +849,110 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         task=task,
         import_job=import_job,
     )
+
+
+def ledger_targets(cast: Cast, tag: str) -> dict[str, Any]:
+    """The creations', meetings', commitments' and rectification ledgers' objects of the county."""
+    users = cast.users
+    office, head = users[SUPERVISOR], users[HEAD]
+    templates = creation_services.templates_ensure(region=cast.region)
+
+    def creation(number: int) -> Creation:
+        made = creation_services.creation_create(
+            actor=office,
+            region=cast.region,
+            data=creation_services.CreationInput(
+                title=f"{tag}矩阵测试示范创建{number}号",
+                year=2023,
+                level="provincial",
+                template=templates[creation_services.DEFAULT_TEMPLATE],
+                lead_unit=cast.unit,
+                materials=(f"{tag}保密的档案资料",),
+            ),
+            as_of=date(2023, 3, 1),
+        )
+        services.item_take(actor=head, item=made.item, action=Action.ACCEPT, as_of=JULY)
+        return made
+
+    first, failed = creation(1), creation(2)
+    creation_services.creation_move(
+        actor=office, creation=failed, target=Stage.APPLIED, on=date(2023, 4, 1), as_of=JULY
+    )
+    failed = creation_services.creation_move(
+        actor=office,
+        creation=failed,
+        target=Stage.FAILED,
+        on=date(2023, 6, 1),
+        reason="未通过初核",
+        as_of=JULY,
+    )
+    meeting = creation_services.meeting_create(
+        actor=office,
+        region=cast.region,
+        data=creation_services.MeetingInput(
+            title=f"{tag}矩阵测试现场会",
+            year=2023,
+            level="municipal",
+            planned_on=date(2023, 9, 16),
+            lead_unit=cast.unit,
+            sites=[
+                creation_services.SiteInput(
+                    place=f"{tag}保密的观摩点", checks=[("环境整治", date(2023, 9, 10))]
+                )
+            ],
+        ),
+        as_of=JULY,
+    )
+    services.item_take(actor=head, item=meeting.item, action=Action.ACCEPT, as_of=JULY)
+    livelihood = commitment_services.livelihood_create(
+        actor=office,
+        region=cast.region,
+        data=commitment_services.CommitmentInput(
+            title=f"{tag}矩阵测试民生实事", year=2022, lead_unit=cast.unit, deadline=date(2022, 12, 31)
+        ),
+        planned_investment=Decimal(500),
+        as_of=JULY,
+    )
+
+    def problem(number: int, *, closed: bool) -> Problem:
+        made = rectification_services.problem_create(
+            actor=office,
+            region=cast.region,
+            data=rectification_services.ProblemInput(
+                title=f"{tag}矩阵测试整改问题{number}号",
+                year=2023,
+                source="higher_feedback",
+                problem=f"{tag}保密的问题",
+                lead_unit=cast.unit,
+                deadline=date(2023, 9, 30),
+            ),
+            as_of=JULY,
+        )
+        item = services.item_take(actor=head, item=made.item, action=Action.ACCEPT, as_of=JULY)
+        report = services.report_submit(
+            actor=head, item=item, data=ReportInput(period_start=date(2023, 7, 1), done="已整改"), as_of=JULY
+        )
+        services.item_take(
+            actor=head, item=item, action=Action.REQUEST_COMPLETION, as_of=JULY, reason="申请销号"
+        )
+        services.report_verify(
+            actor=office, report=report, method="on_site", verdict="true", note="", as_of=JULY
+        )
+        if closed:
+            rectification_services.problem_close(actor=office, problem=made, as_of=JULY)
+        made.item.refresh_from_db()
+        return made
+
+    return {
+        "creation": first,
+        "failed_creation": failed,
+        "material": first.materials.get(),
+        "onsite_meeting": meeting,
+        "readiness_check": meeting.sites.get().checks.get(),
+        "livelihood": livelihood,
+        "problem": problem(1, closed=False),
+        "closed_problem": problem(2, closed=True),
+    }
 
 
 @dataclass

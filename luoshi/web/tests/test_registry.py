@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -22,20 +23,20 @@ def plugged():
         registry.Ledger(kind="creation", label="示范创建", app_label="creations", order=30, demo=demo),
         registry.Ledger(kind="meeting_site", label="现场会", app_label="creations", order=31, demo=demo),
     ]
-    # The real ledgers of other apps step aside (their demos need the database), and come back.
-    real = [
-        entry
-        for entry in map(registry.ledger, ("project", "indicator", "investment", "enterprise"))
-        if entry is not None
-    ]
+    # The real ledgers of other apps step aside (their demos need the database), and come back;
+    # those keeping a kind the test does not plug stay, without their demo.
+    real = [entry for entry in registry.ledgers() if entry.demo is not None]
     for entry in real:
         registry.unregister(entry.kind)
+        if entry.kind not in ("project", "indicator", "creation", "onsite_meeting"):
+            registry.register(replace(entry, demo=None))
     for ledger in ledgers:
         registry.register(ledger)
     yield calls
     for ledger in ledgers:
         registry.unregister(ledger.kind)
     for entry in real:
+        registry.unregister(entry.kind)
         registry.register(entry)
 
 
@@ -75,3 +76,19 @@ def test_a_ledger_with_a_detail_model_creates_its_own_items():
     # The key projects ledger is one: its items are made with their detail, never on their own.
     assert registry.ledger("project").detail_model == "projects.Project"
     assert "project" not in dict(registry.plain_kind_choices())
+
+
+def test_a_ledger_app_takes_over_a_kind_items_keeps_plainly():
+    plain = registry.Ledger(kind="pledge", label="承诺", app_label="items", provisional=True)
+    kept = registry.Ledger(kind="pledge", label="承诺事项", app_label="pledges", url_name="pledges:ledger")
+    try:
+        registry.register(plain)
+        assert registry.register(kept) is kept and registry.ledger("pledge") is kept
+        assert registry.register(plain) is kept  # whichever app is ready first
+        assert registry.ledger("pledge") is kept
+    finally:
+        registry.unregister("pledge")
+    # The real ones: commitments and rectification keep the kinds items made plain.
+    assert registry.ledger("commitment").app_label == "commitments"
+    assert registry.ledger("rectification").app_label == "rectification"
+    assert {"commitment", "rectification"} <= set(dict(registry.plain_kind_choices()))

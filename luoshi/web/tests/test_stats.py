@@ -57,18 +57,18 @@ def test_a_city_counts_its_counties(demo, capsys):
 
 
 def test_a_registered_ledger_adds_its_section_without_the_command_changing(demo, capsys):
-    def creations_stats(*, user, as_of):
-        return {"as_of": as_of.isoformat(), "planned": 23}
+    def enterprises_stats(*, user, as_of):
+        return {"as_of": as_of.isoformat(), "planned": 32}
 
     registry.register(
-        registry.Ledger(kind="creation", label="示范创建", app_label="creations", stats=creations_stats)
+        registry.Ledger(kind="enterprise", label="五上企业", app_label="enterprises", stats=enterprises_stats)
     )
     try:
         payload = stats(capsys, "--region", "柞水县")
     finally:
-        registry.unregister("creation")
-    assert payload["creations"] == {"as_of": "2023-07-25", "planned": 23}
-    assert "creations" not in stats(capsys, "--region", "柞水县")
+        registry.unregister("enterprise")
+    assert payload["enterprises"] == {"as_of": "2023-07-25", "planned": 32}
+    assert "enterprises" not in stats(capsys, "--region", "柞水县")
 
 
 def test_a_wrong_date_or_region_is_said_in_chinese(demo):

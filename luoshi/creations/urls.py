@@ -1,0 +1,17 @@
+from django.urls import path
+
+from luoshi.creations import views
+
+app_name = "creations"
+urlpatterns = [
+    path("", views.ledger, name="ledger"),
+    path("new/", views.create, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/stage/", views.move, name="move"),
+    path("<int:pk>/reapply/", views.reapply, name="reapply"),
+    path("materials/<int:pk>/tick/", views.tick, name="tick"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting"),
+    path("meetings/<int:pk>/held/", views.meeting_held, name="meeting_held"),
+    path("checks/<int:pk>/done/", views.check_done, name="check_done"),
+]
