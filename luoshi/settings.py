@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "luoshi.rectification",
     "luoshi.dashboard",
     "luoshi.bulletins",
+    "luoshi.assessment",
     "luoshi.extraction",
     "luoshi.web",
     "luoshi.bench",

@@ -116,7 +116,14 @@ MORE: tuple[Page, ...] = (
         group="more",
         summary="为调度会、全体会议和专题会准备材料，录入会上议定的事项并交办。",
     ),
-    Page("assessment", "考核排名", "trophy", group="more", summary="按实绩对镇办和部门打分排名。"),
+    Page(
+        "assessment",
+        "考核排名",
+        "trophy",
+        url_name="assessment:rankings",
+        group="more",
+        summary="按实绩对镇办和部门打分排名，每一分都可查到来源；改分申请和市考县排名。",
+    ),
     Page(
         "extraction",
         "讲话分解",

@@ -51,15 +51,16 @@ def office():
     return demo_user("duchaban")
 
 
-def red_titles(region: Region) -> set[str]:
-    """The red items of July as the dashboard's snapshots have them (the assessed colour first)."""
+def red_titles(region: Region) -> list[str]:
+    """The red items of July as the dashboard's snapshots have them (the assessed colour first); a
+    title twice where two items bear it (an indicator and a task of the same name)."""
     rows = ItemColour.objects.filter(item__region=region, period=date(2023, 7, 1))
-    return {
+    return [
         row.item.title
         for row in rows.select_related("item")
         if (row.assessed or row.computed) == Colour.RED
         and row.item.status in ("assigned", "accepted", "in_progress", "completion_requested", "returned")
-    }
+    ]
 
 
 def docx_of(content: bytes) -> Document:

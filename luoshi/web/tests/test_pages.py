@@ -223,4 +223,5 @@ def test_a_ledger_that_registers_itself_takes_its_place_in_the_navigation(superv
     assert client.get("/pending/project/").status_code == 404
     assert 'href="/indicators/"' in text and "/pending/indicator/" not in text
     assert 'href="/creations/"' in text and client.get("/pending/creation/").status_code == 404
-    assert client.get("/pending/investment/").status_code == 200  # still planned
+    for key, path in (("investment", "/investment/"), ("enterprise", "/enterprises/")):
+        assert f'href="{path}"' in text and client.get(f"/pending/{key}/").status_code == 404

@@ -55,6 +55,10 @@ from pypdf import PdfReader
 
 from luoshi import urls as project_urls
 from luoshi.alerts.models import Proposal
+from luoshi.assessment import services as assessment_services
+from luoshi.assessment.models import Appeal, Criterion, GroupKind, Record, RecordEvidence, Scheme, ScoreLine
+from luoshi.assessment.models import Group as AssessmentGroup
+from luoshi.assessment.scoring import Period
 from luoshi.bulletins import services as bulletin_services
 from luoshi.bulletins.models import Bulletin, Decision, Meeting, MeetingKind
 from luoshi.bulletins.periods import parse as parse_period
@@ -433,6 +437,32 @@ PATTERNS: dict[str, Entry] = {
         insider=SUPERVISOR,
         data={"reason": "越权重新整改的原因", "deadline": "2023-08-31"},
     ),
+    "assessment/": Entry(Kind.LIST),
+    "assessment/schemes/<int:pk>/": Entry(Kind.OBJECT, target="scheme", insider=SUPERVISOR),
+    "assessment/schemes/<int:pk>/compute/": Entry(
+        Kind.ACTION, target="scheme", insider=SUPERVISOR, data={"period": "2023-Q2"}
+    ),
+    "assessment/units/<int:pk>/": Entry(
+        Kind.OBJECT, target="unit", insider=SUPERVISOR, note="a unit's score lines with their sources"
+    ),
+    "assessment/lines/<int:pk>/appeal/": Entry(
+        Kind.OBJECT,
+        target="score_line",
+        insider=HEAD,
+        may_act=IN_THE_UNIT,
+        form={"reasons": "越权提出的改分理由"},
+    ),
+    "assessment/appeals/": Entry(Kind.LIST),
+    "assessment/appeals/<int:pk>/decide/": Entry(
+        Kind.ACTION, target="appeal", insider=SUPERVISOR, data={"decision": "reject", "reason": "越权处理"}
+    ),
+    "assessment/records/": Entry(Kind.LIST),
+    "assessment/records/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"basis": "越权登记的加减分"}),
+    "assessment/records/<int:pk>/decide/": Entry(
+        Kind.ACTION, target="record", insider=SUPERVISOR, data={"decision": "approve", "reason": ""}
+    ),
+    "assessment/records/evidence/<int:pk>/": Entry(Kind.OBJECT, target="record_evidence", insider=SUPERVISOR),
+    "assessment/city/": Entry(Kind.LIST),
     "healthz": Entry(Kind.PUBLIC),
 }
 # Not walked here, on purpose:
@@ -531,6 +561,11 @@ class Targets:
     livelihood: Livelihood  # of 2022, so that its year-end survey is open
     problem: Problem  # asked to close, its report verified true
     closed_problem: Problem
+    scheme: Scheme  # an assessment scheme scoring the unit, computed for the second quarter
+    score_line: ScoreLine  # one of the unit's lines
+    appeal: Appeal  # the unit head's pending appeal of another line
+    record: Record  # a pending deduction of the unit, with an evidence file
+    record_evidence: RecordEvidence
 
     @property
     def unit(self) -> Unit:
@@ -564,6 +599,8 @@ class Targets:
             OnSiteMeeting: [self.onsite_meeting],
             ReadinessCheck: [self.readiness_check],
             Livelihood: [self.livelihood],
+            Appeal: [self.appeal],
+            Record: [self.record],
         }
 
     def secrets(self) -> set[str]:
@@ -588,6 +625,8 @@ class Targets:
             self.lead.company,
             self.lead.contact_phone,
             self.enterprise.name,
+            self.appeal.reasons,
+            self.record.basis,
         }
 
 
@@ -820,10 +859,42 @@ def targets_for(cast: Cast, tag: str) -> Targets:
             deadline=date(2023, 8, 31),
         ),
     )
+    scheme = Scheme.objects.create(region=cast.region, year=2023, name=f"{tag}矩阵测试考核方案")
+    group = AssessmentGroup.objects.create(scheme=scheme, name="矩阵测试考核组", kind=GroupKind.DEPARTMENTS)
+    group.units.set([cast.unit])
+    outcomes = Criterion.objects.create(
+        group=group, name="重点工作落实", max_points=Decimal(60), method="item_outcomes"
+    )
+    records = Criterion.objects.create(
+        group=group,
+        name="加减分纪实",
+        max_points=Decimal(40),
+        method="records",
+        params={"base": 30},
+        sort_order=1,
+    )
+    run = assessment_services.scores_compute(
+        actor=users[SUPERVISOR], scheme=scheme, period=Period(2023, 2), as_of=JULY
+    )
+    record = assessment_services.record_add(
+        actor=users[SUPERVISOR],
+        data=assessment_services.RecordInput(
+            records, cast.unit, Decimal(-2), f"{tag}保密的减分依据", date(2023, 6, 1)
+        ),
+        files=[photo()],
+    )
+    appeal = assessment_services.appeal_file(
+        actor=users[HEAD], line=run.lines.get(criterion=outcomes), reasons=f"{tag}保密的改分理由"
+    )
     ledgers = ledger_targets(cast, tag)
     return Targets(
         cast=cast,
         **ledgers,
+        scheme=scheme,
+        score_line=run.lines.get(criterion=records),
+        appeal=appeal,
+        record=record,
+        record_evidence=record.files.get(),
         meeting=meeting,
         decision=decision,
         lead=lead,

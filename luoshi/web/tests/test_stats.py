@@ -57,18 +57,18 @@ def test_a_city_counts_its_counties(demo, capsys):
 
 
 def test_a_registered_ledger_adds_its_section_without_the_command_changing(demo, capsys):
-    def enterprises_stats(*, user, as_of):
+    def honours_stats(*, user, as_of):
         return {"as_of": as_of.isoformat(), "planned": 32}
 
     registry.register(
-        registry.Ledger(kind="enterprise", label="五上企业", app_label="enterprises", stats=enterprises_stats)
+        registry.Ledger(kind="honour", label="荣誉台账", app_label="honours", stats=honours_stats)
     )
     try:
         payload = stats(capsys, "--region", "柞水县")
     finally:
-        registry.unregister("enterprise")
-    assert payload["enterprises"] == {"as_of": "2023-07-25", "planned": 32}
-    assert "enterprises" not in stats(capsys, "--region", "柞水县")
+        registry.unregister("honour")
+    assert payload["honours"] == {"as_of": "2023-07-25", "planned": 32}
+    assert "honours" not in stats(capsys, "--region", "柞水县")
 
 
 def test_a_wrong_date_or_region_is_said_in_chinese(demo):

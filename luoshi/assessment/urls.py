@@ -1,0 +1,19 @@
+from django.urls import path
+
+from luoshi.assessment import views
+
+app_name = "assessment"
+urlpatterns = [
+    path("", views.rankings, name="rankings"),
+    path("schemes/<int:pk>/", views.scheme_detail, name="scheme"),
+    path("schemes/<int:pk>/compute/", views.scheme_compute, name="compute"),
+    path("units/<int:pk>/", views.unit_score, name="unit"),
+    path("lines/<int:pk>/appeal/", views.appeal_new, name="appeal_new"),
+    path("appeals/", views.appeals, name="appeals"),
+    path("appeals/<int:pk>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("records/", views.records, name="records"),
+    path("records/new/", views.record_new, name="record_new"),
+    path("records/<int:pk>/decide/", views.record_decide, name="record_decide"),
+    path("records/evidence/<int:pk>/", views.record_evidence, name="record_evidence"),
+    path("city/", views.city, name="city"),
+]
