@@ -34,7 +34,7 @@ def load(*, as_of: date) -> None:
     if not Bulletin.objects.filter(
         region=region, period_start=period.start, period_kind=period.kind
     ).exists():
-        bulletin_draft(actor=None, region=region, period=period, as_of=as_of)
+        bulletin_draft(actor=None, region=region, period=period, as_of=as_of, today=as_of)
     if not Meeting.objects.filter(region=region, held_on=as_of).exists():
         meeting_create(
             actor=None,

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
+
 from luoshi.alerts.services import month_of
 from luoshi.bulletins.models import PeriodKind
 from luoshi.bulletins.periods import Period, day_label
@@ -79,6 +81,19 @@ def gather(*, region: Region, period: Period, as_of: date) -> dict[str, Any]:
         .select_related("lead_unit")
         .order_by("completed_on", "code")
     )
+    # The items of the year that have no colour this month (new, or of a county whose colours are not
+    # computed yet): the colours' counts leave them out and each ledger's own part counts them, so the
+    # counts by kind name them, and a kind's count is the same in 一 and in its ledger's part.
+    unrated_rows = (
+        item_list_for(reader)
+        .filter(year=as_of.year)
+        .exclude(status__in=[Status.WITHDRAWN, Status.REPLACED])
+        .exclude(pk__in=snapshots_for(reader, month).values("item_id"))
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
+    )
+    unrated = {registry.kind_label(row["kind"]): row["n"] for row in unrated_rows}
     parts = []
     seen: list[registry.BulletinSection] = []
     for ledger in registry.ledgers():
@@ -90,6 +105,7 @@ def gather(*, region: Region, period: Period, as_of: date) -> dict[str, Any]:
             parts.append(asdict(part))
     return {
         "region": region.name,
+        "level": "市" if region.level == Region.Level.CITY else "县",
         "period": {"kind": period.kind.value, "code": period.code, "label": period.label},
         "as_of": as_of.isoformat(),
         "month": f"{month:%Y-%m}",
@@ -106,8 +122,13 @@ def gather(*, region: Region, period: Period, as_of: date) -> dict[str, Any]:
                 "label": kind.label,
                 "total": kind.total,
                 **{c: kind.counts.get(c, 0) for c in ("red", "yellow", "green")},
+                "unrated": unrated.pop(kind.label, 0),
             }
             for kind in board.kinds
+        ]
+        + [
+            {"label": label, "total": 0, "red": 0, "yellow": 0, "green": 0, "unrated": count}
+            for label, count in unrated.items()
         ],
         "red": lists["red"],
         "yellow": lists["yellow"],
@@ -158,15 +179,24 @@ def _by_unit(rows: list[dict[str, str]]) -> list[tuple[str, list[dict[str, str]]
     return sorted(units.items(), key=lambda pair: -len(pair[1]))
 
 
+def _kind(kind: dict[str, Any]) -> str:
+    """考核指标26项（红色3项、黄色5项，13项尚未评定）: every item of the kind, rated or not."""
+    unrated = kind.get("unrated", 0)
+    colours = f"红色{kind['red']}项、黄色{kind['yellow']}项" if kind["total"] else ""
+    rest = f"{unrated}项尚未评定" if unrated else ""
+    return f"{kind['label']}{kind['total'] + unrated}项（{'，'.join(p for p in (colours, rest) if p)}）"
+
+
 def draft_sections(data: dict[str, Any], *, topic: str = "") -> dict[str, list[str]]:
     """The opening, 一、总体情况, 二、存在问题 and 三、下一步要求 in the words of a 情况通报, from the
     figures of `gather`. Every unit named is named with its items and the colour's reason."""
     totals = data["totals"]
+    level = data.get("level", "县")  # 县 or 市: the region's own words (县委、县政府, 市督查办)
     as_of = date.fromisoformat(data["as_of"])
     period = data["period"]["label"]
     scope = f"{topic}专项督查" if data["period"]["kind"] == PeriodKind.SPECIAL else f"{period}"
     opening = [
-        f"为推动县委、县政府各项决策部署落地落实，县督查办对照各项台账，于{scope}对纳入督办的"
+        f"为推动{level}委、{level}政府各项决策部署落地落实，{level}督查办对照各项台账，于{scope}对纳入督办的"
         f"{totals['total']}项事项的推进情况开展了督查。督查以各单位报送的进度和佐证材料为基础，"
         f"采取资料核实、现场核实和明察暗访相结合的方式，数据截至{day_label(as_of)}。"
         "现将有关情况通报如下："
@@ -178,15 +208,11 @@ def draft_sections(data: dict[str, Any], *, topic: str = "") -> dict[str, list[s
         f"绿色占比{_share(totals['green'], totals['total'])}；"
         f"超过完成时限尚未办结的{totals['overdue']}项。"
     ]
+    unrated = sum(kind.get("unrated", 0) for kind in data["kinds"])
+    if unrated:
+        overview[0] = overview[0][:-1] + f"另有{unrated}项本期尚未评定预警颜色。"
     if data["kinds"]:
-        overview.append(
-            "分类型看，"
-            + "，".join(
-                f"{kind['label']}{kind['total']}项（红色{kind['red']}项、黄色{kind['yellow']}项）"
-                for kind in data["kinds"]
-            )
-            + "。"
-        )
+        overview.append("分类型看，" + "，".join(_kind(kind) for kind in data["kinds"]) + "。")
     number = 1
     praised = [
         row for row in data["ranking"] if row["total"] and row["green"] == row["total"] and not row["untrue"]
@@ -254,12 +280,13 @@ def draft_sections(data: dict[str, Any], *, topic: str = "") -> dict[str, list[s
     demands = [
         _heading(1, "抓紧整改红色事项。")
         + f"红色预警事项的牵头单位要逐项分析原因，制定整改措施，明确完成时限，于{respond_by}前将整改情况"
-        "报县督查办；包抓县级领导要亲自调度，协调解决手续、资金、土地等难题。",
+        f"报{level}督查办；包抓{level}级领导要亲自调度，协调解决手续、资金、土地等难题。",
         _heading(2, "加快推进黄色事项。")
         + "黄色预警事项的牵头单位要倒排工期、挂图作战，确保下期通报前赶上序时进度，防止转为红色。",
         _heading(3, "如实按时报送进度。") + "各单位要按报送周期如实报送进度和佐证材料，杜绝“空手道”“假大空”；"
         "逾期未报送的单位要在3个工作日内补报。",
-        _heading(4, "强化跟踪问效。") + "县督查办将对整改情况进行跟踪督办，对整改不力、连续两期红色的事项，"
+        _heading(4, "强化跟踪问效。")
+        + f"{level}督查办将对整改情况进行跟踪督办，对整改不力、连续两期红色的事项，"
         "按规定提请约谈，结果在下期通报。",
     ]
     return {"opening": opening, "overview": overview, "problems": problems, "demands": demands}

@@ -50,6 +50,8 @@ class EditForm(BootstrapFormMixin, forms.Form):
     title = forms.CharField(label="标题", max_length=200)
     recipients = forms.CharField(label="主送", max_length=300)
     copies_to = forms.CharField(label="抄送", max_length=300, required=False)
+    # The version the text was opened on: saving it after another user's save is refused.
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,7 +62,9 @@ class EditForm(BootstrapFormMixin, forms.Form):
                 widget=forms.Textarea(attrs={"rows": 8 if key != "opening" else 4}),
                 help_text="每行一段；以“（一）……。”开头的段落，开头一句排为楷体小标题。",
             )
-        for field in self.fields.values():
+        for name, field in self.fields.items():
+            if name == "version":
+                continue
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} bulletin-text".strip()
 
     @classmethod
@@ -70,6 +74,7 @@ class EditForm(BootstrapFormMixin, forms.Form):
             "title": bulletin.title,
             "recipients": bulletin.recipients,
             "copies_to": bulletin.copies_to,
+            "version": bulletin.version,
             **{key: "\n".join(sections.get(key, [])) for key, _label in SECTIONS},
         }
 

@@ -96,6 +96,8 @@ class Bulletin(models.Model):
     )
     created_at = models.DateTimeField("起草时间", default=clock.now)
     updated_at = models.DateTimeField("更新时间", default=clock.now)
+    # Counts the changes: an edit made on an older version (another user saved meanwhile) is refused.
+    version = models.PositiveIntegerField("版本", default=1, editable=False)
 
     class Meta:
         verbose_name = "督查通报"

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Count
+
 from luoshi.alerts.models import ConsequenceAction, ItemColour
 from luoshi.alerts.selectors import pending_proposals_for, shown_colour
 from luoshi.alerts.services import month_of, previous_month
@@ -32,6 +34,9 @@ from luoshi.org.selectors import region_reader
 UNTRUE_DAYS = 60  # reports found untrue this many days before the pack at most (else since the last meeting)
 NOTE_CHARS = 80  # a verification's note or a report's text, as much of it as a table cell shows
 COLOUR_LABELS = {Colour.RED: "红色", Colour.YELLOW: "黄色", Colour.GREEN: "绿色"}
+# The consequences a leader decides (约谈, 扣分): the pack lists them. The lighter ones (督办函, 提醒)
+# are the office's own to confirm: the pack counts them by kind in one line.
+LEADER_ACTIONS = (ConsequenceAction.INTERVIEW, ConsequenceAction.DEDUCT)
 
 
 def leader_label(leader: Leader) -> str:
@@ -116,7 +121,15 @@ def gather(*, meeting: Meeting) -> dict[str, Any]:
         .select_related("report__item__lead_unit", "report__item__patron_leader__person", "report__unit")
         .order_by("-verified_on", "-pk")
     )
-    proposals = pending_proposals_for(reader).exclude(action=ConsequenceAction.REMIND)
+    pending = pending_proposals_for(reader)
+    proposals = pending.filter(action__in=LEADER_ACTIONS)
+    others = {
+        ConsequenceAction(row["action"]).label: row["n"]
+        for row in pending.exclude(action__in=LEADER_ACTIONS)
+        .values("action")
+        .annotate(n=Count("pk"))
+        .order_by("action")
+    }
 
     # 2. Each attending leader's patronage items.
     leaders = list(meeting.leaders.select_related("person").order_by("rank", "pk"))
@@ -191,6 +204,7 @@ def gather(*, meeting: Meeting) -> dict[str, Any]:
             }
             for proposal in proposals
         ],
+        "proposals_other": others,
         "patronage": patronage,
         "stale": stale,
         "last": _follow_up(last, month=month) if last is not None else None,
@@ -292,6 +306,14 @@ def _heading(number: int, text: str) -> str:
     return f"（{CN[number - 1]}）{text}"
 
 
+def _proposals_text(others: dict[str, int]) -> str:
+    text = "预警规则提出、督查办尚未确认的约谈和扣分建议。"
+    if others:
+        counts = "、".join(f"{label}{count}件" for label, count in others.items())
+        text += f"另有待确认的{counts}，由督查办按规定处理，不列入本表。"
+    return text
+
+
 def sections(data: dict[str, Any]) -> list[Section]:
     """一、需要会议研究决定的事项; 二、出席领导包抓事项; 三、进度逾期未报送的事项;
     四、上次会议议定事项落实情况."""
@@ -303,7 +325,7 @@ def sections(data: dict[str, Any]) -> list[Section]:
         ),
         *[(part["title"], "", part["rows"]) for part in data["ledgers"]],
         ("核实不属实的进度报告", "督查办核实发现报送情况与实际不符的进度报告。", data["untrue"]),
-        ("待确认的预警处置", "预警规则提出、督查办尚未确认的督办函、约谈和扣分建议。", data["proposals"]),
+        ("待确认的预警处置", _proposals_text(data.get("proposals_other", {})), data["proposals"]),
     ]
     first = tuple(
         Part(_heading(number, title), text, ITEM_COLUMNS, *_rows(rows))

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from luoshi.bulletins.models import PeriodKind
 
 CN_NUMBERS = "一二三四"
+FIRST_YEAR = 2000  # no bulletin reads data from before it: a year before is a typing error
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,12 @@ def parse(text: str) -> Period:
         if not match:
             continue
         try:
-            return _period(kind, match.group(1), match.group(2))
+            period = _period(kind, match.group(1), match.group(2))
         except ValueError as error:
             raise PeriodError(f"期间“{text}”不存在。") from error
+        if period.start.year < FIRST_YEAR:
+            raise PeriodError(f"期间“{text}”的年份不对：通报只能写{FIRST_YEAR}年以后的期间。")
+        return period
     raise PeriodError(
         f"期间“{text}”看不懂：月份写 2023-07，周写 2023-W30，季度写 2023-Q2，半年写 2023-H1，"
         "专项督查写 special:2023-07-01:2023-07-20。"
@@ -106,6 +110,23 @@ def _period(kind: PeriodKind, first: str, second: str) -> Period:
         return Period(kind, date(year, first_month, 1), month_end(year, first_month + 2))
     first_month = 1 if number == 1 else 7
     return Period(kind, date(year, first_month, 1), month_end(year, first_month + 5))
+
+
+def check(period: Period, *, as_of: date, today: date) -> None:
+    """PeriodError, in words for the user, when a bulletin of `period` cannot read the data as of
+    `as_of` on `today`: the period must have begun by the as-of day, the as-of day be no later than
+    today, and a special inspection be over by the as-of day."""
+    if as_of > today:
+        raise PeriodError(f"数据截至日期（{day_label(as_of)}）不能晚于今天（{day_label(today)}）。")
+    if period.start > as_of:
+        raise PeriodError(
+            f"{period.label}从{day_label(period.start)}开始，数据截至日期（{day_label(as_of)}）"
+            "不能早于期间开始。"
+        )
+    if period.kind == PeriodKind.SPECIAL and period.end > as_of:
+        raise PeriodError(
+            f"专项督查到{day_label(period.end)}结束，数据截至日期（{day_label(as_of)}）应在督查结束之后。"
+        )
 
 
 def of_month(day: date) -> Period:

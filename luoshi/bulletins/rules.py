@@ -6,8 +6,9 @@
 - a draft is the office's alone.
 
 A meeting's pack (调度会材料) is prepared, and its decisions entered and assigned, by the same office;
-it is read by the leaders attending the meeting and by the regions above (a city reads its counties'
-packs, through its supervision office and its leaders); another county, and the units, read nothing.
+it is read by every leader of its region (the magistrate oversees every meeting, attending or not),
+by the leaders attending it, and by the regions above (a city reads its counties' packs, through its
+supervision office and its leaders); another county, and the units, read nothing.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def can_read(user: User | object, bulletin: Any) -> bool:
         return False
     scope = scope_for(user)
     return scope.everything or bulletin.region_id in scope.visible_region_ids
+
+
+def led_region_ids(user: User | object) -> frozenset[int]:
+    """The regions the user is a leader of (his leader seats' own regions): he reads their packs."""
+    return frozenset(seat.region_id for seat in scope_for(user).seats if seat.role == Role.LEADER)
 
 
 # The seats of a region above that read its counties' meeting packs.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from luoshi.bulletins.models import Bulletin, BulletinSettings, BulletinStatus, Decision, Meeting
-from luoshi.bulletins.rules import office_region_ids, overseen_region_ids
+from luoshi.bulletins.rules import led_region_ids, office_region_ids, overseen_region_ids
 from luoshi.org.models import Leader, Region, Unit, User
 from luoshi.org.selectors import scope_for
 
@@ -27,6 +27,23 @@ def bulletin_detail_for(user: User | object, pk: int) -> Bulletin:
     return bulletin_list_for(user).defer(None).get(pk=pk)
 
 
+def published_of_same_period(bulletin: Bulletin) -> list[Bulletin]:
+    """The bulletins already published for the same region, kind and period as `bulletin` (the
+    confirmation page warns of them: a second one is allowed, a correction or a special one)."""
+    return list(
+        Bulletin.objects.filter(
+            region_id=bulletin.region_id,
+            period_kind=bulletin.period_kind,
+            period_start=bulletin.period_start,
+            period_end=bulletin.period_end,
+            status=BulletinStatus.PUBLISHED,
+        )
+        .exclude(pk=bulletin.pk)
+        .only("pk", "number_prefix", "year", "number", "title", "published_on")
+        .order_by("published_on", "number")
+    )
+
+
 def settings_for(region: Region) -> BulletinSettings:
     """The region's bulletin settings, or the defaults a county's office starts from (unsaved):
     柞水县 → 柞水县人民政府督查室, 柞政督〔2023〕N号."""
@@ -39,20 +56,25 @@ def settings_for(region: Region) -> BulletinSettings:
         region=region,
         issuer=f"{region.name}人民政府督查室",
         number_prefix=f"{short}政督",
-        recipients=f"各镇人民政府、街道办事处，{government}政府各工作部门、事业机构",
+        recipients=(
+            "各镇人民政府、街道办事处，县政府各工作部门、事业机构"
+            if region.level == Region.Level.COUNTY
+            else "各县区人民政府，市政府各工作部门、直属机构"
+        ),
         copies_to=f"{government}委办公室，{government}人大常委会办公室，{government}政协办公室，{government}纪委监委",
         printer=f"{region.name}人民政府督查室",
     )
 
 
 def meeting_list_for(user: User | object) -> QuerySet[Meeting]:
-    """The packs the user reads: his office's, the meetings he attends as a leader of a region he
-    sees, and those of the regions under his seats as a city's office or leader (rules.py)."""
+    """The packs the user reads: his office's, every pack of a region he is a leader of (the
+    magistrate oversees them all), the meetings he attends as a leader of a region he sees, and those
+    of the regions under his seats as a city's office or leader (rules.py)."""
     scope = scope_for(user)
     meetings = Meeting.objects.select_related("region").defer("docx")
     if scope.everything:
         return meetings
-    readable = Q(region_id__in=office_region_ids(user) | overseen_region_ids(user))
+    readable = Q(region_id__in=office_region_ids(user) | led_region_ids(user) | overseen_region_ids(user))
     person_id = getattr(user, "person_id", None)
     if person_id is not None:
         attending = Meeting.leaders.through.objects.filter(leader__person_id=person_id).values("meeting_id")

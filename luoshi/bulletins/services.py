@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 
-from luoshi.bulletins import drafting, pack, pdf, word
+from luoshi.bulletins import drafting, pack, pdf, periods, word
 from luoshi.bulletins.document import document_for
 from luoshi.bulletins.models import (
     Bulletin,
@@ -43,6 +43,7 @@ from luoshi.org.models import Leader, Membership, Region, Role, Unit, User
 
 NOT_OFFICE = "只有本县督查办可以起草、修改和印发督查通报。"
 PUBLISHED = "这份通报已经印发，不能再修改。"
+STALE = "这份通报已被他人修改，您的修改没有保存。请复制您的文字，刷新页面查看最新正文后再改。"
 MAX_PARAGRAPHS = 60
 MAX_PARAGRAPH_CHARS = 2000
 NUMBER_ATTEMPTS = 5
@@ -55,10 +56,16 @@ def bulletin_draft(
     region: Region,
     period: Period,
     as_of: date,
+    today: date,
     topic: str = "",
 ) -> Bulletin:
-    """A draft for `region`'s `period`, drafted from the data as of `as_of`. `actor` None: the job."""
+    """A draft for `region`'s `period`, drafted from the data as of `as_of` on `today`. `actor` None:
+    the job. Its year is the as-of day's until it is published (then the year of publication)."""
     ensure(actor is None or can_manage(actor, region.pk), NOT_OFFICE)
+    try:
+        periods.check(period, as_of=as_of, today=today)
+    except periods.PeriodError as error:
+        raise ServiceError(str(error)) from error
     ensure(period.kind != PeriodKind.SPECIAL or topic.strip(), "专项督查的通报要写明督查主题。")
     setup = settings_for(region)
     data = drafting.gather(region=region, period=period, as_of=as_of)
@@ -105,6 +112,7 @@ def bulletin_refresh(*, actor: User, bulletin: Bulletin, as_of: date, redraft_te
     if redraft_text:
         bulletin.sections = drafting.draft_sections(bulletin.data, topic=bulletin.topic)
     bulletin.updated_at = clock.now()
+    bulletin.version += 1
     bulletin.save()
     return bulletin
 
@@ -131,13 +139,17 @@ def bulletin_edit(
     *,
     actor: User,
     bulletin: Bulletin,
+    version: int,
     title: str,
     recipients: str,
     copies_to: str,
     sections: dict[str, str],
 ) -> Bulletin:
-    """The office's text: the title, 主送, 抄送 and each section's paragraphs (plain text only)."""
+    """The office's text: the title, 主送, 抄送 and each section's paragraphs (plain text only), as
+    edited on `version`; Conflict when it changed since (another user saved, or the data was read
+    again)."""
     bulletin = _editable(actor, bulletin)
+    ensure(bulletin.version == version, STALE, Conflict)
     bulletin.title = clean_text(title)
     bulletin.recipients = clean_text(recipients).rstrip("：:")
     bulletin.copies_to = clean_text(copies_to).rstrip("。")
@@ -150,6 +162,7 @@ def bulletin_edit(
         ServiceError,
     )
     bulletin.updated_at = clock.now()
+    bulletin.version += 1
     bulletin.full_clean()
     bulletin.save()
     return bulletin
@@ -166,9 +179,9 @@ def render_docx(bulletin: Bulletin) -> bytes:
     return word.write(document_for(bulletin, signed_on=clock.today()))
 
 
-def next_number_for(bulletin: Bulletin) -> int:
-    """The number publishing would give now (the confirmation page shows it)."""
-    return _next_number(bulletin)
+def next_number_label(bulletin: Bulletin, *, on: date) -> str:
+    """The number publishing on `on` would give (the confirmation page shows it): 柞政督〔2023〕5号."""
+    return f"{bulletin.number_prefix}〔{on.year}〕{_next_number(bulletin, year=on.year)}号"
 
 
 def standalone_html(bulletin: Bulletin, document: str) -> str:
@@ -176,16 +189,15 @@ def standalone_html(bulletin: Bulletin, document: str) -> str:
     return render_to_string("bulletins/standalone.html", {"bulletin": bulletin, "document": document})
 
 
-def _next_number(bulletin: Bulletin) -> int:
-    used = Bulletin.objects.filter(region_id=bulletin.region_id, year=bulletin.year).aggregate(
-        n=Max("number")
-    )["n"]
+def _next_number(bulletin: Bulletin, *, year: int) -> int:
+    used = Bulletin.objects.filter(region_id=bulletin.region_id, year=year).aggregate(n=Max("number"))["n"]
     return (used or 0) + 1
 
 
 @transaction.atomic
 def bulletin_publish(*, actor: User, bulletin: Bulletin, on: date) -> Bulletin:
-    """Number the bulletin (the next of its region's year), store its files, and tell its readers.
+    """Number the bulletin (the next of its region's year of publication, `on`'s), store its files,
+    and tell its readers.
 
     The region's settings row is locked first, so two offices publishing at once on PostgreSQL take
     turns; the unique number per region and year is the last line (SQLite takes writers one at a
@@ -195,10 +207,12 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin, on: date) -> Bulletin:
     del setup  # held for the transaction: it serialises the numbering of the region
     bulletin.status = BulletinStatus.PUBLISHED
     bulletin.published_on = on
+    bulletin.year = on.year
     bulletin.published_by = actor
     bulletin.updated_at = clock.now()
+    bulletin.version += 1
     for _attempt in range(NUMBER_ATTEMPTS):
-        bulletin.number = _next_number(bulletin)
+        bulletin.number = _next_number(bulletin, year=bulletin.year)
         try:
             with transaction.atomic():
                 bulletin.save()
@@ -234,17 +248,23 @@ def bulletin_published_notify(bulletin_id: int, actor_id: int | None = None) -> 
             notify_unit_group(unit, title=title, text=body)
 
 
-@transaction.atomic
 def bulletin_pdf(*, bulletin: Bulletin) -> bytes:
     """The PDF of a published bulletin, made from its stored Word file once and kept; of a draft,
-    made afresh each time. pdf.PdfUnavailable where LibreOffice is not installed."""
+    made afresh each time and not kept. pdf.PdfUnavailable where LibreOffice is not installed or too
+    many conversions are under way.
+
+    LibreOffice runs outside any transaction: SQLite takes its write lock at the start of one, and a
+    conversion takes seconds. The published bulletin's PDF is stored in a short transaction of its
+    own, only where none is stored yet: of two first downloads at once, the first stored stays."""
     if not bulletin.is_published:
         return pdf.docx_to_pdf(render_docx(bulletin))
-    if bulletin.pdf:
-        return stored(bulletin.pdf)
+    kept = Bulletin.objects.filter(pk=bulletin.pk).values_list("pdf", flat=True).first()
+    if kept:
+        return stored(kept)
     made = pdf.docx_to_pdf(stored(bulletin.docx))
-    Bulletin.objects.filter(pk=bulletin.pk, pdf__isnull=True).update(pdf=made)
-    return stored(Bulletin.objects.values_list("pdf", flat=True).get(pk=bulletin.pk))
+    with transaction.atomic():
+        Bulletin.objects.filter(pk=bulletin.pk, pdf__isnull=True).update(pdf=made)
+        return stored(Bulletin.objects.values_list("pdf", flat=True).get(pk=bulletin.pk))
 
 
 def stored(value: bytes | memoryview | None) -> bytes:
@@ -394,7 +414,9 @@ def decision_assign(*, actor: User, decision: Decision, as_of: date) -> Decision
     and points to it (the item's timeline says which meeting assigned it)."""
     meeting = decision.meeting
     ensure(can_manage(actor, meeting.region_id), NOT_MEETING_OFFICE)
-    decision = Decision.objects.select_for_update().select_related("meeting__region").get(pk=decision.pk)
+    decision = (
+        Decision.objects.select_for_update(of=("self",)).select_related("meeting__region").get(pk=decision.pk)
+    )
     ensure(decision.item_id is None, f"“{decision.text}”已经交办。", Conflict)
     meeting = decision.meeting
     detail = f"{day_label(meeting.held_on)}{meeting.title}议定。" + (

@@ -28,7 +28,7 @@ def monthly_drafts(*, today: date) -> list[Bulletin]:
             region=region, period_kind=PeriodKind.MONTH, period_start=period.start
         ).exists():
             continue
-        bulletin = bulletin_draft(actor=None, region=region, period=period, as_of=period.end)
+        bulletin = bulletin_draft(actor=None, region=region, period=period, as_of=period.end, today=today)
         notify(
             region_supervisors(region.pk),
             item=None,

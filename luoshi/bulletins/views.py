@@ -18,7 +18,7 @@ from luoshi.bulletins.pdf import PdfUnavailable
 from luoshi.bulletins.periods import previous_month
 from luoshi.core import clock
 from luoshi.items.http import run_service
-from luoshi.items.services import ServiceError
+from luoshi.items.services import Conflict, ServiceError
 from luoshi.org.http import AuthedRequest
 from luoshi.org.models import Region
 
@@ -66,6 +66,7 @@ def bulletin_create(request: AuthedRequest) -> HttpResponse:
                 region=region,
                 period=form.cleaned_data["period"],
                 as_of=form.cleaned_data["as_of"],
+                today=today,
                 topic=form.cleaned_data["topic"],
             )
         except ServiceError as error:
@@ -96,23 +97,30 @@ def bulletin_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     if bulletin.is_published:
         return _refused(request, services.PUBLISHED)
     form = EditForm(request.POST or None, initial=EditForm.initial_for(bulletin))
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-
-        def save() -> None:
+        try:
             services.bulletin_edit(
                 actor=request.user,
                 bulletin=bulletin,
+                version=data["version"],
                 title=data["title"],
                 recipients=data["recipients"],
                 copies_to=data["copies_to"],
                 sections={key: data.get(key, "") for key in KEYS},
             )
-
-        if run_service(request, save, "正文已保存。"):
+        except Conflict as conflict:
+            # The user's text stays in the form; the page says why it was not saved.
+            form.add_error(None, conflict.message)
+            status = 409
+        except ServiceError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "正文已保存。")
             return redirect("bulletins:detail", bulletin.pk)
     context = {"bulletin": bulletin, "form": form, "preview": services.render_html(bulletin)}
-    return render(request, "bulletins/edit.html", context)
+    return render(request, "bulletins/edit.html", context, status=status)
 
 
 def bulletin_preview(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -161,26 +169,35 @@ def bulletin_publish(request: AuthedRequest, pk: int) -> HttpResponse:
     if bulletin.is_published:
         return redirect("bulletins:detail", bulletin.pk)
     form = PublishForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        today = clock.today()
-        if run_service(
+    today = clock.today()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(
             request,
             lambda: services.bulletin_publish(actor=request.user, bulletin=bulletin, on=today),
-            "通报已印发，已通知县领导、各单位和督查办。",
-        ):
-            return redirect("bulletins:detail", bulletin.pk)
+            "通报已印发，已通知领导、各单位和督查办。",
+        )
+    ):
+        return redirect("bulletins:detail", bulletin.pk)
     context = {
         "bulletin": bulletin,
         "form": form,
-        "next_number": f"{bulletin.number_prefix}〔{bulletin.year}〕{services.next_number_for(bulletin)}号",
+        "next_number": services.next_number_label(bulletin, on=today),
+        "same_period": selectors.published_of_same_period(bulletin),
         "readers": len(services.readers_of(bulletin.region_id)),
     }
     return render(request, "bulletins/publish.html", context)
 
 
+def attachment(name: str) -> str:
+    """A download's Content-Disposition: the name percent-encoded whole, "/" included (quote's
+    default keeps it, and Django's content_disposition_header uses that default)."""
+    return f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def _filename(bulletin: Bulletin, suffix: str) -> str:
-    name = f"{bulletin.number_label or '通报草稿'} {bulletin.title}{suffix}"
-    return f"attachment; filename*=UTF-8''{quote(name)}"
+    return attachment(f"{bulletin.number_label or '通报草稿'} {bulletin.title}{suffix}")
 
 
 def bulletin_docx(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -336,9 +353,7 @@ def meeting_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk)
     response = HttpResponse(services.meeting_docx(meeting), content_type=DOCX)
     suffix = "" if meeting.is_final else "（准备中）"
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(f'{meeting.title}材料{suffix}.docx')}"
-    )
+    response["Content-Disposition"] = attachment(f"{meeting.title}材料{suffix}.docx")
     return response
 
 

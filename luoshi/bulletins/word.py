@@ -19,7 +19,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph as DocxParagraph
 
@@ -152,12 +152,65 @@ def _break(document: object, kind: WD_BREAK) -> None:
     run.add_break(kind)
 
 
-def _body(document: object, paragraph: Paragraph) -> None:
+def _body(document: object, paragraph: Paragraph) -> DocxParagraph:
     docx_paragraph = _paragraph(document)
     if paragraph.heading:
         set_font(docx_paragraph.add_run(paragraph.heading), SUBHEADING_FONT, SIZE_3)
     if paragraph.text:
         set_font(docx_paragraph.add_run(paragraph.text), BODY_FONT, SIZE_3)
+    else:  # a lead-in standing alone stays with what it leads
+        _keep(docx_paragraph)
+    return docx_paragraph
+
+
+def _keep(paragraph: DocxParagraph) -> DocxParagraph:
+    """On the same page as the paragraph after it (a heading with its text, the signature with the
+    body's last lines)."""
+    paragraph.paragraph_format.keep_with_next = True
+    return paragraph
+
+
+TEXT_WIDTH = Mm(210 - 28 - 26)  # the text block, between the margins
+SERIAL_WIDTH = Mm(13)  # 序号: two characters and the cell's padding
+WIDEST = 24  # characters: a longer text wraps rather than squeeze the other columns
+NARROWEST = 2
+
+
+def _chars(text: str) -> float:
+    """How wide a text is in Chinese characters (a Latin letter or a digit is half of one)."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+
+
+def column_widths(columns: list[str], rows: list[list[str]]) -> list[int]:
+    """Each column's width in twips, by its content: 序号 narrow, then each column as wide as its
+    widest text (at most WIDEST characters), the text block shared out in those proportions."""
+    weights = [
+        min(max([_chars(column), NARROWEST] + [_chars(row[index]) for row in rows]), WIDEST)
+        for index, column in enumerate(columns)
+    ]
+    serial = SERIAL_WIDTH.twips
+    rest = TEXT_WIDTH.twips - serial
+    widths = [max(int(rest * weight / sum(weights)), serial) for weight in weights]
+    widest = widths.index(max(widths))
+    widths[widest] += rest - sum(widths)  # no column narrower than 序号: the widest gives the room
+    return [serial, *widths]
+
+
+def _widths(table: Table, widths: list[int]) -> None:
+    """Fixed column widths, in the grid (LibreOffice reads it) and on every cell (Word reads those)."""
+    table.autofit = False
+    properties = table._tbl.tblPr
+    width = properties.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        properties.append(width)
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(sum(widths)))
+    for column, twips in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        column.set(qn("w:w"), str(twips))
+    for row in table.rows:
+        for cell, twips in zip(row.cells, widths, strict=True):
+            cell.width = Twips(twips)
 
 
 def _table(document: object, columns: list[str], rows: list[list[str]]) -> Table:
@@ -171,6 +224,7 @@ def _table(document: object, columns: list[str], rows: list[list[str]]) -> Table
         cells = table.add_row().cells
         for cell, text in zip(cells, [str(number), *row], strict=True):
             _cell(cell, text)
+    _widths(table, column_widths(columns, rows))
     return table
 
 
@@ -190,11 +244,39 @@ def _setup(title: str, author: str) -> Any:
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     normal = document.styles["Normal"]
     set_font(normal, BODY_FONT, SIZE_3)
+    _chinese(document)
     _footers(section, document.settings)
     properties = document.core_properties
     properties.title = title
     properties.author = author
     return document
+
+
+def _chinese(document: Any) -> None:
+    """The East-Asian text is Chinese (PRC), in the defaults and the Normal style: LibreOffice asks
+    fontconfig for a face of that language (without it, a Japanese face stands in)."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    run_defaults = defaults.find(qn("w:rPrDefault"))
+    if run_defaults is None:
+        run_defaults = OxmlElement("w:rPrDefault")
+        defaults.insert(0, run_defaults)
+    for properties in (
+        run_defaults.find(qn("w:rPr")) if run_defaults.find(qn("w:rPr")) is not None else None,
+        document.styles["Normal"].element.get_or_add_rPr(),
+    ):
+        if properties is None:
+            properties = OxmlElement("w:rPr")
+            run_defaults.append(properties)
+        lang = properties.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            properties.append(lang)
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 def _saved(document: Any) -> bytes:
@@ -232,24 +314,32 @@ def write(doc: Document) -> bytes:
     _paragraph(document, f"{doc.recipients}：", indent=None)
     for paragraph in doc.opening:
         _body(document, paragraph)
+    last = None
     for part_index, (heading, paragraphs) in enumerate(doc.parts):
-        _paragraph(document, heading, font=HEADING_FONT)
+        _keep(_paragraph(document, heading, font=HEADING_FONT))
         for index, paragraph in enumerate(paragraphs):
-            _body(document, paragraph)
+            last = _body(document, paragraph)
             if part_index == 0 and index == CHART_AFTER and doc.chart:
                 figure = _paragraph(document, align=WD_ALIGN_PARAGRAPH.CENTER, indent=None)
                 figure.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
                 figure.add_run().add_picture(io.BytesIO(doc.chart), width=Mm(150))
-    _paragraph(document, "特此通报。")
-    _paragraph(document, indent=None)
+                last = figure
+    # The signature never stands alone on a page: the last paragraph of the text, 特此通报, the
+    # annexes' list and the issuer all keep with what follows them, down to the date.
+    if last is not None:
+        _keep(last)
+    _keep(_paragraph(document, "特此通报。"))
+    _keep(_paragraph(document, indent=None))
     for number_, annex in enumerate(doc.annexes, start=1):
         prefix = "附件：" if number_ == 1 else "　　　"
-        _paragraph(document, f"{prefix}{annex.number}．{annex.title}")
-    _paragraph(document, indent=None)
-    _paragraph(document, indent=None)
+        _keep(_paragraph(document, f"{prefix}{annex.number}．{annex.title}"))
+    _keep(_paragraph(document, indent=None))
+    _keep(_paragraph(document, indent=None))
     for text in (doc.issuer, doc.signed_label):
         signature = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=None)
         signature.paragraph_format.right_indent = Pt(64)  # 4 characters in from the right
+        if text == doc.issuer:
+            _keep(signature)
 
     for annex in doc.annexes:
         _break(document, WD_BREAK.PAGE)
@@ -289,12 +379,12 @@ def write_pack(doc: PackDocument) -> bytes:
     for line in doc.lines:
         _paragraph(document, line, font=SUBHEADING_FONT, indent=None)
     for section in doc.sections:
-        _paragraph(document, section.heading, font=HEADING_FONT)
+        _keep(_paragraph(document, section.heading, font=HEADING_FONT))
         for part in section.parts:
             if part.heading:
-                _paragraph(document, part.heading, font=SUBHEADING_FONT)
+                _keep(_paragraph(document, part.heading, font=SUBHEADING_FONT))
             if part.text:
-                _paragraph(document, part.text)
+                _keep(_paragraph(document, part.text))
             if part.rows:
                 _table(document, list(part.columns), [list(row) for row in part.rows])
             else:

@@ -151,7 +151,9 @@ def livelihood_progress(
     *, actor: User, livelihood: Livelihood, started_on: date | None, completed_on: date | None, as_of: date
 ) -> Livelihood:
     """Record a livelihood project's start and completion (the office, from the unit's reports)."""
-    livelihood = Livelihood.objects.select_for_update().select_related("item").get(pk=livelihood.pk)
+    livelihood = (
+        Livelihood.objects.select_for_update(of=("self",)).select_related("item").get(pk=livelihood.pk)
+    )
     item = livelihood.item
     ensure(item_rules.is_supervisor_of(actor, item.region_id), "只有督查办可以登记民生实事的开工和建成。")
     ensure(completed_on is None or started_on is not None, "建成前须先登记开工日期。", ServiceError)
@@ -186,7 +188,9 @@ class SurveyInput:
 @transaction.atomic
 def survey_record(*, actor: User, livelihood: Livelihood, data: SurveyInput, as_of: date) -> Survey:
     """The deputies' satisfaction with a livelihood project, at the year's end (once a year)."""
-    livelihood = Livelihood.objects.select_for_update().select_related("item").get(pk=livelihood.pk)
+    livelihood = (
+        Livelihood.objects.select_for_update(of=("self",)).select_related("item").get(pk=livelihood.pk)
+    )
     item = livelihood.item
     ensure(rules.can_record_survey(actor, item), f"满意度测评由{rules.survey_unit_name()}或督查办录入。")
     year = item.year

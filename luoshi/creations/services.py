@@ -173,7 +173,11 @@ def creation_move(
     """Move a creation to its next stage, or record that it failed at its stage (with the reason).
     Only the next stage of its template: a jump is refused. A failed creation's item is withdrawn
     (its record stays), and it is applied for again next year (creation_reapply)."""
-    creation = Creation.objects.select_for_update().select_related("item", "template").get(pk=creation.pk)
+    creation = (
+        Creation.objects.select_for_update(of=("self",))
+        .select_related("item", "template")
+        .get(pk=creation.pk)
+    )
     item = creation.item
     ensure(item_rules.is_supervisor_of(actor, item.region_id), "只有督查办可以登记创建阶段。")
     target = Stage(target)
@@ -220,7 +224,11 @@ def creation_reapply(
 ) -> Creation:
     """Apply again for a title that failed: a new creation of `year` linked to the failed one (its
     history), with the same title, level, template, units and checklist (to be ticked anew)."""
-    creation = Creation.objects.select_for_update().select_related("item", "template").get(pk=creation.pk)
+    creation = (
+        Creation.objects.select_for_update(of=("self",))
+        .select_related("item", "template")
+        .get(pk=creation.pk)
+    )
     old = creation.item
     ensure(item_rules.is_supervisor_of(actor, old.region_id), "只有督查办可以重新申报创建。")
     ensure(creation.stage == Stage.FAILED, "只有未通过的创建才能重新申报。", ServiceError)
@@ -274,7 +282,9 @@ def material_tick(
 ) -> Material:
     """Tick an archive material as ready, with a file reported on the creation's item (or a note of
     where the paper file is)."""
-    material = Material.objects.select_for_update().select_related("creation__item").get(pk=material.pk)
+    material = (
+        Material.objects.select_for_update(of=("self",)).select_related("creation__item").get(pk=material.pk)
+    )
     creation = material.creation
     ensure(can_tick(actor, creation), "只有牵头单位或督查办可以登记档案资料。")
     ensure(
@@ -368,7 +378,7 @@ def meeting_create(
 @transaction.atomic
 def meeting_held(*, actor: User, meeting: OnSiteMeeting, held_on: date, as_of: date) -> OnSiteMeeting:
     """Record the day a meeting was held (the office)."""
-    meeting = OnSiteMeeting.objects.select_for_update().select_related("item").get(pk=meeting.pk)
+    meeting = OnSiteMeeting.objects.select_for_update(of=("self",)).select_related("item").get(pk=meeting.pk)
     ensure(item_rules.is_supervisor_of(actor, meeting.item.region_id), "只有督查办可以登记现场会召开。")
     ensure(meeting.held_on is None, "该现场会已登记召开。", ServiceError)
     ensure(held_on <= as_of, "召开日期不能晚于今天。", ServiceError)
@@ -384,7 +394,11 @@ def meeting_held(*, actor: User, meeting: OnSiteMeeting, held_on: date, as_of: d
 @transaction.atomic
 def check_done(*, actor: User, check: ReadinessCheck, as_of: date) -> ReadinessCheck:
     """A site's readiness item is done (the lead unit or the office)."""
-    check = ReadinessCheck.objects.select_for_update().select_related("site__meeting__item").get(pk=check.pk)
+    check = (
+        ReadinessCheck.objects.select_for_update(of=("self",))
+        .select_related("site__meeting__item")
+        .get(pk=check.pk)
+    )
     item = check.site.meeting.item
     ensure(
         item_rules.can_report(actor, item) or item_rules.is_supervisor_of(actor, item.region_id),

@@ -69,7 +69,11 @@ def taxes_import(
 def cultivation_item_open(*, actor: User, enterprise: Enterprise, as_of: date) -> Item:
     """The item that brings a candidate into the statistics this year (应纳尽纳), assigned to the
     unit that serves it; opening it again returns the same one."""
-    enterprise = Enterprise.objects.select_for_update().select_related("region", "unit").get(pk=enterprise.pk)
+    enterprise = (
+        Enterprise.objects.select_for_update(of=("self",))
+        .select_related("region", "unit")
+        .get(pk=enterprise.pk)
+    )
     if enterprise.cultivation_item_id is not None:
         return Item.objects.get(pk=enterprise.cultivation_item_id)
     ensure(can_manage(actor, enterprise.region_id), "只有督查办可以建立培育督办事项。")

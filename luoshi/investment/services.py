@@ -130,7 +130,11 @@ def landing_item_open(*, actor: User | None, lead: Lead, as_of: date) -> Item:
     """The item that supervises a signed lead's landing; opening it again returns the same one.
     The office opens it assigned to the following unit; the daily watch (`actor` None) opens it as
     a draft for the office to assign."""
-    lead = Lead.objects.select_for_update().select_related("region", "task_force", "unit").get(pk=lead.pk)
+    lead = (
+        Lead.objects.select_for_update(of=("self",))
+        .select_related("region", "task_force", "unit")
+        .get(pk=lead.pk)
+    )
     if lead.landing_item_id is not None:
         return Item.objects.get(pk=lead.landing_item_id)
     ensure(actor is None or rules.can_manage(actor, lead.region_id), "只有督查办可以建立落地督办事项。")

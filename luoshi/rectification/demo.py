@@ -11,10 +11,13 @@ lineage kept. Entered through the services, the clock pinned to each day.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from luoshi.alerts.services import colours_recompute
 from luoshi.core import clock
@@ -315,6 +318,14 @@ def _reported(region: Region, found: list[tuple[Item, date]], office: User, *, u
     )
 
 
+def _site_photo() -> SimpleUploadedFile:
+    """The town's proof of the rectified site: an illustrative picture (the demo's data are
+    illustrative), made here rather than shipped."""
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (96, 140, 80)).save(out, "JPEG")
+    return SimpleUploadedFile("整改后现场照片（示意）.jpg", out.getvalue(), content_type="image/jpeg")
+
+
 def _close(problem: Problem, town: User, office: User, day: date) -> None:
     """The town reports the patch rectified and asks to close it; the office verifies on site and
     strikes it off three days later."""
@@ -323,6 +334,7 @@ def _close(problem: Problem, town: User, office: User, day: date) -> None:
             actor=town,
             item=Item.objects.get(pk=problem.pk),
             data=ReportInput(period_start=D(day.year, day.month, 1), done="违建已拆除，已复绿"),
+            files=[_site_photo()],
             as_of=day,
         )
         items.item_take(

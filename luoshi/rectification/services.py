@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -148,6 +149,13 @@ def close_refusal(item: Item) -> str:
         return "销号前，督查办须先核实责任单位的整改报告。"
     if verification.verdict != Verdict.TRUE:
         return f"整改报告核实为“{verification.get_verdict_display()}”，不能销号。"
+    # The verified report must be the one that says the problem is fixed, with its proof: a true
+    # report of work half done is not a rectification.
+    if item.measure != Measure.DONE and (item.progress_percent or 0) < 100:
+        done = Decimal(item.progress_percent or 0).normalize()
+        return f"核实属实的整改报告进度为{done:f}%，尚未整改到位，不能销号。"
+    if not latest.evidence.exists():  # type: ignore[union-attr]
+        return "整改报告没有佐证材料，不能销号：请责任单位补报整改佐证。"
     return ""
 
 
@@ -169,7 +177,9 @@ def problem_close(*, actor: User, problem: Problem, as_of: date) -> Problem:
 def problem_reopen(*, actor: User, problem: Problem, reason: str, deadline: date, as_of: date) -> Problem:
     """A closed problem found again (反弹, 整改不到位): a new problem, linked to the closed one, that
     keeps its lineage; the closed one stays closed with its record."""
-    problem = Problem.objects.select_for_update().select_related("item__region").get(pk=problem.pk)
+    problem = (
+        Problem.objects.select_for_update(of=("self",)).select_related("item__region").get(pk=problem.pk)
+    )
     old = problem.item
     ensure(item_rules.is_supervisor_of(actor, old.region_id), "只有督查办可以重新整改。")
     ensure(old.status in DONE_STATUSES, "只有已办结或已销号的问题才能重新整改。", ServiceError)

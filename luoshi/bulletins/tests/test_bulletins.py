@@ -193,7 +193,13 @@ def test_a_published_bulletin_refuses_every_change(draft):
     services.bulletin_publish(actor=office(), bulletin=draft, on=JULY)
     with pytest.raises(ServiceError, match="已经印发"):
         services.bulletin_edit(
-            actor=office(), bulletin=draft, title="新标题", recipients="各单位", copies_to="", sections={}
+            actor=office(),
+            bulletin=draft,
+            version=draft.version,
+            title="新标题",
+            recipients="各单位",
+            copies_to="",
+            sections={},
         )
     with pytest.raises(ServiceError, match="已经印发"):
         services.bulletin_publish(actor=office(), bulletin=draft, on=JULY)
@@ -203,7 +209,7 @@ def test_a_published_bulletin_refuses_every_change(draft):
 
 def test_numbers_follow_each_other_per_region_and_year(zhashui):
     july, june = (
-        services.bulletin_draft(actor=office(), region=zhashui, period=parse(code), as_of=JULY)
+        services.bulletin_draft(actor=office(), region=zhashui, period=parse(code), as_of=JULY, today=JULY)
         for code in ("2023-W30", "2023-Q2")
     )
     first = services.bulletin_publish(actor=office(), bulletin=july, on=JULY)
@@ -215,11 +221,13 @@ def test_numbers_follow_each_other_per_region_and_year(zhashui):
 def test_a_number_taken_meanwhile_is_not_given_twice(zhashui, draft):
     """Another office's publication took number 1 between the count and the save: the unique
     constraint refuses it, and the bulletin takes the next."""
-    other = services.bulletin_draft(actor=office(), region=zhashui, period=parse("2023-W29"), as_of=JULY)
+    other = services.bulletin_draft(
+        actor=office(), region=zhashui, period=parse("2023-W29"), as_of=JULY, today=JULY
+    )
     Bulletin.objects.filter(pk=other.pk).update(number=1, status="published", published_on=JULY)
     calls = iter([1, 2])
     original = services._next_number
-    services._next_number = lambda bulletin: next(calls)  # type: ignore[assignment]
+    services._next_number = lambda bulletin, year: next(calls)  # type: ignore[assignment]
     try:
         published = services.bulletin_publish(actor=office(), bulletin=draft, on=JULY)
     finally:
@@ -261,7 +269,7 @@ def test_only_the_regions_office_drafts_edits_and_publishes(draft, zhashui):
     for username in ("liupeng", "fgj-head", "sl-duchaban", "za-duchaban"):
         with pytest.raises(ServiceError):
             services.bulletin_draft(
-                actor=demo_user(username), region=zhashui, period=parse("2023-07"), as_of=JULY
+                actor=demo_user(username), region=zhashui, period=parse("2023-07"), as_of=JULY, today=JULY
             )
         with pytest.raises(ServiceError):
             services.bulletin_publish(actor=demo_user(username), bulletin=draft, on=JULY)
@@ -277,7 +285,12 @@ def test_only_the_regions_office_drafts_edits_and_publishes(draft, zhashui):
 def edit_form(bulletin: Bulletin, **changes: str) -> dict[str, str]:
     sections = {key: "\n".join(lines) for key, lines in bulletin.sections.items()}
     return (
-        {"title": bulletin.title, "recipients": bulletin.recipients, "copies_to": bulletin.copies_to}
+        {
+            "title": bulletin.title,
+            "recipients": bulletin.recipients,
+            "copies_to": bulletin.copies_to,
+            "version": str(bulletin.version),
+        }
         | sections
         | changes
     )
@@ -314,6 +327,7 @@ def test_the_opening_must_end_as_a_bulletin_does(draft):
         services.bulletin_edit(
             actor=office(),
             bulletin=draft,
+            version=draft.version,
             title=draft.title,
             recipients=draft.recipients,
             copies_to="",

@@ -14,8 +14,9 @@ from openpyxl import Workbook
 
 from luoshi.conftest import client_for, demo_user
 from luoshi.items import services as items
-from luoshi.items.models import Item, Source, Status
+from luoshi.items.models import Item, Measure, Source, Status
 from luoshi.items.services import NotAllowed, ReportInput, ServiceError
+from luoshi.items.tests.test_reports import photo
 from luoshi.items.workflow import Action
 from luoshi.org.models import Region, Unit, User
 from luoshi.rectification import services
@@ -59,11 +60,12 @@ def patch(zhashui, supervisor, town):
     return problem
 
 
-def _report(problem: Problem, town: User):
+def _report(problem: Problem, town: User, *, evidence: bool = True, percent: int | None = None):
     return items.report_submit(
         actor=town,
         item=Item.objects.get(pk=problem.pk),
-        data=ReportInput(period_start=date(2023, 7, 1), done="违建已拆除，已复绿"),
+        data=ReportInput(period_start=date(2023, 7, 1), done="违建已拆除，已复绿", percent=percent),
+        files=[photo("复绿现场.jpg")] if evidence else [],
         as_of=JULY,
     )
 
@@ -110,6 +112,25 @@ def test_closing_a_request_not_verified_true_is_refused(patch, supervisor, town)
         close(patch, supervisor)
     _verify(report, supervisor, "partly")
     with pytest.raises(ServiceError, match="部分属实"):
+        close(patch, supervisor)
+    assert Item.objects.get(pk=patch.pk).status == Status.COMPLETION_REQUESTED
+
+
+def test_a_true_report_without_its_proof_is_not_a_rectification(patch, supervisor, town):
+    _verify(_report(patch, town, evidence=False), supervisor)
+    _request(patch, town)
+    with pytest.raises(ServiceError, match="没有佐证材料"):
+        close(patch, supervisor)
+    assert Item.objects.get(pk=patch.pk).status == Status.COMPLETION_REQUESTED
+
+
+def test_a_true_report_of_work_half_done_is_not_a_rectification(patch, supervisor, town):
+    """The office verified that the work is 30% done: true, and no reason to strike it off."""
+    Item.objects.filter(pk=patch.pk).update(measure=Measure.PERCENT)
+    first = _report(patch, town, percent=30)
+    _verify(first, supervisor)
+    _request(patch, town)
+    with pytest.raises(ServiceError, match="进度为30%，尚未整改到位"):
         close(patch, supervisor)
     assert Item.objects.get(pk=patch.pk).status == Status.COMPLETION_REQUESTED
 

@@ -345,8 +345,8 @@ PATTERNS: dict[str, Entry] = {
         note="200 with a message where LibreOffice is missing",
     ),
     "bulletins/<int:pk>/bulletin.html": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
-    # A meeting pack is the office's to prepare and its attending leaders' and the city's to read
-    # (bulletins/tests/test_meetings.py); the targets have the county's leader attending.
+    # A meeting pack is the office's to prepare and the county's leaders' (attending or not) and the
+    # city's to read (bulletins/tests/test_meetings.py); the targets have the county's leader attending.
     "bulletins/meetings/": Entry(Kind.LIST),
     "bulletins/meetings/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权准备的会议材料"}),
     "bulletins/meetings/<int:pk>/": Entry(Kind.OBJECT, target="meeting", insider=SUPERVISOR),
@@ -815,7 +815,7 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         as_of=JULY,
     )
     bulletin = bulletin_services.bulletin_draft(
-        actor=users[SUPERVISOR], region=cast.region, period=parse_period("2023-W29"), as_of=JULY
+        actor=users[SUPERVISOR], region=cast.region, period=parse_period("2023-W29"), as_of=JULY, today=JULY
     )
     chain = IndustryChain.objects.create(region=cast.region, name=f"{tag}矩阵测试产业链")
     lead = investment_services.lead_create(

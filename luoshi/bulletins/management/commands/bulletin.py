@@ -12,6 +12,7 @@ from django.db import transaction
 from luoshi.bulletins import periods, services
 from luoshi.bulletins.pdf import PdfUnavailable, docx_to_pdf
 from luoshi.core import clock
+from luoshi.items.services import ServiceError
 from luoshi.org.commands import region_named
 
 FORMATS = (".docx", ".pdf", ".html")
@@ -47,9 +48,17 @@ class Command(BaseCommand):
         region = region_named(options["region"])
         # Drafted, written, and not kept: the draft the system keeps is the office's to make.
         with transaction.atomic():
-            bulletin = services.bulletin_draft(
-                actor=None, region=region, period=period, as_of=as_of, topic=options["topic"]
-            )
+            try:
+                bulletin = services.bulletin_draft(
+                    actor=None,
+                    region=region,
+                    period=period,
+                    as_of=as_of,
+                    today=clock.today(),
+                    topic=options["topic"],
+                )
+            except ServiceError as error:
+                raise CommandError(error.message) from error
             suffix = out.suffix.lower()
             if suffix == ".html":
                 content = services.standalone_html(bulletin, services.render_html(bulletin)).encode("utf-8")
