@@ -371,6 +371,9 @@ def _value(field: models.Field[Any, Any], value: Any, texts: Mapping[tuple[Any, 
         return None
     if registry.is_secret(field.name):
         return registry.MASK
+    personal = registry.personal_mask(field)
+    if personal is not None:
+        return personal(str(value))
     if field.is_relation and field.related_model is not None:
         return _cut(texts.get((field.related_model, value), f"#{value}"))
     if field.choices:

@@ -55,6 +55,21 @@ def is_secret(field_name: str) -> bool:
     return bool(SECRET.search(field_name))
 
 
+# Personal data the log writes masked (a contact's phone: 139****5678), registered by the app that
+# holds it from its AppConfig.ready: "app.Model" and field name → the function that masks a value.
+PersonalMask = Callable[[str], str]
+_personal: dict[tuple[str, str], PersonalMask] = {}
+
+
+def register_personal(model_label: str, field_name: str, mask: PersonalMask) -> None:
+    _personal[(model_label, field_name)] = mask
+
+
+def personal_mask(field: models.Field) -> PersonalMask | None:
+    model = getattr(field, "model", None)
+    return _personal.get((model._meta.label, field.name)) if model is not None else None
+
+
 def audited_models() -> Iterator[type[models.Model]]:
     user_model = get_user_model()
     for model in apps.get_models():

@@ -13,19 +13,31 @@ from datetime import date
 from decimal import Decimal
 from itertools import product
 
-from luoshi.enterprises.models import Category, CultivationTarget, Enterprise, TaxRecord, Threshold
+from luoshi.enterprises.models import Category, CultivationTarget, Enterprise, SubTrade, TaxRecord, Threshold
 from luoshi.org.models import Region, Unit
 
 COUNTY = "柞水县"
 YEAR = 2023
 TARGET = 32
 THRESHOLDS = (
-    (Category.INDUSTRY, "年主营业务收入2000万元及以上", Decimal(2000)),
-    (Category.TRADE, "年主营业务收入：批发业2000万元、零售业500万元、住宿餐饮业200万元及以上", Decimal(500)),
-    (Category.CONSTRUCTION, "具有建筑业资质等级", None),
-    (Category.REAL_ESTATE, "有开发经营活动的房地产开发经营企业", None),
-    (Category.SERVICES, "年营业收入1000万元及以上", Decimal(1000)),
+    (Category.INDUSTRY, "", "年主营业务收入2000万元及以上", Decimal(2000)),
+    (Category.TRADE, SubTrade.WHOLESALE, "批发业年主营业务收入2000万元及以上", Decimal(2000)),
+    (Category.TRADE, SubTrade.RETAIL, "零售业年主营业务收入500万元及以上", Decimal(500)),
+    (Category.TRADE, SubTrade.LODGING, "住宿业年主营业务收入200万元及以上", Decimal(200)),
+    (Category.TRADE, SubTrade.CATERING, "餐饮业年主营业务收入200万元及以上", Decimal(200)),
+    (Category.CONSTRUCTION, "", "具有建筑业资质等级", None),
+    (Category.REAL_ESTATE, "", "有开发经营活动的房地产开发经营企业", None),
+    (Category.SERVICES, "", "年营业收入1000万元及以上", Decimal(1000)),
 )
+# The trade of a 限上批零住餐 enterprise, from the word in its name.
+SUB_TRADES = {
+    "商贸": SubTrade.WHOLESALE,
+    "物资": SubTrade.WHOLESALE,
+    "超市": SubTrade.RETAIL,
+    "百货": SubTrade.RETAIL,
+    "酒店": SubTrade.LODGING,
+    "餐饮": SubTrade.CATERING,
+}
 # Enterprises in the statistics by category (121 in all, the two newly entered included).
 IN_STATISTICS = {
     Category.INDUSTRY: 45,
@@ -70,13 +82,21 @@ def _names(category: Category, count: int, taken: set[str]) -> list[str]:
     return names
 
 
+def _sub_trade(category: Category, name: str) -> str:
+    if category != Category.TRADE:
+        return ""
+    return next((trade for word, trade in SUB_TRADES.items() if word in name), SubTrade.RETAIL)
+
+
 def load(*, as_of: date) -> None:
     region = Region.objects.filter(name=COUNTY).first()
     if region is None or Enterprise.objects.filter(region=region).exists():
         return
     units = {unit.short_name: unit for unit in Unit.objects.filter(region=region)}
-    for category, measure, amount in THRESHOLDS:
-        Threshold.objects.create(region=region, category=category, measure=measure, amount=amount)
+    for category, sub_trade, measure, amount in THRESHOLDS:
+        Threshold.objects.create(
+            region=region, category=category, sub_trade=sub_trade, measure=measure, amount=amount
+        )
     CultivationTarget.objects.create(region=region, year=YEAR, count=TARGET)
     taken: set[str] = set()
     listed: list[Enterprise] = []
@@ -88,6 +108,7 @@ def load(*, as_of: date) -> None:
                     region=region,
                     name=name,
                     category=category,
+                    sub_trade=_sub_trade(category, name),
                     unit=units.get(SERVED_BY[category]),
                     in_statistics=True,
                     in_statistics_on=date(2015 + number % 8, 1 + number % 12, 1),
@@ -115,12 +136,15 @@ def load(*, as_of: date) -> None:
         name = _names(category, len(NAMED.get(category, ())) + 1, taken)[-1].replace(
             "有限公司", "发展有限公司"
         )
-        threshold = {c: a for c, _m, a in THRESHOLDS}[category] or Decimal(0)
+        # The trade candidates are retailers: their gap is to the 500万 of retail.
+        sub_trade = SubTrade.RETAIL if category == Category.TRADE else ""
+        threshold = {(c, t): a for c, t, _m, a in THRESHOLDS}[(category, sub_trade)] or Decimal(0)
         candidates.append(
             Enterprise(
                 region=region,
                 name=name,
                 category=category,
+                sub_trade=sub_trade,
                 unit=units.get(SERVED_BY[category]),
                 candidate_year=YEAR,
                 revenue=(threshold * Decimal(40 + 2 * number) / 100).quantize(Decimal(1)),

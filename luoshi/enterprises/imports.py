@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import CommandError
 
+from luoshi.core import clock
 from luoshi.core.registry import ImportTarget
 from luoshi.enterprises import excel, services
 from luoshi.items.services import ServiceError
@@ -44,7 +45,12 @@ def taxes_import_file(*, path: Path, options: Mapping[str, Any], stderr: Callabl
         raise CommandError(f"有 {result.error_count} 处错误，没有导入任何数据。")
     try:
         counts = services.taxes_import(
-            actor=None, region=region, month=month, rows=result.rows, dry_run=bool(options.get("dry_run"))
+            actor=None,
+            region=region,
+            month=month,
+            rows=result.rows,
+            as_of=clock.today(),
+            dry_run=bool(options.get("dry_run")),
         )
     except ServiceError as error:
         raise CommandError(f"{error.message}没有导入任何数据。") from error

@@ -31,12 +31,24 @@ class Category(models.TextChoices):
     SERVICES = "services", "规上服务业"
 
 
+class SubTrade(models.TextChoices):
+    """The trades of 限上批零住餐, each with its own threshold (批发 2000万, 零售 500万, 住宿餐饮 200万)."""
+
+    WHOLESALE = "wholesale", "批发业"
+    RETAIL = "retail", "零售业"
+    LODGING = "lodging", "住宿业"
+    CATERING = "catering", "餐饮业"
+
+
 class Threshold(models.Model):
     """What a category asks of an enterprise to enter the statistics (e.g. 年主营业务收入2000万元);
-    a category without an amount (a qualification) has no gap to show."""
+    a category without an amount (a qualification) has no gap to show. A category whose trades ask
+    different amounts (限上批零住餐) has a row per trade; a row with no trade is the category's own,
+    for the enterprises whose trade is not given."""
 
     region = models.ForeignKey(Region, verbose_name="行政区", on_delete=models.CASCADE, related_name="+")
     category = models.CharField("类别", max_length=20, choices=Category.choices)
+    sub_trade = models.CharField("行业", max_length=20, choices=SubTrade.choices, blank=True)
     measure = models.CharField("标准", max_length=60)
     amount = models.DecimalField("标准值（万元）", null=True, blank=True, **MONEY)
 
@@ -44,11 +56,18 @@ class Threshold(models.Model):
         verbose_name = "入统标准"
         verbose_name_plural = "入统标准"
         constraints = [
-            models.UniqueConstraint(fields=["region", "category"], name="enterprises_threshold_unique")
+            models.UniqueConstraint(
+                fields=["region", "category", "sub_trade"], name="enterprises_threshold_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sub_trade="") | models.Q(category="trade"),
+                name="enterprises_threshold_sub_trade",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}：{self.measure}"
+        trade = f"（{self.get_sub_trade_display()}）" if self.sub_trade else ""
+        return f"{self.get_category_display()}{trade}：{self.measure}"
 
 
 class CultivationTarget(models.Model):
@@ -71,6 +90,9 @@ class Enterprise(models.Model):
     region = models.ForeignKey(Region, verbose_name="行政区", on_delete=models.PROTECT, related_name="+")
     name = models.CharField("企业名称", max_length=120)
     category = models.CharField("类别", max_length=20, choices=Category.choices)
+    sub_trade = models.CharField(  # which of the trade's thresholds applies
+        "行业", max_length=20, choices=SubTrade.choices, blank=True, help_text="限上批零住餐企业填写"
+    )
     unit = models.ForeignKey(  # the town or department that serves it (包抓服务)
         Unit, verbose_name="服务单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -95,6 +117,10 @@ class Enterprise(models.Model):
             models.CheckConstraint(
                 condition=models.Q(in_statistics=False) | models.Q(in_statistics_on__isnull=False),
                 name="enterprises_in_statistics_dated",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sub_trade="") | models.Q(category="trade"),
+                name="enterprises_enterprise_sub_trade",
             ),
         ]
 

@@ -49,11 +49,15 @@ def candidates(user: User | object, *, year: int, as_of: date) -> list[Candidate
     """The year's cultivation candidates (培育库), done ones first, then the nearest to the threshold."""
     rows = enterprise_list_for(user).filter(candidate_year=year)
     regions = {e.region_id for e in rows}
-    thresholds = {(t.region_id, t.category): t for t in Threshold.objects.filter(region_id__in=regions)}
+    thresholds = {
+        (t.region_id, t.category, t.sub_trade): t for t in Threshold.objects.filter(region_id__in=regions)
+    }
     found = [
         Candidate(
             e,
-            thresholds.get((e.region_id, e.category)),
+            # The trade's own threshold, else the category's.
+            thresholds.get((e.region_id, e.category, e.sub_trade))
+            or thresholds.get((e.region_id, e.category, "")),
             e.in_statistics_on is not None
             and e.in_statistics_on.year == year
             and e.in_statistics_on <= as_of,

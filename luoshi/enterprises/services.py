@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from luoshi.audit.models import Action
 from luoshi.audit.services import audit_record
 from luoshi.enterprises.excel import TaxRow
-from luoshi.enterprises.models import KIND, Enterprise, TaxRecord
+from luoshi.enterprises.models import KIND, CultivationTarget, Enterprise, TaxRecord, Threshold
 from luoshi.enterprises.rules import can_manage
 from luoshi.items import services as items
 from luoshi.items.models import Item, Source
@@ -32,24 +33,39 @@ class TaxCounts:
 
 @transaction.atomic
 def taxes_import(
-    *, actor: User | None, region: Region, month: date, rows: Sequence[TaxRow], dry_run: bool = False
+    *,
+    actor: User | None,
+    region: Region,
+    month: date,
+    rows: Sequence[TaxRow],
+    as_of: date,
+    dry_run: bool = False,
 ) -> TaxCounts:
     """A month's tax of many enterprises (the tax office's list, excel.py), in one transaction.
-    A figure already kept for the month is replaced (the audit log keeps the old one)."""
+    A figure already kept for the month is replaced (the audit log keeps the old one), except a
+    blank 上年同月, which keeps the stored one. A month not ended by `as_of` is refused."""
     ensure(actor is None or can_manage(actor, region.pk), f"只有{region.name}督查办可以导入税收数据。")
     month = month.replace(day=1)
+    ensure(
+        month < as_of.replace(day=1),
+        f"{month.year}年{month.month}月尚未结束，不能导入这个月的税收。",
+        ServiceError,
+    )
     current = {r.enterprise_id: r for r in TaxRecord.objects.filter(enterprise__region=region, month=month)}
     new = changed = 0
     for row in rows:
         ensure(row.enterprise.region_id == region.pk, "只能导入本县企业的税收。", ServiceError)
         record = current.get(row.enterprise.pk)
+        last_year = row.last_year
+        if last_year is None and record is not None:
+            last_year = record.last_year  # a blank cell is no figure, not a zero
         if record is None:
             TaxRecord.objects.create(
                 enterprise=row.enterprise, month=month, amount=row.amount, last_year=row.last_year
             )
             new += 1
-        elif (record.amount, record.last_year) != (row.amount, row.last_year):
-            record.amount, record.last_year = row.amount, row.last_year
+        elif (record.amount, record.last_year) != (row.amount, last_year):
+            record.amount, record.last_year = row.amount, last_year
             record.save(update_fields=["amount", "last_year"])
             changed += 1
     counts = TaxCounts(new, changed, len(rows) - new - changed)
@@ -63,6 +79,34 @@ def taxes_import(
             summary=f"导入{month.year}年{month.month}月重点税源企业税收：{counts.summary()}",
         )
     return counts
+
+
+@transaction.atomic
+def base_data_save(
+    *, actor: User, region: Region, row: Enterprise | Threshold | CultivationTarget, as_of: date
+) -> Enterprise | Threshold | CultivationTarget:
+    """Create or change a row of the region's base data (an enterprise, a threshold, a year's
+    target); the audit log captures the change like every other write."""
+    ensure(can_manage(actor, region.pk), f"只有{region.name}督查办可以维护五上企业的基础数据。")
+    ensure(row.pk is None or row.region_id == region.pk, f"这一条不是{region.name}的。", ServiceError)
+    row.region = region
+    if isinstance(row, Enterprise):
+        ensure(
+            row.unit is None or row.unit.region_id == region.pk,
+            f"{row.unit}不是{region.name}的。",
+            ServiceError,
+        )
+        ensure(
+            row.in_statistics_on is None or row.in_statistics_on <= as_of,
+            "入库日期不能晚于今天。",
+            ServiceError,
+        )
+    try:
+        row.full_clean()
+    except ValidationError as error:
+        raise ServiceError("；".join(error.messages)) from error
+    row.save()
+    return row
 
 
 @transaction.atomic
@@ -86,7 +130,7 @@ def cultivation_item_open(*, actor: User, enterprise: Enterprise, as_of: date) -
             title=f"推动{enterprise.name}入库纳统",
             year=as_of.year,
             kind=KIND,
-            source=Source.MEETING,
+            source=Source.OTHER,
             description=f"{enterprise.name}（{enterprise.get_category_display()}）列入{enterprise.candidate_year}年培育库。",
             lead_unit=enterprise.unit,
             deadline=date(as_of.year, 12, 31),

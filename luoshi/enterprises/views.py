@@ -12,8 +12,9 @@ from django.views.decorators.http import require_POST
 
 from luoshi.core import clock
 from luoshi.enterprises import excel, rules, selectors, services
-from luoshi.enterprises.forms import TaxImportForm
+from luoshi.enterprises.forms import TaxImportForm, base_data_form
 from luoshi.enterprises.models import Category, Enterprise
+from luoshi.enterprises.setup import KINDS, BaseData, field_labels, field_text
 from luoshi.items.http import run_service
 from luoshi.items.selectors import sees_many_regions
 from luoshi.items.services import ServiceError
@@ -96,7 +97,9 @@ def cultivate(request: AuthedRequest, pk: int) -> HttpResponse:
         lambda: services.cultivation_item_open(
             actor=request.user, enterprise=enterprise, as_of=clock.today()
         ),
-        "培育督办事项已建立并交办。",
+        "培育督办事项已建立并交办。"
+        if enterprise.unit_id
+        else "培育督办事项已建立（草稿，尚无服务单位，请指定后交办）。",
     )
     return redirect("enterprises:detail", pk=enterprise.pk)
 
@@ -107,7 +110,8 @@ def taxes_import(request: AuthedRequest) -> HttpResponse:
     if region is None:
         return render(request, "items/refused.html", {"message": "只有督查办可以导入税收数据。"}, status=403)
     as_of = clock.today()
-    previous = date(as_of.year, as_of.month, 1) if as_of.month > 1 else date(as_of.year - 1, 12, 1)
+    # The month the tax office reports: the one before this.
+    previous = date(as_of.year, as_of.month - 1, 1) if as_of.month > 1 else date(as_of.year - 1, 12, 1)
     form = TaxImportForm(request.POST or None, request.FILES or None, initial={"month": previous})
     errors: list[object] = []
     checked = ""
@@ -125,6 +129,7 @@ def taxes_import(request: AuthedRequest) -> HttpResponse:
                     region=region,
                     month=month,
                     rows=result.rows,
+                    as_of=as_of,
                     dry_run=dry_run,
                 )
             except ServiceError as error:
@@ -141,3 +146,62 @@ def taxes_import(request: AuthedRequest) -> HttpResponse:
         "enterprises/import.html",
         {"form": form, "errors": errors, "checked": checked, "region": region},
     )
+
+
+# -- The base data the office keeps: enterprises, thresholds, the year's target ---------------------
+
+
+def _base_data(request: AuthedRequest, kind: str) -> tuple[BaseData, Region] | HttpResponse:
+    found = KINDS.get(kind)
+    if found is None:
+        raise Http404
+    region = _office_region(request)
+    if region is None or not rules.can_manage(request.user, region.pk):
+        message = "只有督查办可以维护五上企业的基础数据。"
+        return render(request, "items/refused.html", {"message": message}, status=403)
+    return found, region
+
+
+def setup_list(request: AuthedRequest, kind: str) -> HttpResponse:
+    """A kind of base data of the office's region, each row with its edit link."""
+    checked = _base_data(request, kind)
+    if isinstance(checked, HttpResponse):
+        return checked
+    found, region = checked
+    related = [name for name in found.fields if found.model._meta.get_field(name).is_relation]
+    rows = [
+        (row, [field_text(row, name) for name in found.fields])
+        for row in found.model._default_manager.filter(region=region).select_related(*related)
+    ]
+    context = {
+        "kind": found,
+        "kinds": KINDS.values(),
+        "region": region,
+        "rows": rows,
+        "fields": field_labels(found),
+    }
+    return render(request, "enterprises/setup_list.html", context)
+
+
+def setup_edit(request: AuthedRequest, kind: str, pk: int | None = None) -> HttpResponse:
+    """Create (no pk) or change a row of the office's own region."""
+    checked = _base_data(request, kind)
+    if isinstance(checked, HttpResponse):
+        return checked
+    found, region = checked
+    manager = found.model._default_manager
+    try:
+        instance = manager.get(pk=pk, region=region) if pk is not None else found.model(region=region)
+    except found.model.DoesNotExist:  # type: ignore[attr-defined]
+        raise Http404 from None
+    form = base_data_form(found, region=region, data=request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        row = form.save(commit=False)
+        if run_service(
+            request,
+            lambda: services.base_data_save(actor=request.user, region=region, row=row, as_of=clock.today()),
+            f"{found.label}已保存。",
+        ):
+            return redirect("enterprises:setup", kind=found.slug)
+    title = f"{'修改' if pk else '新增'}{found.label}"
+    return render(request, "enterprises/setup_form.html", {"form": form, "title": title, "kind": found})

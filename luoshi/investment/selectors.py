@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max, QuerySet
+from django.db.models import Max, OuterRef, QuerySet, Subquery
 
-from luoshi.investment.models import IndustryChain, Lead, ListEntry, TaskForce
+from luoshi.investment.models import IndustryChain, Lead, ListEntry, StageChange, TaskForce
 from luoshi.investment.stages import LABELS, ROAD, Stage
 from luoshi.investment.watch import LandingWarning, LeadFacts, Reminder, follow_up_reminder, landing_warning
 from luoshi.org.models import User
@@ -59,8 +59,9 @@ class Watched:
 
 
 def facts_of(lead: Lead) -> LeadFacts:
+    """A lead's facts; its stage as of a day where `stage_on` annotated it (the stats of a day)."""
     return LeadFacts(
-        stage=Stage(lead.stage),
+        stage=Stage(getattr(lead, "stage_then", None) or lead.stage),
         contacted_on=lead.contacted_on,
         last_follow_up_on=getattr(lead, "last_follow_up_on", None),
         signed_on=lead.signed_on,
@@ -88,6 +89,13 @@ def known_on(leads: QuerySet[Lead], as_of: date) -> QuerySet[Lead]:
     return leads.filter(contacted_on__lte=as_of)
 
 
+def stage_on(leads: QuerySet[Lead], as_of: date) -> QuerySet[Lead]:
+    """The leads known by the day, each with `stage_then`: its stage on that day, from its stage
+    history (the last change dated on or before it)."""
+    then = StageChange.objects.filter(lead=OuterRef("pk"), on__lte=as_of).order_by("-on", "-pk")
+    return known_on(leads, as_of).annotate(stage_then=Subquery(then.values("to_stage")[:1]))
+
+
 def signed_not_landed(user: User | object, *, as_of: date) -> list[Watched]:
     """The leads signed and not landed (签约未落地), the longest waiting first."""
     leads = known_on(lead_list_for(user), as_of).filter(stage=Stage.SIGNED).order_by("signed_on", "pk")
@@ -106,14 +114,17 @@ class FunnelRow:
     contact: int = 0
     signed: int = 0
     landed: int = 0
+    # A month's signings are mostly of leads contacted in earlier months: a rate of one month's
+    # counts is no conversion (it passes 100%), so a month shows counts only.
+    rates: bool = True
 
     @property
     def signed_rate(self) -> float | None:
-        return round(100 * self.signed / self.contact, 1) if self.contact else None
+        return round(100 * self.signed / self.contact, 1) if self.contact and self.rates else None
 
     @property
     def landed_rate(self) -> float | None:
-        return round(100 * self.landed / self.signed, 1) if self.signed else None
+        return round(100 * self.landed / self.signed, 1) if self.signed and self.rates else None
 
     def add(self, stage: Stage) -> None:
         setattr(self, stage.value, getattr(self, stage.value) + 1)
@@ -133,7 +144,7 @@ def funnel(user: User | object, *, year: int, as_of: date) -> Funnel:
     total = FunnelRow("合计")
     chains: dict[str, FunnelRow] = {}
     forces: dict[str, FunnelRow] = {}
-    months = {m: FunnelRow(f"{m}月") for m in range(1, 13) if date(year, m, 1) <= as_of}
+    months = {m: FunnelRow(f"{m}月", rates=False) for m in range(1, 13) if date(year, m, 1) <= as_of}
     rows = lead_list_for(user).values_list(
         "chain__name", "task_force__name", "contacted_on", "signed_on", "landed_on", "producing_on"
     )
@@ -154,12 +165,20 @@ def funnel(user: User | object, *, year: int, as_of: date) -> Funnel:
 
 def investment_stats(*, user: Any, as_of: date) -> dict[str, Any]:
     """`luoshi stats` section "investment": leads by stage, by chain, and the watch's counts."""
-    leads = known_on(lead_list_for(user), as_of)
-    stages = Counter(leads.values_list("stage", flat=True))
+    leads = list(stage_on(lead_list_for(user), as_of))
+    # A lead known by the day has a stage change on or before it (its first contact's); one
+    # without (data from before the history) counts at its stage of today.
+    found = [(lead.chain.name, getattr(lead, "stage_then", None) or lead.stage) for lead in leads]
+    stages = Counter(stage for _chain, stage in found)
     by_chain: dict[str, dict[str, int]] = defaultdict(dict)
-    for chain, stage in leads.values_list("chain__name", "stage"):
+    for chain, stage in found:
         by_chain[chain][stage] = by_chain[chain].get(stage, 0) + 1
-    rows = watched(leads.filter(stage__in=[s.value for s in ROAD[:-1]]), as_of=as_of)
+    still_open = {stage.value for stage in ROAD[:-1]}
+    rows = [
+        row
+        for row, (_chain, stage) in zip(watched(leads, as_of=as_of), found, strict=True)
+        if stage in still_open
+    ]
     late = Counter(row.warning.colour.value for row in rows if row.warning)
     return {
         "leads": sum(stages.values()),

@@ -18,8 +18,9 @@ from luoshi.investment.models import KIND, FollowUp, IndustryChain, Lead, ListEn
 from luoshi.investment.selectors import watched
 from luoshi.investment.stages import Stage, StageRefused
 from luoshi.investment.watch import LandingColour
+from luoshi.items import rules as items_rules
 from luoshi.items import services as items
-from luoshi.items.models import Item, Source
+from luoshi.items.models import Item, Source, Status
 from luoshi.items.services import ItemInput, ServiceError, ensure
 from luoshi.items.workflow import Action
 from luoshi.notifications.delivery import notify, region_supervisors, unit_people
@@ -33,7 +34,11 @@ STAGE_DATES = {
     Stage.PRODUCING: "producing_on",
     Stage.LOST: "lost_on",
 }
+FINISHED = frozenset({Status.COMPLETED, Status.CLOSED, Status.REPLACED, Status.WITHDRAWN})
+SETTLED = frozenset({Stage.LANDED, Stage.PRODUCING, Stage.LOST})  # no landing left to supervise
 LANDING_DAYS = 60  # the time a landing item gives the unit, from the day it is opened
+NEXT_STEP_DAYS = 366  # a next step further away is no next step
+EARLIEST = date(2000, 1, 1)  # a first contact before it is a typing slip, not a lead
 
 
 def _clean(obj: Any, *, exclude: tuple[str, ...] = ()) -> None:
@@ -59,11 +64,15 @@ class LeadInput:
 
 
 @transaction.atomic
-def lead_create(*, actor: User | None, region: Region, data: LeadInput) -> Lead:
-    """Record a lead at its first contact. `actor` None is the system (the demo, an import)."""
+def lead_create(*, actor: User | None, region: Region, data: LeadInput, as_of: date | None = None) -> Lead:
+    """Record a lead at its first contact. `actor` None is the system (the demo, an import).
+    `as_of` is today: a first contact after it is refused (None: the caller dates its own past)."""
     ensure(actor is None or rules.can_manage(actor, region.pk), f"只有{region.name}督查办可以登记招商线索。")
     for owned in (data.chain, data.task_force, data.unit, *data.lists):
         ensure(owned is None or owned.region_id == region.pk, f"{owned}不是{region.name}的。", ServiceError)
+    ensure(as_of is None or data.contacted_on <= as_of, "首次接触的日期不能晚于今天。", ServiceError)
+    ensure(data.contacted_on >= EARLIEST, "首次接触的日期不能早于2000年，请检查。", ServiceError)
+    _ensure_consistent(chain=data.chain, task_force=data.task_force, unit=data.unit, follower=data.follower)
     lead = Lead(region=region, stage=Stage.CONTACT, **{k: v for k, v in vars(data).items() if k != "lists"})
     _clean(lead)
     lead.save()
@@ -72,17 +81,51 @@ def lead_create(*, actor: User | None, region: Region, data: LeadInput) -> Lead:
     return lead
 
 
+def _ensure_consistent(
+    *, chain: IndustryChain, task_force: TaskForce | None, unit: Unit | None, follower: Person | None
+) -> None:
+    """The follower works in the following unit; the task force is the lead's chain's."""
+    if follower is not None:
+        ensure(unit is not None, "请先选择跟进单位，跟进人须是该单位的人员。", ServiceError)
+        ensure(
+            unit is not None and follower.unit_id == unit.pk,
+            f"跟进人{follower.name}不是{unit.short_name if unit else ''}的人员。",
+            ServiceError,
+        )
+    if task_force is not None and task_force.chain_id is not None:
+        ensure(
+            task_force.chain_id == chain.pk,
+            f"招商专班“{task_force.name}”不属于{chain.name}。",
+            ServiceError,
+        )
+
+
 @transaction.atomic
-def lead_move(*, actor: User | None, lead: Lead, target: Stage | str, on: date, reason: str = "") -> Lead:
-    """Move a lead along its stages (stages.move), on the day it happened; lost needs a reason."""
+def lead_move(
+    *,
+    actor: User | None,
+    lead: Lead,
+    target: Stage | str,
+    on: date,
+    reason: str = "",
+    as_of: date | None = None,
+) -> Lead:
+    """Move a lead along its stages (stages.move), on the day it happened; lost needs a reason.
+    `as_of` is today: a move dated after it is refused (None: the caller dates its own past)."""
     lead = Lead.objects.select_for_update().get(pk=lead.pk)
     ensure(actor is None or rules.can_follow_up(actor, lead), "只有跟进单位和督查办可以改变线索的阶段。")
     try:
         step = stages.move(lead.stage, target, reason=reason)
     except StageRefused as error:
         raise ServiceError(str(error)) from None
+    ensure(as_of is None or on <= as_of, "阶段变化的日期不能晚于今天。", ServiceError)
     ensure(on >= lead.contacted_on, "阶段变化的日期不能早于首次接触。", ServiceError)
-    ensure(lead.signed_on is None or on >= lead.signed_on, "日期不能早于签约日期。", ServiceError)
+    latest = max(filter(None, (getattr(lead, name) for name in STAGE_DATES.values())), default=None)
+    ensure(
+        latest is None or on >= latest,
+        f"阶段变化的日期不能早于上一次阶段变化（{latest:%Y年%-m月%-d日}）。" if latest else "",
+        ServiceError,
+    )
     lead.stage = step.target
     setattr(lead, STAGE_DATES[step.target], on)
     if step.target == Stage.LOST:
@@ -98,7 +141,49 @@ def lead_move(*, actor: User | None, lead: Lead, target: Stage | str, on: date, 
     StageChange.objects.create(
         lead=lead, from_stage=step.source, to_stage=step.target, on=on, reason=step.reason, actor=actor
     )
+    if step.target in SETTLED and lead.landing_item_id is not None:
+        _landing_item_settle(actor=actor, lead=lead, on=on)
     return lead
+
+
+def _landing_item_settle(*, actor: User | None, lead: Lead, on: date) -> None:
+    """A lead that landed or was lost needs no landing item: the office withdraws it with the note
+    (it may, so it is done at once); anyone else's move tells the office to settle it."""
+    item = lead.landing_item
+    if item is None or item.status in FINISHED:
+        return
+    note = (
+        f"线索已流失（{on:%Y年%-m月%-d日}）：{lead.lost_reason}"
+        if lead.stage == Stage.LOST
+        else f"项目已于{on:%Y年%-m月%-d日}{stages.LABELS[Stage(lead.stage)]}，落地督办完成使命。"
+    )
+    if actor is not None and items_rules.can_take(actor, item, Action.WITHDRAW):
+        items.item_take(actor=actor, item=item, action=Action.WITHDRAW, as_of=on, reason=note)
+        return
+    notify(
+        region_supervisors(lead.region_id),
+        item=item,
+        title=f"{lead.company}的落地督办事项需要办结或撤销",
+        body=f"{note}请督查办办结或撤销落地督办事项 {item.code}。",
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def base_data_save(
+    *, actor: User, region: Region, row: IndustryChain | TaskForce | ListEntry
+) -> IndustryChain | TaskForce | ListEntry:
+    """Create or change a row of the region's base data (an industry chain, a task force, a list
+    entry); the audit log captures the change like every other write."""
+    ensure(rules.can_manage(actor, region.pk), f"只有{region.name}督查办可以维护招商引资的基础数据。")
+    ensure(row.pk is None or row.region_id == region.pk, f"这一条不是{region.name}的。", ServiceError)
+    row.region = region
+    for name in ("chain", "leader", "unit"):
+        owned = getattr(row, name, None)
+        ensure(owned is None or owned.region_id == region.pk, f"{owned}不是{region.name}的。", ServiceError)
+    _clean(row)
+    row.save()
+    return row
 
 
 @dataclass
@@ -114,11 +199,20 @@ class FollowUpInput:
 def follow_up_record(*, actor: User | None, lead: Lead, data: FollowUpInput, as_of: date) -> FollowUp:
     """A visit, call or meeting with the company, and the next step with its date."""
     ensure(actor is None or rules.can_follow_up(actor, lead), "只有跟进单位和督查办可以记录跟进情况。")
-    ensure(Stage(lead.stage) in stages.OPEN, f"线索已{lead.get_stage_display()}，不再跟进。", ServiceError)
+    ensure(
+        Stage(lead.stage) in stages.OPEN,
+        f"线索处于“{lead.get_stage_display()}”阶段，不再跟进。",
+        ServiceError,
+    )
     ensure(data.on <= as_of, "跟进日期不能晚于今天。", ServiceError)
     ensure(data.on >= lead.contacted_on, "跟进日期不能早于首次接触。", ServiceError)
     ensure(data.summary.strip(), "请写明跟进情况。", ServiceError)
     ensure(data.next_on is None or data.next_on >= data.on, "下一步日期不能早于跟进日期。", ServiceError)
+    ensure(
+        data.next_on is None or data.next_on <= data.on + timedelta(days=NEXT_STEP_DAYS),
+        "下一步日期不能晚于跟进日期一年以后。",
+        ServiceError,
+    )
     follow_up = FollowUp(lead=lead, recorded_by=actor, **vars(data))
     _clean(follow_up, exclude=("recorded_by",))
     follow_up.save()
@@ -139,7 +233,7 @@ def landing_item_open(*, actor: User | None, lead: Lead, as_of: date) -> Item:
         return Item.objects.get(pk=lead.landing_item_id)
     ensure(actor is None or rules.can_manage(actor, lead.region_id), "只有督查办可以建立落地督办事项。")
     ensure(lead.stage == Stage.SIGNED, "只有已签约、尚未落地的线索需要督办落地。", ServiceError)
-    signed = f"{lead.signed_on:%Y年%m月%d日}" if lead.signed_on else ""
+    signed = f"{lead.signed_on:%Y年%-m月%-d日}" if lead.signed_on else ""
     item = items.item_create(
         actor=actor,
         region=lead.region,

@@ -365,6 +365,22 @@ PATTERNS: dict[str, Entry] = {
     "investment/": Entry(Kind.LIST, queries=("", "?stage=signed")),
     "investment/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"company": "越权登记的企业"}),
     "investment/funnel/": Entry(Kind.LIST),
+    "investment/setup/<slug:kind>/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, slugs={"kind": ("chains", "task-forces", "lists")}
+    ),
+    "investment/setup/<slug:kind>/new/": Entry(
+        Kind.OFFICE,
+        insider=SUPERVISOR,
+        slugs={"kind": ("chains", "task-forces", "lists")},
+        form={"name": "越权新增的产业链"},
+    ),
+    "investment/setup/<slug:kind>/<int:pk>/": Entry(
+        Kind.OBJECT,
+        target="chain",
+        insider=SUPERVISOR,
+        slugs={"kind": ("chains",)},
+        form={"name": "越权改名的产业链"},
+    ),
     "investment/lists/": Entry(Kind.LIST),
     "investment/<int:pk>/": Entry(Kind.OBJECT, target="lead", insider=SUPERVISOR),
     "investment/<int:pk>/follow-up/": Entry(
@@ -383,6 +399,22 @@ PATTERNS: dict[str, Entry] = {
         Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
     ),
     "enterprises/<int:pk>/": Entry(Kind.OBJECT, target="enterprise", insider=SUPERVISOR),
+    "enterprises/setup/<slug:kind>/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, slugs={"kind": ("enterprises", "thresholds", "targets")}
+    ),
+    "enterprises/setup/<slug:kind>/new/": Entry(
+        Kind.OFFICE,
+        insider=SUPERVISOR,
+        slugs={"kind": ("enterprises", "thresholds", "targets")},
+        form={"name": "越权新增的企业"},
+    ),
+    "enterprises/setup/<slug:kind>/<int:pk>/": Entry(
+        Kind.OBJECT,
+        target="enterprise",
+        insider=SUPERVISOR,
+        slugs={"kind": ("enterprises",)},
+        form={"name": "越权改名的企业"},
+    ),
     "enterprises/<int:pk>/cultivate/": Entry(Kind.ACTION, target="enterprise", insider=SUPERVISOR),
     "creations/": Entry(Kind.LIST, queries=("", "?year=2024")),
     "creations/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的示范创建"}),
@@ -572,6 +604,10 @@ class Targets:
         return self.cast.unit
 
     @property
+    def chain(self) -> IndustryChain:
+        return self.lead.chain
+
+    @property
     def person(self) -> Person:
         person = self.cast.users[HEAD].person
         assert person is not None
@@ -590,6 +626,7 @@ class Targets:
             Project: [self.project, self.successor, self.draft_project],
             Blocker: [self.blocker],
             Lead: [self.lead],
+            IndustryChain: [self.chain],
             Enterprise: [self.enterprise],
             Bulletin: [self.bulletin],
             Meeting: [self.meeting],
@@ -1304,7 +1341,7 @@ def test_a_new_url_cannot_be_forgotten():
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_the_public_pages(db):
     client = Client()
     for route, entry in PATTERNS.items():
-        values = {"pk": 1, "action": "assign", "key": "planned"}
+        values = {"pk": 1, "action": "assign", "key": "planned", "kind": "chains"}
         address = url(route, values)
         response = client.get(address)
         if entry.kind == Kind.PUBLIC:
