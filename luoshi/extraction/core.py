@@ -128,6 +128,7 @@ QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 PARENS = {"（": "）", "(": ")"}
 # A note after a task that names who and by when: （责任单位：…；配合单位：…；完成时限：…）
 ANNOTATION_KEYS = r"责任单位|牵头单位|主办单位|责任领导|责任人|配合单位|协办单位|完成时限|时限要求|完成时间"
+NOTE_LINE = re.compile(rf"^(?:{ANNOTATION_KEYS}|牵头领导)\s*[：:]")
 ANNOTATION = re.compile(rf"[（(](?=[^）)]*(?:{ANNOTATION_KEYS}))([^）)]*)[）)]")
 CN_NUMERAL = "一二三四五六七八九十"
 
@@ -148,11 +149,24 @@ OWNER_SUFFIXES = words(
     "县级领导 领导 县长 书记 主任 局长 镇长 乡长 站长 所长 院长 负责人 成员 专班 "
     "小组 工作组 指挥部 部门 单位 镇办 镇街 乡镇 街道 办事处 社区 村 镇 乡 局 "
     "委 办 部 中心 站 所 院 公司 企业 集团 政府 队 同志 干部 机关 室 科 股 "
-    "处 馆 学校 医院 银行 委员会 管委会 村委会 居委会 分队 小分队 工作队"
+    "处 馆 学校 医院 银行 委员会 管委会 村委会 居委会 分队 小分队 工作队 主体 办公室 人员"
 )
 # Owner words for whole classes of units, that a compound like 单位乡镇 is made of.
 UNIT_CLASSES = ("镇办", "部门", "单位", "镇街", "乡镇", "街道", "社区", "村", "镇", "乡", "企业")
-PERSON_SUFFIXES = ("领导", "县长", "书记", "主任", "局长", "镇长", "乡长", "负责人", "成员", "干部", "同志")
+PERSON_SUFFIXES = (
+    "领导",
+    "人员",
+    "县长",
+    "书记",
+    "主任",
+    "局长",
+    "镇长",
+    "乡长",
+    "负责人",
+    "成员",
+    "干部",
+    "同志",
+)
 OWNER_PREFIXES = ("各位", "各", "每个", "每一个", "全体", "所有")
 # Common surnames (the first characters of a name after a title: 副镇长马文斌).
 SURNAMES = (
@@ -169,7 +183,20 @@ NOT_NAMES = ("常务", "包抓", "分管", "主管", "挂联", "驻村", "专职
 PRONOUNS = ("大家", "我们", "我", "你们", "他们", "这些", "这", "那")
 NOT_OWNERS = ("全县", "全市", "上级", "群众", "工作", "任务", "项目")
 # After these a subject begins; before an owner, these make it an object (督促各乡镇…).
-SUBJECT_LEADS = ("请", "由", "力争", "确保", "要求", "同时", "特别是", "尤其是", "其中", "另外", "此外")
+SUBJECT_LEADS = (
+    "请",
+    "责成",
+    "由",
+    "力争",
+    "确保",
+    "要求",
+    "同时",
+    "特别是",
+    "尤其是",
+    "其中",
+    "另外",
+    "此外",
+)
 # An owner's name does not start with a modal or a preposition.
 NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|由|让|使|给|会议"
 # Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
@@ -194,11 +221,25 @@ STYLE_WORDS = words(
     "担当作为 主动作为 亲自抓 按时完成 勇争一流 狠抓落实 抓出成效 树牢 树立 理念 "
     "主要精力 亲自 态度 高度负责 思想统一 责任感 紧迫感 使命感 政治站位 提高站位 务实的作风 工作作风"
 )
+# Calls to attitude and to work together, without an act of work of their own.
+ATTITUDES = re.compile(
+    "|".join(
+        (
+            *STYLE_WORDS,
+            *words(
+                "认识 解放思想 合力 共识 放在心上 抓在手上 落实在行动上 勇于担当 敢于担当 履职担责 "
+                "积极作为 善于决策 积极配合 密切配合 亲力亲为 以身示范 率先垂范 团结一心 精神 "
+                "压实责任 夯实责任 协调联动 工作机制"
+            ),
+            r"意识$",
+        )
+    )
+)
 CONDITIONS = ("发现", "一旦", "遇到", "遇有", "如有", "出现", "接到")
 # What follows an owner's name in a sentence: an obligation, an assignment, a verb of work.
 TERM_FOLLOWERS = (
     "要|必须|务必|务于|须|需|应当|都|负责|牵头|主抓|统筹|配合|协助|协同|参与|分工|全力|抓紧|加紧|切实|认真|于|在|"
-    "对|将|把|按|做好|加快|组织|开展|立即|做|完成|落实|每|定期|及时|逐|具体|"
+    "对|将|把|按|根据|结合|依据|做好|加快|组织|开展|立即|做|完成|落实|每|定期|及时|逐|具体|"
     # and the first characters of the verbs that follow a subject
     "[明确安指报上提研制建抓加严深全统推落开组强完积主认定及尽切狠迅会联立亲汇]"
 )
@@ -220,9 +261,21 @@ DONE_BY = re.compile(
     r"(?:印发|实施|组织实施|办理|报送|制定|起草|发布|对接|落实|执行|审核|督办|问责|追责|查处|处理)"
 )
 # Minutes put the meeting before the subject: 会议要求各部门…, 会议明确，县财政局…
-MINUTES_LEAD = re.compile(r"会议(?:要求|明确|强调|决定|责成|指出|议定|商定)[，,：:]?")
+MINUTES_LEAD = re.compile(
+    r"(?:会议(?:要求|明确|强调|决定|责成|指出|议定|商定)[，,：:]?"
+    # a speaker before the subject: 王刚强调，…; 某副县长在总结讲话中要求：…
+    rf"|[{HAN}]{{2,12}}?(?:强调|指出)[，,：:]|[{HAN}]{{2,16}}?在[{HAN}]{{0,12}}?讲话[中时]?(?:强调|要求|指出)[，,：:])"
+)
 MINUTES_DIRECTIVE = re.compile(r"会议(要求|明确|强调|决定|指出要|同意|议定|责成|商定)")
 REVIEW_LEADS = re.compile(r"^(会议听取了|会议审议了|会议传达了|会议学习了|会议研究了|会上，)")
+
+# After a review, the meeting's direction: 会议听取了…汇报，强调要…
+ABOVE_UNITS = re.compile(r"(?:以上|上述)(?:责任)?(?:单位|部门)")
+REPORTED_DIRECTIVE = re.compile(r"[，,](?:会议)?(?:强调|要求|指出|明确|责成)[，,：:]?(?:要|各|县|市|区|由)")
+
+# A decision approved, then what is done with it: 会议原则同意《…》，修改完善后印发。
+APPROVED = re.compile(r"^会议(?:原则|审议|研究)?(?:同意|通过)")
+FOLLOW_UP = re.compile(r"[，,][^，,。；]*?(?:修改完善|修改|完善|印发|发布|实施|执行|提交|报送|报请|办理)")
 
 SECTION = re.compile(rf"^(?:\*\*)?[{CN_NUMERAL}]+、")
 SUBSECTION = re.compile(rf"^(?:\*\*)?[（(][{CN_NUMERAL}\d]+[）)]")
@@ -340,6 +393,10 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
             # before a heading or a date line
             or HEADING_START.match(following) is not None
             or DATE_LINE.match(following) is not None
+            # a note line of who and by when, and the numbered point after it
+            or NOTE_LINE.match(line) is not None
+            or NOTE_LINE.match(following) is not None
+            or re.match(r"^\d+[.．、](?!\d)", following) is not None
         )
         if last and last not in TERMINAL + "：:" and len(line) >= full and not authors:
             soft.append((match.start(), match.end()))
@@ -543,7 +600,7 @@ class Reader:
         # An owner term: a known name, a name followed by 同志, or a short phrase ending in an owner word.
         self.term = re.compile(
             rf"(?:{known})(?:同志)?|[{HAN}]{{2,3}}同志|[{HAN}]{{0,8}}?(?:{TITLES})[{SURNAMES}][{HAN}]{{1,2}}"
-            rf"|(?:{prefixes})?[{HAN}]{{0,10}}?(?:{suffixes})(?:[（(][{HAN}、]{{1,8}}[）)])?"
+            rf"|(?:{prefixes})?[{HAN}]{{0,14}}?(?:{suffixes})(?:[（(][{HAN}、]{{1,8}}[）)])?"
         )
 
     # Owners ------------------------------------------------------------------------------------
@@ -569,10 +626,15 @@ class Reader:
         """Names without 同志 and without their titles: 县委常委、常务副县长孙立新同志 → 孙立新."""
         named: list[str] = []
         for owner in owners:
+            listed = re.match(r"^(.+?)等(?:单位|部门|镇办|乡镇|镇街)$", owner)
+            if listed and listed.group(1).endswith(OWNER_SUFFIXES):
+                owner = listed.group(1)  # A、B、C等单位: the units listed
             titled_name = re.match(rf"^(?:.*(?:{TITLES}))([{HAN}]{{2,3}})$", owner)
             name_then_title = NAME_THEN_TITLE.match(owner)
             if name_then_title and name_then_title.group(1) not in NOT_NAMES:
                 named.append(name_then_title.group(1))  # 张文斌副县长 → 张文斌
+            elif owner.endswith("负责同志"):
+                named.append(owner)  # 主要负责同志: a role, not a name
             elif owner.endswith("同志") or (titled_name and not owner.endswith(OWNER_SUFFIXES)):
                 bare = owner.removesuffix("同志")
                 titled = re.match(rf"^(?:.*(?:{TITLES}))([{HAN}]{{2,3}})$", bare)
@@ -592,7 +654,7 @@ class Reader:
 
     def _term_end(self, text: str, at: int) -> int | None:
         """The end of the longest owner term at `at` that a separator, a verb or punctuation follows."""
-        limit = min(len(text), at + 18)
+        limit = min(len(text), at + 20)
         for end in range(limit, at, -1):
             candidate = text[at:end]
             if self._is_list(candidate):
@@ -616,10 +678,10 @@ class Reader:
             return False
         if re.search(
             r"按照|对照|根据|围绕|针对|督促|组织|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
-            bare,
+            term,
         ):
             return False
-        return bool(bare) and (self.directory.lookup(bare) is not None or term != bare or len(bare) <= 14)
+        return bool(bare) and (self.directory.lookup(bare) is not None or term != bare or len(bare) <= 18)
 
     @staticmethod
     def _split_compound(term: str) -> list[str]:
@@ -627,7 +689,13 @@ class Reader:
         if term.endswith(PERSON_SUFFIXES):
             return [term]
         parts = [p for p in re.split(r"(?=各(?!位))", term) if p]
-        if len(parts) > 1 and all(p.endswith(UNIT_CLASSES) or p.endswith(OWNER_SUFFIXES) for p in parts):
+        # 县指挥部各工作组: the groups of one body, one owner; 各乡镇各单位: two
+        whole_body = not (parts[0].startswith("各") or parts[0] in UNIT_CLASSES)
+        if (
+            len(parts) > 1
+            and not whole_body
+            and all(p.endswith(UNIT_CLASSES) or p.endswith(OWNER_SUFFIXES) for p in parts)
+        ):
             return parts
         words: list[str] = []
         rest = term
@@ -664,7 +732,7 @@ class Reader:
                     assigned = bool(re.match(r"牵头|(?:具体)?负责(?!人)", visible[marker:]))
                     found.append(Subject(offset, owners, leads_clause, assigned))
                     continue
-            if word == "请":
+            if word in ("请", "责成") or visible[:offset].endswith("责成"):
                 owners, _end = self.owner_list(visible, offset)
                 if owners:
                     found.append(Subject(offset, owners, False))
@@ -729,22 +797,39 @@ class Reader:
 
     def annotation(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[date | None, str]]:
         """（责任单位：A；配合单位：B、C；完成时限：9月30日） → owners, cooperators, deadline."""
+        return self.notes([note.group(1) for note in ANNOTATION.finditer(text)])
+
+    def notes(self, notes: list[str]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[date | None, str]]:
+        """Notes of who and by when (责任单位：A；配合单位：B), in brackets or on lines of their own.
+        Where a lead unit is named (牵头单位：A), the responsible units (责任单位：B) assist it."""
         owners: list[str] = []
         cooperators: list[str] = []
         deadline: tuple[date | None, str] = (None, "")
-        for note in ANNOTATION.finditer(text):
-            for part in re.split(r"[；;]", note.group(1)):
-                key, _, value = part.partition("：") if "：" in part else part.partition(":")
-                names = [n for n in re.split(r"[、，,]", value.strip()) if n]
-                if re.search(r"责任单位|牵头单位|主办单位|责任领导|责任人", key):
-                    owners.extend(names)
-                elif re.search(r"配合单位|协办单位", key):
-                    cooperators.extend(names)
-                elif re.search(r"时限|时间", key) and value.strip():
-                    resolved = resolve_date(value.strip(), reference=self.meeting_date, roll_forward=True)
-                    if resolved:
-                        deadline = (resolved, value.strip())
+        parts = [part for note in notes for part in re.split(r"[；;]", note)]
+        leads = any(re.search(r"牵头单位|主办单位|牵头领导", part.split("：")[0]) for part in parts)
+        for part in parts:
+            key, _, value = part.partition("：") if "：" in part else part.partition(":")
+            names = [n for n in re.split(r"[、，,\s]", value.strip()) if n]
+            if leads and re.search(r"责任单位", key):
+                cooperators.extend(names)
+            elif re.search(r"责任单位|牵头单位|主办单位|牵头领导|责任领导|责任人", key):
+                owners.extend(names)
+            elif re.search(r"配合单位|协办单位", key):
+                cooperators.extend(names)
+            elif re.search(r"时限|时间", key) and value.strip():
+                resolved = resolve_date(value.strip(), reference=self.meeting_date, roll_forward=True)
+                if resolved:
+                    deadline = (resolved, value.strip())
         return tuple(owners), tuple(cooperators), deadline
+
+    def responsible_named(self, visible: str) -> tuple[str, ...]:
+        """The units a sentence names as responsible (由A负责的…、B负责的…)."""
+        found: list[str] = []
+        for match in re.finditer(r"^|由|、|[，,]", visible):
+            names, end = self.owner_list(visible, match.end())
+            if names and re.match(r"\s*(?:具体)?负责(?!人)", visible[end:]):
+                found.extend(n for n in names if not ABOVE_UNITS.search(n))
+        return tuple(dict.fromkeys(found))
 
     def partners(self, text: str) -> tuple[str, ...]:
         """Units named to work with the owner: 会同A、B, 协同A…, and A、B配合 after who leads."""
@@ -782,8 +867,12 @@ class Reader:
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if any(word in visible[clause_start + 1 : match.start()] for word in CONDITIONS):
                     continue  # 发现火情立即报告: how to react, not when the work is done
+            clause_end = re.search(r"[，,；;。！？]|$", visible[match.end() :])
+            if "基础上" in visible[match.end() : match.end() + (clause_end.start() if clause_end else 0)]:
+                continue  # 在三季度工作的基础上: what the work builds on
             resolved = resolve_date(words, reference=self.meeting_date, roll_forward=True)
-            if resolved is None or resolved < self.meeting_date:
+            written_out = re.match(r"\d{4}\s*年", words) and re.search(r"前|之前|以前", words)
+            if resolved is None or (resolved < self.meeting_date and not written_out):
                 continue  # 今年3月份…: a month already past describes, it is no deadline
             rank = 2 if re.search(r"前|之前|以前|年内|月内", words) else (1 if match.group("now") else 0)
             if best is None or (rank, match.start()) >= best[:2]:
@@ -869,11 +958,31 @@ def extract(
     立即 is given `immediate_workdays` working days from the meeting by `calendar` (see
     `immediate_deadlines`); with none, it is the meeting day, as the labelled corpus reads it.
     """
-    joined, where = join_soft_breaks(text)
+    joined, where = join_soft_breaks(full_width(text))
     tasks = [_in_original(task, text, where) for task in _extract(joined, meeting_date, directory)]
     return immediate_deadlines(
         tasks, meeting_date=meeting_date, workdays=immediate_workdays, calendar=calendar
     )
+
+
+HALF_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
+# A half-width mark that stands as Chinese punctuation: not inside a number (1,200, 18:00, 3.5).
+HALF_WIDTH_MARK = re.compile(r"[,;:!?()]")
+
+
+def full_width(text: str) -> str:
+    """The text with half-width punctuation used as Chinese punctuation made full-width, character
+    for character (offsets hold). Sites publish minutes with `,` `;` `:`; the rules read `，` `；` `：`.
+    """
+
+    def mark(match: re.Match[str]) -> str:
+        at = match.start()
+        char = match.group()
+        if char in ",:" and text[at - 1 : at].isdigit() and text[at + 1 : at + 2].isdigit():
+            return char  # 1,200户, 18:00
+        return HALF_WIDTH[char]
+
+    return HALF_WIDTH_MARK.sub(mark, text)
 
 
 IMMEDIATELY = re.compile(r"^(?:立即|马上|立刻|即刻)$")
@@ -941,26 +1050,41 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
     # A structured document (two headings of its first kind or more) opens with a preamble.
     first = next((h for h in headings if h), "")
     preamble = headings.index(first) if first and headings.count(first) >= 2 else 0
+    # Lines of their own after a point that name who and by when (牵头单位：A / 责任单位：B).
+    note_line = [NOTE_LINE.match(_visible(text[s.start : s.end])) is not None for s in all_sentences]
     context = _Context()
     tasks: list[Task] = []
     for index, sentence in enumerate(all_sentences):
+        if note_line[index]:
+            continue
         if headings[index]:
             context.enter(headings[index], text[sentence.start : sentence.end])
         elif index >= preamble:
-            tasks.extend(_read(reader, text, sentence, context))
+            notes = []
+            for after in range(index + 1, len(all_sentences)):
+                if not note_line[after] or all_sentences[after].paragraph == sentence.paragraph:
+                    break
+                notes.append(_visible(text[all_sentences[after].start : all_sentences[after].end]))
+            tasks.extend(_read(reader, text, sentence, context, notes))
     return tasks
 
 
-def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> list[Task]:
+def _read(
+    reader: Reader, text: str, sentence: Sentence, context: _Context, notes: list[str] | None = None
+) -> list[Task]:
     raw = text[sentence.start : sentence.end]
     visible = outside_quotes(raw)
     compact = _visible(visible)
-    if compact.startswith(CLOSINGS) or REVIEW_LEADS.match(compact):
+    if compact.startswith(CLOSINGS):
         return []
+    if REVIEW_LEADS.match(compact) and not REPORTED_DIRECTIVE.search(compact):
+        return []  # 会议听取了…汇报。 but not 会议听取了…汇报，强调要…
     if MINUTES_DIRECTIVE.search(compact[:8]):
         context.section_directing = True
 
     owners, cooperators = reader.assignment(raw)
+    if ABOVE_UNITS.search(visible):
+        owners = reader.responsible_named(visible) or owners  # 请以上责任单位…: the units it names
     if owners:
         context.owners, context.cooperators = owners, cooperators
         context.item_directing = True
@@ -973,6 +1097,8 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
         context.in_list = True
         return []
     noted_owners, noted_cooperators, noted_deadline = reader.annotation(raw)
+    if notes:
+        noted_owners, noted_cooperators, noted_deadline = reader.notes(notes)
     if not subjects and not owners:
         at = subject_start(visible, 0)
         named, end = reader.owner_list(visible, at)
@@ -984,12 +1110,16 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
     modals = modal_positions(visible)
     opening = _visible(visible[subject_start(visible, 0) :]).removeprefix("同时，")
     point = context.addressee and context.in_list and ITEM_MARK.match(compact)  # 各位副县长要：（1）…
-    imperative = bool(point) or (
-        context.directing and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1)))
+    imperative = (
+        bool(point)
+        or bool(APPROVED.match(compact) and FOLLOW_UP.search(compact))
+        or (context.directing and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1))))
     )
     if not (modals or owners or subjects or imperative or noted_owners):
         return []
     if _exhortation(modals, visible, reader) or _style_only(compact, visible, reader):
+        return []
+    if _attitudes_only(visible, reader):
         return []
     if re.match(r"^[^，。]{0,20}既是", compact):
         return []  # an explanation of why the work matters (X既是…也是…)
@@ -998,6 +1128,8 @@ def _read(reader: Reader, text: str, sentence: Sentence, context: _Context) -> l
     for piece in _split(reader, raw, visible, subjects, assigned=bool(owners)):
         piece_text = text[sentence.start + piece.start : sentence.start + piece.end]
         piece_visible = outside_quotes(piece_text)
+        if _attitudes_only(piece_visible, reader):
+            continue  # …，各单位要强化大局意识，县财政局要…: the call to attitude split off
         if not (
             modal_positions(piece_visible)
             or owners
@@ -1051,6 +1183,15 @@ def _exhortation(modals: list[int], visible: str, reader: Reader) -> bool:
     if not re.search("(?:" + "|".join(EXHORTED) + r")(?:更|都|也|一定)?(?:要|必须|务必|应该|需要)", text):
         return False
     return not (reader.deadline(visible)[0] or reader.targets(visible))
+
+
+def _attitudes_only(visible: str, reader: Reader) -> bool:
+    """要提高认识，解放思想，形成合力: every clause a call to attitude, none an act, a date or a figure."""
+    directed = visible[modal_positions(visible)[0] :] if modal_positions(visible) else visible
+    clauses = [c for c in re.split(r"[，,；;。！？、]", _visible(directed)) if c]
+    if not clauses or reader.deadline(visible)[0] or reader.targets(visible):
+        return False
+    return all(ATTITUDES.search(clause) for clause in clauses)
 
 
 def _style_only(compact: str, visible: str, reader: Reader) -> bool:

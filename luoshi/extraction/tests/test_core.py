@@ -371,3 +371,142 @@ def test_the_time_limit_applies_to_tasks_from_any_reader():
         tasks, meeting_date=date(2023, 9, 28), workdays=1, calendar=WorkCalendar()
     )
     assert (first.deadline, second.deadline) == (date(2023, 10, 7), date(2023, 9, 30))
+
+
+# ---------------------------------------------------------------------------------------------
+# Texts as published on government sites: half-width punctuation, news-style minutes, decision lists
+
+
+def test_half_width_punctuation_reads_as_full_width_and_offsets_hold():
+    text = (
+        "5月8日,县长主持召开县政府常务会议。\n\n"
+        "会议强调,要加快补齐供水短板,县水利局要在8月底前完成管网改造;"
+        "要强化资金保障,县财政局要于9月30日前拨付配套资金50万元。"
+    )
+    tasks = run(text, "2023-05-08")
+    assert [t["owners"] for t in tasks] == [[], ["县水利局"], [], ["县财政局"]]
+    for task in tasks:
+        assert text[task["start"] : task["end"]] == task["text"]
+    assert tasks[-1]["deadline"] == "2023-09-30" and tasks[-1]["text"].endswith("50万元。")
+    assert any(t["text"].endswith("管网改造;") for t in tasks)
+
+
+def test_times_and_thousands_keep_their_half_width_marks():
+    text = "一、工作\n\n县统计局要在10月20日18:00前报送1,200户的调查表。"
+    (task,) = run(text, "2023-10-16")
+    assert task["deadline"] == "2023-10-20" and "18:00" in task["text"]
+
+
+def test_the_groups_of_a_named_body_are_one_owner():
+    text = "一、工作\n\n县防汛指挥部各工作组要在6月底前完成责任区巡查，各镇各部门要做好配合。"
+    first, second = run(text, "2023-05-08")
+    assert first["owners"] == ["县防汛指挥部各工作组"] and second["owners"] == ["各镇", "各部门"]
+
+
+def test_minutes_that_heard_a_report_and_then_direct_work():
+    text = "会议听取了秋粮收购工作汇报，强调要抓紧组织收购网点开秤，保障农户应收尽收。"
+    (task,) = run(text, "2023-09-20")
+    assert task["text"].startswith("会议听取了")
+    assert run("会议听取了秋粮收购工作汇报。", "2023-09-20") == []
+
+
+def test_the_meeting_charges_a_unit_with_the_work():
+    text = "会议审议了《社区养老服务实施办法》。责成县民政局根据会议意见修改后，按程序印发。"
+    (task,) = run(text, "2023-09-20")
+    assert task["owners"] == ["县民政局"] and task["text"].startswith("责成")
+
+
+def test_a_speaker_before_the_subject_is_not_the_owner():
+    text = (
+        "刘明强调，各项目业主单位要倒排工期，确保10月底前主体完工；"
+        "要加强安全巡查。\n\n"
+        "副县长陈亮在讲话中要求：一是县交通局要在9月15日前完成路面修复；二是各镇要做好群众工作。"
+    )
+    (named,) = run(
+        "一、调度\n\n王刚强调，各施工企业、监理人员要严格落实旁站制度，坚决杜绝违规作业。", "2023-09-01"
+    )
+    assert named["owners"] == ["各施工企业", "监理人员"]
+    (first,) = run(
+        "周平常务副县长在总结讲话中要求：一是各单位抓紧将修改意见于9月5日前报县财政局。", "2023-09-01"
+    )
+    assert first["owners"] == ["各单位"]
+    tasks = run(text, "2023-09-01")
+    assert [t["owners"] for t in tasks] == [["各项目业主单位"], [], ["县交通局"], ["各镇"]]
+    assert tasks[0]["deadline"] == "2023-10-31" and tasks[2]["deadline"] == "2023-09-15"
+
+
+def test_long_bodies_and_responsible_parties_are_owners():
+    text = (
+        "一、调度\n\n责任主体要每周报送项目进展。"
+        "秋季农业生产工作领导小组办公室要建立周调度制度。"
+        "各单位主要负责同志要靠前指挥，确保10月底前完成秋播。"
+    )
+    owners = [t["owners"] for t in run(text, "2023-09-01")]
+    assert owners == [["责任主体"], ["秋季农业生产工作领导小组办公室"], ["各单位主要负责同志"]]
+
+
+def test_a_date_in_what_the_work_builds_on_is_no_deadline():
+    text = "会议强调，各部门要在第三季度项目建设的基础上，谋划好明年的项目储备。"
+    (task,) = run(text, "2023-10-10")
+    assert task["deadline"] is None
+
+
+def test_a_decision_approved_and_then_issued_is_a_task():
+    text = (
+        "会议原则同意《农贸市场改造方案》，按会议意见修改完善后，以县政府办名义印发。"
+        "会议同意县财政局提出的预算调整意见。"
+    )
+    (task,) = run(text, "2023-10-10")
+    assert task["text"].startswith("会议原则同意《农贸市场改造方案》")
+
+
+def test_a_list_of_owners_ending_in_and_other_units():
+    text = "一、工作\n\n县住建局、县城管局、城关镇等单位要每周通报整治进度。"
+    (task,) = run(text, "2023-10-10")
+    assert task["owners"] == ["县住建局", "县城管局", "城关镇"]
+
+
+def test_a_subject_with_what_it_is_charged_with_before_the_modal():
+    text = "一、工作\n\n各分管领导对分管领域的安全生产要亲自部署，每月至少检查一次。"
+    (task,) = run(text, "2023-10-10")
+    assert task["owners"] == ["各分管领导"]
+
+
+def test_a_date_with_its_year_written_out_is_a_deadline_even_before_the_meeting_day():
+    text = "一、工作\n\n各责任单位要于2023年3月10日前报送实施方案。"
+    (task,) = run(text, "2023-03-20")
+    assert task["deadline"] == "2023-03-10"
+
+
+def test_a_table_row_with_its_lead_and_responsible_units_on_the_lines_after():
+    text = (
+        "一、主要目标\n"
+        "1.城镇新增就业2000人以上。\n"
+        "牵头单位:县人社局\n"
+        "责任单位:各镇,县就业服务中心\n"
+        "2.粮食播种面积稳定在30万亩。\n"
+        "牵头单位:县农业农村局\n"
+    )
+    first, second = run(text, "2023-03-20")
+    assert first["text"] == "城镇新增就业2000人以上。" or first["text"].startswith("1.")
+    assert (first["owners"], first["cooperators"]) == (["县人社局"], ["各镇", "县就业服务中心"])
+    assert second["owners"] == ["县农业农村局"]
+
+
+def test_a_clause_list_of_attitudes_alone_is_not_a_task():
+    text = (
+        "会议研究了文旅融合工作，强调要统一认识，解放思想，凝聚合力，真正把文旅工作放在心上、抓在手上；"
+        "要勇于担当，主动作为，加快推进古镇保护修缮工程，确保年底前完成主体修缮。\n\n"
+        "各乡镇要强化责任意识，县文旅局要在11月底前完成导览标识设置。"
+    )
+    tasks = run(text, "2023-09-20")
+    assert [t["text"][:4] for t in tasks] == ["要勇于担", "县文旅局"]
+
+
+def test_the_units_above_are_the_units_the_sentence_names():
+    text = (
+        "一、进展\n\n其中，由县住建局负责的第2项、县水利局负责的第5项进展较慢，"
+        "请以上责任单位加快进度，确保按期办结。"
+    )
+    (task,) = run(text, "2023-09-20")
+    assert task["owners"] == ["县住建局", "县水利局"]
