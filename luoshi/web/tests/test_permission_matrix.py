@@ -1038,7 +1038,11 @@ def ledger_targets(cast: Cast, tag: str) -> dict[str, Any]:
         )
         item = services.item_take(actor=head, item=made.item, action=Action.ACCEPT, as_of=JULY)
         report = services.report_submit(
-            actor=head, item=item, data=ReportInput(period_start=date(2023, 7, 1), done="已整改"), as_of=JULY
+            actor=head,
+            item=item,
+            data=ReportInput(period_start=date(2023, 7, 1), done="已整改"),
+            files=[photo()],  # 销号 needs the proof
+            as_of=JULY,
         )
         services.item_take(
             actor=head, item=item, action=Action.REQUEST_COMPLETION, as_of=JULY, reason="申请销号"
