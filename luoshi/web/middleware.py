@@ -1,5 +1,6 @@
-"""What every request goes through: security headers, the idle timeout. The client's address is
-luoshi.core.http.client_ip, which the audit log reads too (named here as well, where it was first)."""
+"""What every request goes through: security headers, the idle timeout, ids out of range. The
+client's address is luoshi.core.http.client_ip, which the audit log reads too (named here as well,
+where it was first)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
@@ -111,3 +112,27 @@ def _idle_logout(request: HttpRequest) -> HttpResponse | None:
         return response
     # A page request: LoginRequiredMiddleware sends it to the login page, which shows the message.
     return None
+
+
+# The largest id a database column holds (a signed 64-bit integer, on SQLite and PostgreSQL alike).
+LARGEST_ID = 2**63 - 1
+
+
+class IdsInRangeMiddleware:
+    """A URL's id beyond what any row can have is a page that does not exist: 404, not the database's
+    OverflowError (SQLite) or "out of range" (PostgreSQL) as a 500. `<int:…>` accepts any number of
+    digits; checked here once for every view rather than in each selector."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        for value in (*view_args, *view_kwargs.values()):
+            if isinstance(value, int) and not isinstance(value, bool) and value > LARGEST_ID:
+                raise Http404("编号超出范围")
+        return None
