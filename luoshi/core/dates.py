@@ -11,17 +11,24 @@
     今年3月底                                            → this year, never rolled forward
     本月底（前）, 月底前, 本月内 / 下月底（前）, 下个月底  → the end of this / next month
     立即, 马上                                           → the reference day itself (when allowed)
+    元旦前, 五一前, 国庆节前                              → the day before the festival (31 December…)
+    春节前, 清明节前, 端午节前, 中秋节前                  → the day before its official holiday begins
+                                                           (None for a year not published yet)
+    10个工作日内, 3天内, 15日内, 两周内, 1个月内          → counted from the reference day, working days
+                                                           by the official calendar (when allowed)
 
 Chinese numerals (八月底前, 十月二十日) and stray spaces (8 月底前) are accepted. With
 `roll_forward`, a month before the reference month means next year (a speech in July that says
-"3月底前" means next March).
+"3月底前" means next March); a festival is always the next one after the reference day.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from datetime import date
+from datetime import date, timedelta
+
+from luoshi.core.workdays import WorkCalendar, holiday_start
 
 _DIGITS = {
     "〇": 0,
@@ -74,6 +81,20 @@ _QUARTER = re.compile(_PREFIX + rf"第?(?P<quarter>{NUMBER})季度(?:末|底)?(?
 _HALF = re.compile(_PREFIX + r"上半年(?:末|底)?(?:前|之前|以前|内)?$")
 _RELATIVE_MONTH = re.compile(r"^(?P<which>本|当|下个?|次)?月份?(?P<end>底|末|内)?(?:前|之前|以前|内)?$")
 _NOW = re.compile(r"^(?:立即|马上|立刻|即刻)$")
+_BEFORE = r"(?:前|之前|以前)"
+_HOLIDAY = re.compile(
+    r"^(?:(?P<next>明年)|(?P<this>今年))?(?:(?P<year>\d{4})年)?"
+    rf"(?P<name>元旦|春节|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?|十一){_BEFORE}$"
+)
+# A festival on a fixed day (month, day); the others by the day their official holiday begins.
+_FIXED_FESTIVALS = {"元旦": (1, 1), "五一": (5, 1), "劳动节": (5, 1), "国庆": (10, 1), "十一": (10, 1)}
+_LUNAR_FESTIVALS = {
+    "春节": "Spring Festival",
+    "清明": "Tomb-sweeping Day",
+    "端午": "Dragon Boat Festival",
+    "中秋": "Mid-autumn Festival",
+}
+_SPAN = re.compile(rf"^(?P<count>{NUMBER}|半)个?(?P<unit>工作日|天|日|周|星期|礼拜|月)(?:之内|以内|内)$")
 
 
 def resolve_date(
@@ -89,6 +110,12 @@ def resolve_date(
             return _safe_date(int(match[1]), int(match[2]), int(match[3]))
     if _NOW.match(text):
         return reference if allow_now else None
+    match = _SPAN.match(text)
+    if match:
+        return _span_end(match, reference) if allow_now else None
+    match = _HOLIDAY.match(text)
+    if match:
+        return _before_festival(match, reference)
 
     def year_of(match: re.Match[str], month: int) -> int:
         if match["year"]:
@@ -139,6 +166,53 @@ def resolve_date(
     match = _HALF.match(text)
     if match:
         return date(year_of(match, 6), 6, 30)
+    return None
+
+
+def _span_end(match: re.Match[str], reference: date) -> date | None:
+    unit = match["unit"]
+    if match["count"] == "半":
+        count, unit = (15, "天") if unit == "月" else (0, unit)
+    else:
+        count = chinese_number(match["count"]) or 0
+    if count <= 0:
+        return None
+    if unit == "工作日":
+        return WorkCalendar().add_workdays(reference, count)
+    if unit in ("天", "日"):
+        return reference + timedelta(days=count)
+    if unit == "月":
+        months = reference.month - 1 + count
+        year, month = reference.year + months // 12, months % 12 + 1
+        return _safe_date(year, month, reference.day) or month_end(year, month)
+    return reference + timedelta(weeks=count)  # 周, 星期, 礼拜
+
+
+def _before_festival(match: re.Match[str], reference: date) -> date | None:
+    """The day before the next festival of that name on or after the reference day (or of the year
+    written)."""
+    name = match["name"]
+    if len(name) == 3 and name != "劳动节":
+        name = name.removesuffix("节")  # 国庆节, 中秋节, 端午节, 清明节
+
+    def day_before(year: int) -> date | None:
+        if name in _FIXED_FESTIVALS:
+            month, day = _FIXED_FESTIVALS[name]
+            return date(year, month, day) - timedelta(days=1)
+        start = holiday_start(_LUNAR_FESTIVALS[name], year=year)
+        return start - timedelta(days=1) if start else None
+
+    if match["year"] or match["next"] or match["this"]:
+        year = int(match["year"]) if match["year"] else reference.year + (1 if match["next"] else 0)
+        if name in ("元旦",) and not match["year"]:
+            year += 1  # 今年元旦前: the 元旦 that ends this year
+        return day_before(year)
+    for year in (reference.year, reference.year + 1):
+        if name == "元旦":
+            year += 1  # 元旦前 of this year is 31 December
+        found = day_before(year)
+        if found is None or found >= reference:
+            return found
     return None
 
 

@@ -16,7 +16,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 import chinese_calendar
@@ -61,6 +61,29 @@ def _published(year: int) -> tuple[bool, tuple[bool, ...]]:
     except NotImplementedError:
         return False, tuple(day.weekday() < 5 for day in days)
     return True, tuple(bool(chinese_calendar.is_workday(day)) for day in days)
+
+
+@lru_cache(maxsize=1)
+def _holiday_starts() -> dict[str, tuple[date, ...]]:
+    """The first day of each official holiday the package knows, by its name ("Spring Festival"…)."""
+    starts: dict[str, list[date]] = defaultdict(list)
+    previous: tuple[date, str] | None = None
+    for day, name in sorted(chinese_calendar.holidays.items()):
+        label = str(getattr(name, "value", name))
+        if previous is None or previous[1] != label or (day - previous[0]).days > 1:
+            starts[label].append(day)
+        previous = (day, label)
+    return {label: tuple(days) for label, days in starts.items()}
+
+
+def holiday_start(name: str, *, year: int) -> date | None:
+    """The day the official holiday `name` ("Spring Festival", "Mid-autumn Festival"…) of `year`
+    begins (a holiday that begins in late December belongs to the next year's 元旦), or None when
+    that year's calendar is not published."""
+    for start in _holiday_starts().get(name, ()):
+        if (start + timedelta(days=7)).year == year:
+            return start
+    return None
 
 
 @lru_cache(maxsize=64)

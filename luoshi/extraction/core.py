@@ -297,6 +297,9 @@ DATE_PHRASE = re.compile(
     rf"|(?P<q>第?[一二三四1-4]\s*季度(?:末|底)?(?:\s*(?:之前|以前|前))?)"
     rf"|(?P<rel>(?:本|当|下个?)?月(?:底|末|内)(?:之前|以前|前)?)"
     rf"|(?P<now>立即|马上|立刻|即刻)"
+    rf"|(?P<hol>(?:元旦|春节|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?)\s*(?:之前|以前|前))"
+    rf"|(?P<span>(?<![\d{CN_NUMERAL}月])[\d{CN_NUMERAL}两]{{1,3}}\s*个?\s*(?:工作日|天|日|周|星期|月)\s*(?:之内|以内|内))"
+    rf"|(?P<half>半个月(?:之内|以内|内))"
     rf")"
 )
 DESCRIPTIVE_BEFORE = (
@@ -313,6 +316,8 @@ DESCRIPTIVE_BEFORE = (
     "从",
     "自",
 )
+# Words before a span that make it a measure's level (审批时限压缩至15个工作日以内), not a deadline.
+SPAN_AS_MEASURE = ("至", "到", "控制在", "不超过", "时限", "时限为", "期限为", "办结")
 NUMBER = r"\d+(?:\.\d+)?"
 UNIT_WORDS = words(
     "个百分点 个工作日 工作日 小时 分钟 平方米 公里 千米 千瓦 万元 亿元 元 个 家 天 袋 亩 吨 "
@@ -863,6 +868,10 @@ class Reader:
             after = visible[match.end() : match.end() + 2]
             if match.group("ye") == "年底" and after.startswith(("拟", "的")):
                 continue
+            if match.group("span") or match.group("half"):
+                clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
+                if before.endswith(SPAN_AS_MEASURE) or "后" in visible[clause_start + 1 : match.start()]:
+                    continue  # 压缩至15个工作日以内: a level; 收到通知后3天内: a rule, not a deadline
             if match.group("now"):
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if any(word in visible[clause_start + 1 : match.start()] for word in CONDITIONS):
@@ -874,7 +883,7 @@ class Reader:
             written_out = re.match(r"\d{4}\s*年", words) and re.search(r"前|之前|以前", words)
             if resolved is None or (resolved < self.meeting_date and not written_out):
                 continue  # 今年3月份…: a month already past describes, it is no deadline
-            rank = 2 if re.search(r"前|之前|以前|年内|月内", words) else (1 if match.group("now") else 0)
+            rank = 2 if re.search(r"前|之前|以前|内", words) else (1 if match.group("now") else 0)
             if best is None or (rank, match.start()) >= best[:2]:
                 best = (rank, match.start(), resolved, words)
         if best is None:

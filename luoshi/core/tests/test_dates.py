@@ -83,3 +83,60 @@ def test_now_can_be_refused():
 )
 def test_chinese_numbers(text, value):
     assert chinese_number(text) == value
+
+
+# Holidays: the day before the festival (元旦, 五一, 国庆 by their dates; the lunar festivals and 清明 by
+# the day their official holiday begins, where the calendar of that year is published), the next one
+# after the reference day.
+@pytest.mark.parametrize(
+    ("text", "reference", "expected"),
+    [
+        ("国庆节前", REF, date(2023, 9, 30)),
+        ("国庆前", REF, date(2023, 9, 30)),
+        ("十一前", REF, date(2023, 9, 30)),
+        ("元旦前", REF, date(2023, 12, 31)),
+        ("元旦之前", date(2023, 12, 5), date(2023, 12, 31)),
+        ("五一前", REF, date(2024, 4, 30)),
+        ("劳动节前", date(2024, 3, 1), date(2024, 4, 30)),
+        ("春节前", REF, date(2024, 2, 9)),  # the 2024 holiday began on 10 February
+        ("春节前", date(2022, 11, 20), date(2023, 1, 20)),  # 2023's began on 21 January
+        ("中秋节前", REF, date(2023, 9, 28)),  # 2023's began on 29 September
+        ("端午节前", date(2023, 5, 10), date(2023, 6, 21)),
+        ("清明节前", date(2023, 2, 1), date(2023, 4, 4)),
+        ("今年国庆节前", REF, date(2023, 9, 30)),
+        ("明年春节前", date(2023, 1, 5), date(2024, 2, 9)),
+    ],
+)
+def test_holiday_deadlines(text: str, reference: date, expected: date):
+    assert resolve_date(text, reference=reference, roll_forward=True) == expected
+
+
+def test_a_lunar_holiday_of_a_year_not_published_is_not_guessed():
+    assert resolve_date("春节前", reference=date(2031, 3, 1), roll_forward=True) is None
+    assert resolve_date("国庆节前", reference=date(2031, 3, 1), roll_forward=True) == date(2031, 9, 30)
+
+
+# Spans from the reference day: working days by the official calendar (holidays skipped).
+@pytest.mark.parametrize(
+    ("text", "reference", "expected"),
+    [
+        ("10个工作日内", REF, date(2023, 8, 8)),
+        ("5个工作日内", date(2023, 9, 27), date(2023, 10, 10)),  # the National Day holiday skipped
+        ("十个工作日以内", REF, date(2023, 8, 8)),
+        ("3天内", REF, date(2023, 7, 28)),
+        ("15日内", REF, date(2023, 8, 9)),
+        ("两周内", REF, date(2023, 8, 8)),
+        ("一周内", REF, date(2023, 8, 1)),
+        ("1个月内", REF, date(2023, 8, 25)),
+        ("三个月内", date(2023, 11, 30), date(2024, 2, 29)),
+        ("半个月内", REF, date(2023, 8, 9)),
+    ],
+)
+def test_spans_from_the_reference_day(text: str, reference: date, expected: date):
+    assert resolve_date(text, reference=reference, roll_forward=True) == expected
+
+
+def test_spans_need_a_reference_day_of_the_text():
+    # An Excel import reads dates against 1 January: a span there means nothing, like 立即.
+    assert resolve_date("10个工作日内", reference=date(2023, 1, 1), allow_now=False) is None
+    assert resolve_date("国庆节前", reference=date(2023, 1, 1), allow_now=False) == date(2023, 9, 30)

@@ -211,6 +211,39 @@ def test_deadlines_relative_to_the_meeting_month(words, expected):
     assert (task["deadline"], task["deadline_text"]) == (expected, words)
 
 
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("元旦前", "2023-12-31"),
+        ("春节前", "2024-02-09"),  # the day before the 2024 holiday began
+        ("国庆节前", "2024-09-30"),  # this year's is past: the next one
+        ("10个工作日内", "2023-10-30"),
+        ("两周内", "2023-10-30"),
+        ("15天内", "2023-10-31"),
+        ("一个月内", "2023-11-16"),
+    ],
+)
+def test_holiday_deadlines_and_spans_from_the_meeting(words, expected):
+    text = f"一、工作\n\n县发改局要制定实施方案，{words}报县政府审定。"
+    (task,) = run(text, "2023-10-16")
+    assert (task["deadline"], task["deadline_text"]) == (expected, words)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["县政务服务局要把审批时限压缩至10个工作日以内。", "县应急局要做到接到报告后3天内处置到位。"],
+)
+def test_a_span_that_is_a_level_or_a_rule_is_no_deadline(sentence):
+    (task,) = run(f"一、工作\n\n{sentence}", "2023-10-16")
+    assert task["deadline"] is None
+
+
+def test_a_day_of_this_month_is_not_a_span():
+    text = "一、工作\n\n县发改局要在本月25日内报送实施方案。"
+    (task,) = run(text, "2023-10-16")
+    assert task["deadline_text"] != "25日内"
+
+
 def test_a_month_of_this_year_already_past_describes():
     text = "一、工作\n\n对今年3月份排查出的隐患，县应急局要逐一复查。"
     (task,) = run(text, "2023-10-16")
