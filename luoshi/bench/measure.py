@@ -43,6 +43,7 @@ from luoshi.bench.results import (
 )
 from luoshi.bench.timing import timed
 from luoshi.core.selectors import work_calendar
+from luoshi.extraction.core import extract
 from luoshi.items.excel import export_workbook
 from luoshi.items.models import Item, Kind, ProgressReport, Status
 from luoshi.items.selectors import verification_queue_for
@@ -155,6 +156,28 @@ class Spec:
     call: Callable[[], Any]  # what is measured; a page's returns its response
     floor: Callable[[], Any] | None
     before: Callable[[], None] | None = None  # untimed, before each run
+
+
+EXTRACT_CHARACTERS = 20_000
+EXTRACT_MS = 1000.0  # the extractor reads a long speech in under a second
+
+
+def extraction_spec() -> Spec:
+    """The extractor on a speech of 20,000 characters: the minutes kept with the demo, repeated
+    (a county's speech at a plenary meeting is about that long). No database, no floor."""
+    corpus = Path(__file__).resolve().parents[1] / "extraction" / "corpus"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt")))
+    text = (text * (EXTRACT_CHARACTERS // max(len(text), 1) + 1))[:EXTRACT_CHARACTERS]
+    result = Result(
+        "extract.speech",
+        f"讲话分解：{EXTRACT_CHARACTERS} 字",
+        "command",
+        "county",
+        "(none)",
+        f"luoshi.extraction.core.extract (text of {EXTRACT_CHARACTERS} characters)",
+        goals=[Goal("ms", EXTRACT_MS)],
+    )
+    return Spec(result, lambda: extract(text, meeting_date=AS_OF), None)
 
 
 class Harness:
@@ -370,10 +393,11 @@ class Harness:
                 lambda: floors.stats(county.region_id, as_of=AS_OF, owing=owing),
             ),
         ]
+        specs.append(extraction_spec())
         specs[
-            -1
+            -2
         ].result.floor_what = "items by kind/status/colour, the month's snapshots by kind, not reported: 3"
-        specs[-3].result.floor_what = "the queue's 50 rows with their evidence counts: 1 query"
+        specs[-4].result.floor_what = "the queue's 50 rows with their evidence counts: 1 query"
         return specs
 
     def _page(

@@ -7,10 +7,12 @@ Offsets of extracted tasks are characters into the text returned here; `luoshi e
 from __future__ import annotations
 
 import io
+import re
 from pathlib import PurePosixPath
 
 from docx import Document as DocxDocument
 from docx.oxml.ns import qn
+from docx.table import Table
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -45,7 +47,8 @@ def decode(data: bytes) -> str:
 
 
 def docx_text(data: bytes) -> str:
-    """Paragraphs and table cells in document order, a paragraph per line."""
+    """Paragraphs and table cells in document order, a paragraph per line; a task table (任务分解表)
+    a row per line, its units and time limit as the row's note (see `task_table_lines`)."""
     try:
         document = DocxDocument(io.BytesIO(data))
     except Exception as error:  # python-docx raises several kinds for a file that is not a .docx
@@ -55,9 +58,56 @@ def docx_text(data: bytes) -> str:
         if block.tag == qn("w:p"):
             lines.append(_paragraph(block))
         elif block.tag == qn("w:tbl"):
+            rows = [[_cell_text(cell) for cell in row.cells] for row in Table(block, document).rows]
+            task_lines = task_table_lines(rows)
+            if task_lines is not None:
+                lines.extend(task_lines)
+                continue
             for cell in block.iter(qn("w:tc")):
                 lines.extend(_paragraph(p) for p in cell.iter(qn("w:p")))
     return "\n".join(lines).strip("\n") + "\n"
+
+
+# The headers of a task table's columns: the task itself, and the notes on who and by when that the
+# extractor reads from a bracket after a task (（牵头单位：A；配合单位：B；完成时限：C）).
+TASK_HEADER = re.compile(r"^(?:重点|主要|具体|目标)?(?:工作)?(?:任务|内容|措施|事项)(?:内容|名称|措施)?$")
+NOTE_HEADER = re.compile(
+    r"^(?:牵头单位|主办单位|责任单位|配合单位|协办单位|牵头领导|责任领导|分管领导|包抓领导|责任人|"
+    r"(?:完成)?时限|完成时间|时间节点|时间要求)$"
+)
+
+
+def task_table_lines(rows: list[list[str]]) -> list[str] | None:
+    """A row per task, 序号．task（header：value；…）, or None when `rows` is not a task table (its
+    first row names no task column and no column of units or time). A cell merged over rows (one lead
+    unit for several tasks) belongs to each of them."""
+    if len(rows) < 2:
+        return None
+    header = ["".join(cell.split()) for cell in rows[0]]
+    task_columns = [i for i, name in enumerate(header) if TASK_HEADER.match(name)]
+    note_columns = [i for i, name in enumerate(header) if NOTE_HEADER.match(name)]
+    if not task_columns or not note_columns:
+        return None
+    task_column = task_columns[0]
+    number_column = next((i for i, name in enumerate(header) if name in ("序号", "编号")), None)
+    lines = []
+    for row in rows[1:]:
+        task = " ".join(row[task_column].split()) if task_column < len(row) else ""
+        if not task:
+            continue
+        notes = [
+            f"{header[i]}：{'、'.join(row[i].split())}"
+            for i in note_columns
+            if i < len(row) and row[i].strip() and i != task_column
+        ]
+        number = row[number_column].strip() if number_column is not None and number_column < len(row) else ""
+        prefix = f"{number}．" if number and not task.startswith(number) else ""
+        lines.append(prefix + task.rstrip("。；;") + (f"（{'；'.join(notes)}）" if notes else ""))
+    return lines
+
+
+def _cell_text(cell: object) -> str:
+    return "\n".join(_paragraph(p) for p in cell._tc.iter(qn("w:p")))  # type: ignore[attr-defined]
 
 
 def _paragraph(element: object) -> str:

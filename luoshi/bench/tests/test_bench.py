@@ -35,7 +35,7 @@ PAGES = {
     "indicators.city",
     "indicators.catch_up",
 }
-OTHERS = {"verify_queue.selector", "stats.county"}
+OTHERS = {"verify_queue.selector", "stats.county", "extract.speech"}
 JOBS = {"recompute.county", "recompute.city", "import.rows", "export.items"}
 FIELDS = {
     "key",

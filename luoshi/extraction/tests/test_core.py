@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -95,12 +94,8 @@ def test_the_code_carries_no_words_of_the_seed():
         assert name not in code, name
 
 
-@needs_seed
-def test_a_speech_of_20000_characters_in_under_a_second():
-    text = (SEED.read_text(encoding="utf-8") * 3)[:20000]
-    started = time.perf_counter()
-    extract(text, meeting_date=date(2023, 7, 25))
-    assert time.perf_counter() - started < 1.0
+# The speed of a 20,000-character speech (under a second) is measured by `luoshi bench`
+# (extract.speech), not here: a timed test fails on a busy machine.
 
 
 def test_lines_broken_by_the_page_layout_are_joined():

@@ -157,3 +157,58 @@ def test_cli_with_a_directory_file_and_plain_output(tmp_path, capsys):
 def test_cli_refuses_a_missing_file():
     with pytest.raises(CommandError, match="不存在"):
         call_command("extract", "/nowhere.txt", "--meeting-date", "2023-09-12")
+
+
+def task_table_docx(rows: list[list[str]], *, merge_lead_of: tuple[int, int] | None = None) -> bytes:
+    """A 任务分解表 as offices write them: a title, then a table whose header names the columns."""
+    document = Document()
+    document.add_paragraph("城区提升三年行动重点任务分解表")
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    if merge_lead_of:  # one lead unit for several rows, in a vertically merged cell
+        first, last = merge_lead_of
+        merged = table.cell(first, 2).merge(table.cell(last, 2))
+        merged.text = rows[first][2]
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+TASK_TABLE = [
+    ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+    ["1", "完成老城区雨污分流管网改造12公里", "县住建局", "县财政局、县自然资源局", "2023年11月底前"],
+    ["2", "新建城市停车位800个", "县住建局", "县公安局", "年底前"],
+    ["3", "建成滨河公园二期", "县林业局", "", "10月底前"],
+]
+
+
+def test_a_task_table_row_is_one_task_with_its_units_and_time_limit():
+    text = read_text(task_table_docx(TASK_TABLE), "表.docx")
+    tasks = extract(text, meeting_date=date(2023, 7, 25))
+    found = {(t.owners, t.cooperators, t.deadline) for t in tasks}
+    assert found == {
+        (("县住建局",), ("县财政局", "县自然资源局"), date(2023, 11, 30)),
+        (("县住建局",), ("县公安局",), date(2023, 12, 31)),
+        (("县林业局",), (), date(2023, 10, 31)),
+    }
+    assert [t.text.split("（")[0] for t in tasks] == [
+        "1．完成老城区雨污分流管网改造12公里",
+        "2．新建城市停车位800个",
+        "3．建成滨河公园二期",
+    ]
+
+
+def test_a_lead_unit_merged_over_rows_belongs_to_each_row():
+    rows = [row[:] for row in TASK_TABLE]
+    rows[2][2] = ""  # the merged cell shows its text once
+    text = read_text(task_table_docx(rows, merge_lead_of=(1, 2)), "表.docx")
+    owners = [t.owners for t in extract(text, meeting_date=date(2023, 7, 25))]
+    assert owners == [("县住建局",), ("县住建局",), ("县林业局",)]
+
+
+def test_a_table_that_is_not_a_task_list_is_read_cell_by_cell():
+    rows = [["指标", "目标", "完成"], ["地区生产总值增速", "6.5%", "4.2%"]]
+    text = read_text(task_table_docx(rows), "表.docx")
+    assert "地区生产总值增速\n6.5%\n4.2%" in text
