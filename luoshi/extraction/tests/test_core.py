@@ -184,6 +184,14 @@ def test_a_call_to_align_thinking_is_not_a_task():
     assert run(text, "2023-10-16") == []
 
 
+def test_a_call_on_where_to_spend_time_is_not_a_task():
+    text = "一、作风\n\n要多下基层搞好调查研究，把主要时间和精力放到重点工作上，问题在一线发现、在一线化解。"
+    assert run(text, "2023-10-16") == []
+    # the same call with a date to hold someone to stays a task
+    dated = "一、作风\n\n县住建局要在一线督导，9月底前完成全部排查。"
+    assert len(run(dated, "2023-10-16")) == 1
+
+
 def test_a_target_keeps_its_bound_after_the_verb():
     text = "一、工作\n\n县城管局负责道路清扫，机扫率达到85%以上，一般性支出压减10%。"
     (task,) = run(text, "2023-10-16")
