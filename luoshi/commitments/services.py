@@ -482,7 +482,6 @@ def letter_update(
     letter.unit, letter.year, letter.signed_on = unit, year, signed_on
     letter.signer, letter.summary = signer.strip(), summary.strip()
     _clean(letter, exclude=["region", "unit"])
-    letter.version = F("version") + 1
+    letter.version += 1  # the row is locked: no other save comes between
     letter.save()
-    letter.refresh_from_db(fields=["version"])
     return letter

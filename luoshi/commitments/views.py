@@ -37,12 +37,14 @@ def ledger(request: AuthedRequest) -> HttpResponse:
     value = request.GET.get("year", "")
     year = int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else as_of.year
     rows = selectors.livelihood_rows(request.user, as_of=as_of, year=year)
+    may_survey: dict[int, bool] = {}  # by region: one look-up each
+    for row in rows:
+        if row.item.region_id not in may_survey:
+            may_survey[row.item.region_id] = rules.can_record_survey(request.user, row.item)
     surveyable = {
         row.livelihood.pk
         for row in rows
-        if row.survey is None
-        and rules.survey_open(year, as_of)
-        and rules.can_record_survey(request.user, row.item)
+        if row.survey is None and rules.survey_open(year, as_of) and may_survey[row.item.region_id]
     }
     context = {
         "year": year,
