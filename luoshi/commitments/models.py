@@ -52,6 +52,7 @@ class Livelihood(models.Model):
         Item, verbose_name="督办事项", primary_key=True, on_delete=models.PROTECT, related_name="livelihood"
     )
     planned_investment = models.DecimalField("计划投资（万元）", **MONEY)  # type: ignore[arg-type]
+    voted = models.BooleanField("经人大代表票决", default=True)
     started_on = models.DateField("开工日期", null=True, blank=True)
     completed_on = models.DateField("建成日期", null=True, blank=True)
     illustrative = models.BooleanField("示意数据", default=False)
@@ -72,11 +73,14 @@ class Livelihood(models.Model):
 
 class Survey(models.Model):
     """The deputies' satisfaction with a livelihood project at the year's end (满意度测评), as the
-    people's congress office records it."""
+    people's congress office records it: of the deputies (代表总数), those who took part (参加测评),
+    and their votes; a deputy who took part may abstain, so the votes are at most the respondents."""
 
     livelihood = models.ForeignKey(Livelihood, on_delete=models.PROTECT, related_name="surveys")
     year = models.PositiveSmallIntegerField("年度")
     surveyed_on = models.DateField("测评日期")
+    deputies = models.PositiveIntegerField("代表总数")
+    respondents = models.PositiveIntegerField("参加测评代表人数")
     satisfied = models.PositiveIntegerField("满意")
     basically_satisfied = models.PositiveIntegerField("基本满意")
     dissatisfied = models.PositiveIntegerField("不满意")
@@ -93,19 +97,27 @@ class Survey(models.Model):
                 condition=Q(satisfied__gt=0) | Q(basically_satisfied__gt=0) | Q(dissatisfied__gt=0),
                 name="commitments_survey_has_votes",
             ),
+            models.CheckConstraint(
+                condition=Q(respondents__lte=F("deputies")),
+                name="commitments_survey_respondents_within_deputies",
+            ),
+            models.CheckConstraint(
+                condition=Q(respondents__gte=F("satisfied") + F("basically_satisfied") + F("dissatisfied")),
+                name="commitments_survey_votes_within_respondents",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year}年测评 满意率{self.rating}%"
 
     @property
-    def respondents(self) -> int:
+    def votes(self) -> int:
         return self.satisfied + self.basically_satisfied + self.dissatisfied
 
     @property
     def rating(self) -> Decimal:
-        """满意率: satisfied and basically satisfied, in % of the votes."""
-        share = Decimal(100 * (self.satisfied + self.basically_satisfied)) / self.respondents
+        """满意率: satisfied and basically satisfied, in % of the votes cast."""
+        share = Decimal(100 * (self.satisfied + self.basically_satisfied)) / self.votes
         return share.quantize(Decimal("0.1"))
 
 
@@ -120,6 +132,8 @@ class CommitmentLetter(models.Model):
     signed_on = models.DateField("签订日期")
     signer = models.CharField("签订人", max_length=40)
     summary = models.TextField("承诺内容", blank=True)
+    # Bumped by every save of the office's form: an edit opened before another one is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "承诺书"

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from luoshi.commitments.models import CommitmentLetter, Livelihood, Survey
-from luoshi.items.models import DONE_STATUSES, Item, ProgressReport, ReportStatus, Source, Status
+from luoshi.commitments.models import CityPledge, CommitmentLetter, Livelihood, Survey
+from luoshi.items.models import DONE_STATUSES, Item, Measure, ProgressReport, ReportStatus, Source, Status
 from luoshi.items.selectors import day_start, item_list_for
 from luoshi.org.models import User
 from luoshi.org.selectors import scope_for
@@ -51,6 +51,13 @@ class LivelihoodRow:
     @property
     def state(self) -> str:
         return "已建成" if self.completed else ("已开工" if self.started else "未开工")
+
+    @property
+    def measured_in_wan(self) -> bool:
+        """Whether the item's reports give the 万元 invested (an office may have changed its
+        measure on the item's own form; saving the project's form measures it in 万元 again)."""
+        item = self.item
+        return item.measure == Measure.VALUE and item.value_unit == "万元"
 
 
 def invested_as_of(item_ids: list[int], as_of: date) -> dict[int, Decimal]:
@@ -118,12 +125,13 @@ def livelihood_stats(*, user: Any, as_of: date) -> dict[str, Any]:
     the deputies' satisfaction once surveyed."""
     rows = livelihood_rows(user, as_of=as_of)
     surveyed = [row.survey for row in rows if row.survey is not None]
-    votes = sum(survey.respondents for survey in surveyed)
+    votes = sum(survey.votes for survey in surveyed)
     content = sum(survey.satisfied + survey.basically_satisfied for survey in surveyed)
     return {
         "as_of": as_of.isoformat(),
         "year": as_of.year,
         "total": len(rows),
+        "voted": sum(row.livelihood.voted for row in rows),
         "started": sum(row.started for row in rows),
         "completed": sum(row.completed for row in rows),
         "invested_wan": wan(sum((row.invested for row in rows), Decimal(0))),
@@ -210,3 +218,15 @@ def commitments_stats(*, user: Any, as_of: date) -> dict[str, Any]:
         "by_source": by_source,
         "letters": {"units": len(letters), "commitments": sum(row.total for row in letters)},
     }
+
+
+def pledge_detail_for(user: User | object, pk: int) -> CityPledge:
+    return (
+        CityPledge.objects.filter(item__in=commitment_items_for(user, Source.CITY_PLEDGE).values("pk"))
+        .select_related("item__region", "item__lead_unit", "item__patron_leader__person")
+        .get(pk=pk)
+    )
+
+
+def letter_detail_for(user: User | object, pk: int) -> CommitmentLetter:
+    return letter_list_for(user).select_related("unit", "region").get(pk=pk)

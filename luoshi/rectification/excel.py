@@ -67,6 +67,20 @@ HEADERS = {
     FOUND: ("反馈日期", "发现日期"),
 }
 LABELS = {key: names[0] for key, names in HEADERS.items()}
+# Each column's field of ProblemInput.
+COLUMN_FIELDS = {
+    TITLE: "title",
+    PROBLEM: "problem",
+    TOPIC: "topic",
+    SOURCE: "source",
+    PLACE: "place",
+    REFERENCE: "reference",
+    MEASURES: "measures",
+    UNIT: "lead_unit",
+    LEADER: "patron_leader",
+    DEADLINE: "deadline",
+    FOUND: "found_on",
+}
 REQUIRED = (TITLE, UNIT, DEADLINE)
 _TITLE_MAX = 200
 _LIMITS = {
@@ -80,6 +94,8 @@ class ProblemSheet:
     rows: list[ProblemInput] = field(default_factory=list)
     errors: list[CellError | SheetError] = field(default_factory=list)
     errors_not_listed: int = 0
+    # The ProblemInput fields the sheet has columns for: a problem imported again keeps the others.
+    columns: frozenset[str] = frozenset()
 
     @property
     def ok(self) -> bool:
@@ -179,6 +195,7 @@ class _Reader:
             )
         if self.result.ok and not self.result.rows:
             self.result.errors.append(SheetError("表格中没有问题。"))
+        self.result.columns = frozenset(COLUMN_FIELDS[key] for key in self.positions)
         return self.result
 
     def _cell(self, values: Sequence[Any], key: str) -> Any:
@@ -231,6 +248,7 @@ class _Reader:
                 measures=text[MEASURES],
                 found_on=parsed[FOUND],
                 patron_leader=parsed[LEADER],
+                row=number,
             )
         )
 

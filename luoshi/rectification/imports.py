@@ -27,7 +27,7 @@ def rectification_import_arguments(parser: ArgumentParser) -> None:
 def rectification_import_file(
     *, path: Path, options: Mapping[str, Any], stderr: Callable[[str], None]
 ) -> str:
-    """Read the sheet and import it, all or nothing."""
+    """Read the sheet and import it, all or nothing: the problems it brought before are updated."""
     region = region_named(options.get("region"))
     as_of = clock.today()
     year = options.get("year") or as_of.year
@@ -41,16 +41,20 @@ def rectification_import_file(
         raise CommandError(f"有 {result.error_count} 处错误，没有导入任何问题。")
     dry_run, assign = bool(options.get("dry_run")), bool(options.get("assign"))
     try:
-        created = services.problems_import(
-            actor=None, region=region, rows=result.rows, assign=assign, as_of=as_of, dry_run=dry_run
+        outcome = services.problems_import(
+            actor=None,
+            region=region,
+            rows=result.rows,
+            columns=result.columns,
+            assign=assign,
+            as_of=as_of,
+            dry_run=dry_run,
         )
     except ServiceError as error:
         raise CommandError(f"{error.message}没有导入任何问题。") from error
-    if dry_run:
-        return f"检查通过：{len(result.rows)} 个问题都可以导入（未导入）。"
-    done = f"已导入 {len(created)} 个整改问题{'并交办' if assign else '（草稿，待交办）'}。"
-    if created:
-        done += f"\n编号：{created[0].code} — {created[-1].code}"
+    done = outcome.message(dry_run=dry_run)
+    if outcome.created and not dry_run:
+        done += f"\n新增问题的编号：{outcome.created[0].code} — {outcome.created[-1].code}"
     return done
 
 

@@ -1,4 +1,7 @@
-"""The rectification ledger's pages: thin; the selectors read, the services write."""
+"""The rectification ledger's pages: thin; the selectors read, the services write. The office
+records a single problem and edits it on its own pages (an edit saved only on the version it was
+opened on); a problem of another county, or of a unit the user does not see, is a 404, and the
+attempt is in the audit log."""
 
 from __future__ import annotations
 
@@ -8,15 +11,16 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
+from luoshi.audit.http import out_of_scope
 from luoshi.core import clock
 from luoshi.items import rules as item_rules
 from luoshi.items.http import run_service
 from luoshi.items.models import DONE_STATUSES, Item
-from luoshi.items.services import ServiceError
+from luoshi.items.services import Conflict, ServiceError
 from luoshi.org.http import AuthedRequest, acting_region
 from luoshi.rectification import excel, selectors, services
-from luoshi.rectification.forms import FilterForm, ImportForm, ReopenForm
-from luoshi.rectification.models import KIND, Problem
+from luoshi.rectification.forms import FilterForm, ImportForm, ProblemForm, ReopenForm
+from luoshi.rectification.models import KIND, TOPICS, Problem
 
 
 def ledger(request: AuthedRequest) -> HttpResponse:
@@ -45,6 +49,7 @@ def _item(request: AuthedRequest, pk: int) -> Item:
     try:
         return selectors.problem_detail_for(request.user, pk)
     except Item.DoesNotExist:
+        out_of_scope(Item, pk=pk, kind=KIND)  # a problem elsewhere: the attempt is logged
         raise Http404 from None
 
 
@@ -62,6 +67,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "reopened_by": reopened_by,
         "close_refusal": services.close_refusal(item),
         "is_office": is_office,
+        "may_edit": problem is not None and item_rules.can_edit_item(request.user, item),
         "reopen_form": ReopenForm()
         if is_office and problem and item.status in DONE_STATUSES and reopened_by is None
         else None,
@@ -113,6 +119,78 @@ def reopen(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("rectification:detail", pk=pk)
 
 
+def _form_page(
+    request: AuthedRequest, form: ProblemForm, title: str, problem: Problem | None = None, status: int = 200
+) -> HttpResponse:
+    context = {"form": form, "title": title, "problem": problem, "topics": TOPICS}
+    return render(request, "rectification/form.html", context, status=status)
+
+
+def create(request: AuthedRequest) -> HttpResponse:
+    """登记 a single problem (the office); assigned to its lead unit at once unless it says not."""
+    region = _office_region(request)
+    if region is None:
+        return render(request, "items/refused.html", {"message": "只有督查办可以登记整改问题。"}, status=403)
+    as_of = clock.today()
+    form = ProblemForm(
+        request.POST or None,
+        region=region,  # type: ignore[arg-type]
+        initial={"year": as_of.year, "assign": True, "found_on": as_of},
+    )
+    if request.method == "POST" and form.is_valid():
+        made: list[Problem] = []
+        assign = form.cleaned_data["assign"]
+        if run_service(
+            request,
+            lambda: made.append(
+                services.problem_create(
+                    actor=request.user,
+                    region=region,  # type: ignore[arg-type]
+                    data=form.to_input(),
+                    as_of=as_of,
+                    assign=assign,
+                )
+            ),
+            "已登记整改问题" + ("，并交办给责任单位。" if assign else "（草稿，待交办）。"),
+        ):
+            return redirect("rectification:detail", pk=made[0].pk)
+    return _form_page(request, form, "登记整改问题")
+
+
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    problem = _problem(request, pk)
+    item = problem.item
+    if not item_rules.can_edit_item(request.user, item):
+        if item_rules.is_supervisor_of(request.user, item.region_id):
+            message = item_rules.cannot_edit_reason(request.user, item)
+        else:
+            message = item_rules.office_only_reason(request.user, item, "修改整改问题")
+        return render(request, "items/refused.html", {"message": message, "item": item}, status=403)
+    form = ProblemForm(
+        request.POST or None, region=item.region, editing=True, initial=ProblemForm.initial_from(problem)
+    )
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        version = form.cleaned_data["version"]
+        try:
+            services.problem_update(
+                actor=request.user,
+                problem=problem,
+                data=form.to_input(year=item.year),
+                expected_version=item.version if version is None else version,
+                as_of=clock.today(),
+            )
+        except Conflict as conflict:
+            messages.error(request, conflict.message)
+            status = 409
+        except ServiceError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, "修改已保存。")
+            return redirect("rectification:detail", pk=pk)
+    return _form_page(request, form, f"修改整改问题：{item.title}", problem, status)
+
+
 def import_sheet(request: AuthedRequest) -> HttpResponse:
     """A sheet of problems (a list of suspected patches with their places), all or nothing."""
     region = _office_region(request)
@@ -129,10 +207,11 @@ def import_sheet(request: AuthedRequest) -> HttpResponse:
         dry_run = bool(request.POST.get("dry_run"))
         if result.ok:
             try:
-                created = services.problems_import(
+                outcome = services.problems_import(
                     actor=request.user,
                     region=region,  # type: ignore[arg-type]
                     rows=result.rows,
+                    columns=result.columns,
                     assign=data["assign"],
                     as_of=as_of,
                     dry_run=dry_run,
@@ -141,9 +220,9 @@ def import_sheet(request: AuthedRequest) -> HttpResponse:
                 errors = [error.message]
             else:
                 if dry_run:
-                    checked = f"检查通过（尚未导入）：{len(result.rows)} 个问题都可以导入。"
+                    checked = outcome.message(dry_run=True)
                 else:
-                    messages.success(request, f"已导入 {len(created)} 个整改问题。")
+                    messages.success(request, outcome.message(dry_run=False))
                     return redirect("rectification:ledger")
     context = {
         "form": form,

@@ -102,7 +102,12 @@ def test_completion_needs_a_start_and_no_day_after_today(school, supervisor):
 
 def test_the_survey_is_the_congress_offices_at_the_years_end_and_once(school, viewer, fagaiju_head):
     data = services.SurveyInput(
-        surveyed_on=date(2023, 12, 15), satisfied=40, basically_satisfied=8, dissatisfied=2
+        surveyed_on=date(2023, 12, 15),
+        deputies=60,
+        respondents=50,
+        satisfied=40,
+        basically_satisfied=8,
+        dissatisfied=2,
     )
     with pytest.raises(ServiceError, match="12月起"):
         services.survey_record(actor=viewer, livelihood=school, data=data, as_of=JULY)
@@ -119,7 +124,14 @@ def test_the_survey_is_the_congress_offices_at_the_years_end_and_once(school, vi
 def test_the_survey_form_posts_for_the_congress_office(school, viewer, fagaiju_head, settings):
     settings.LUOSHI_TODAY = DEC
     url = f"/commitments/livelihood/{school.pk}/survey/"
-    form = {"surveyed_on": "2023-12-15", "satisfied": 30, "basically_satisfied": 0, "dissatisfied": 0}
+    form = {
+        "surveyed_on": "2023-12-15",
+        "deputies": 30,
+        "respondents": 30,
+        "satisfied": 30,
+        "basically_satisfied": 0,
+        "dissatisfied": 0,
+    }
     assert client_for(fagaiju_head).post(url, form).status_code == 403
     client_for(viewer).post(url, form)
     page = client_for(viewer).get(f"/commitments/livelihood/{school.pk}/").content.decode()
@@ -203,6 +215,9 @@ def test_the_demo_gives_the_days_livelihood_figures(demo, capsys):
     }
     assert set(section["not_started"]) == {"红岩寺谷子沟红色教育基地建设", "乾佑河城区段河道综合治理一期"}
     assert payload["commitments"]["by_source"][Source.LIVELIHOOD]["total"] == 10
+    # every project, the two the speech's items brought included, reports its investment in 万元
+    projects = Item.objects.filter(region__name="柞水县", livelihood__isnull=False)
+    assert set(projects.values_list("measure", "value_unit")) == {("value", "万元")}
     page = client_for(demo_user("duchaban")).get("/commitments/")
     assert page.context["figures"] == livelihood_stats(user=demo_user("duchaban"), as_of=JULY)
 

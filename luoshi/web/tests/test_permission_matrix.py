@@ -63,7 +63,7 @@ from luoshi.bulletins import services as bulletin_services
 from luoshi.bulletins.models import Bulletin, Decision, Meeting, MeetingKind
 from luoshi.bulletins.periods import parse as parse_period
 from luoshi.commitments import services as commitment_services
-from luoshi.commitments.models import Livelihood
+from luoshi.commitments.models import CityPledge, CommitmentLetter, Livelihood
 from luoshi.conftest import client_for, demo_user
 from luoshi.creations import services as creation_services
 from luoshi.creations.models import Creation, Material, OnSiteMeeting, ReadinessCheck
@@ -441,17 +441,43 @@ PATTERNS: dict[str, Entry] = {
         Kind.ACTION, target="readiness_check", insider=SUPERVISOR, may_act=IN_THE_UNIT
     ),
     "commitments/": Entry(Kind.LIST, queries=("", "?year=2022")),
+    "commitments/livelihood/new/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的民生实事"}
+    ),
     "commitments/livelihood/<int:pk>/": Entry(Kind.OBJECT, target="livelihood", insider=SUPERVISOR),
+    "commitments/livelihood/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="livelihood", insider=SUPERVISOR, form={"title": "越权修改的民生实事"}
+    ),
     "commitments/livelihood/<int:pk>/progress/": Entry(
         Kind.ACTION, target="livelihood", insider=SUPERVISOR, data={"started_on": "2022-05-01"}
     ),
     "commitments/livelihood/<int:pk>/survey/": Entry(
-        Kind.ACTION,
+        Kind.OBJECT,
         target="livelihood",
         insider=SUPERVISOR,
         may_act=frozenset({VIEWER}),  # 柞水县's viewer is of 县人大办, which records the survey
-        data={"surveyed_on": "2022-12-20", "satisfied": 30, "basically_satisfied": 5, "dissatisfied": 1},
+        form={
+            "surveyed_on": "2022-12-20",
+            "deputies": 120,
+            "respondents": 100,
+            "satisfied": 80,
+            "basically_satisfied": 12,
+            "dissatisfied": 2,
+        },
         note="a livelihood project of 2022: its year-end survey is open on the demo's day",
+    ),
+    "commitments/pledges/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的军令状"}),
+    "commitments/pledges/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="pledge", insider=SUPERVISOR, form={"standard": "越权修改的完成标准"}
+    ),
+    "commitments/letters/new/": Entry(
+        Kind.OFFICE,
+        insider=SUPERVISOR,
+        form={"year": 2021, "signed_on": "2021-02-26", "signer": "越权登记的签订人"},
+        note="of 2021, a year with no letter yet",
+    ),
+    "commitments/letters/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="letter", insider=SUPERVISOR, form={"signer": "越权修改的签订人"}
     ),
     "rectification/": Entry(
         Kind.LIST, queries=("", "?source=higher_feedback&status=open", "?status=closed&topic=耕地缺口")
@@ -459,7 +485,11 @@ PATTERNS: dict[str, Entry] = {
     "rectification/import/": Entry(
         Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
     ),
+    "rectification/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权登记的整改问题"}),
     "rectification/<int:pk>/": Entry(Kind.OBJECT, target="problem", insider=SUPERVISOR),
+    "rectification/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="problem", insider=SUPERVISOR, form={"measures": "越权修改的整改措施"}
+    ),
     "rectification/<int:pk>/close/": Entry(
         Kind.ACTION, target="problem", insider=SUPERVISOR, note="asked to close, its report verified true"
     ),
@@ -591,6 +621,8 @@ class Targets:
     onsite_meeting: OnSiteMeeting  # planned, signed for by the unit, with a site and its check
     readiness_check: ReadinessCheck
     livelihood: Livelihood  # of 2022, so that its year-end survey is open
+    pledge: CityPledge
+    letter: CommitmentLetter  # the unit's letter of 2022
     problem: Problem  # asked to close, its report verified true
     closed_problem: Problem
     scheme: Scheme  # an assessment scheme scoring the unit, computed for the second quarter
@@ -636,6 +668,9 @@ class Targets:
             OnSiteMeeting: [self.onsite_meeting],
             ReadinessCheck: [self.readiness_check],
             Livelihood: [self.livelihood],
+            CityPledge: [self.pledge],
+            CommitmentLetter: [self.letter],
+            Problem: [self.problem, self.closed_problem],
             Appeal: [self.appeal],
             Record: [self.record],
         }
@@ -664,6 +699,8 @@ class Targets:
             self.enterprise.name,
             self.appeal.reasons,
             self.record.basis,
+            self.pledge.demand,
+            self.letter.summary,
         }
 
 
@@ -1022,6 +1059,25 @@ def ledger_targets(cast: Cast, tag: str) -> dict[str, Any]:
         as_of=JULY,
     )
 
+    pledge = commitment_services.pledge_create(
+        actor=office,
+        region=cast.region,
+        data=commitment_services.CommitmentInput(
+            title=f"{tag}矩阵测试军令状", year=2023, lead_unit=cast.unit, deadline=date(2023, 12, 31)
+        ),
+        demand=f"{tag}保密的市上要求",
+        standard="以统计数据为准",
+        as_of=JULY,
+    )
+    letter = commitment_services.letter_record(
+        actor=office,
+        unit=cast.unit,
+        year=2022,
+        signed_on=date(2022, 2, 28),
+        signer="矩阵测试签订人",
+        summary=f"{tag}保密的承诺内容",
+    )
+
     def problem(number: int, *, closed: bool) -> Problem:
         made = rectification_services.problem_create(
             actor=office,
@@ -1062,6 +1118,8 @@ def ledger_targets(cast: Cast, tag: str) -> dict[str, Any]:
         "onsite_meeting": meeting,
         "readiness_check": meeting.sites.get().checks.get(),
         "livelihood": livelihood,
+        "pledge": pledge,
+        "letter": letter,
         "problem": problem(1, closed=False),
         "closed_problem": problem(2, closed=True),
     }
