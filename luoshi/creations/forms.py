@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -239,4 +239,7 @@ class BaseSiteFormSet(forms.BaseFormSet):
         ]
 
 
-SiteFormSet = forms.formset_factory(SiteForm, formset=BaseSiteFormSet, extra=2, can_delete=True)
+SiteFormSet = cast(
+    "type[BaseSiteFormSet]",
+    forms.formset_factory(SiteForm, formset=BaseSiteFormSet, extra=2, can_delete=True),
+)

@@ -581,6 +581,7 @@ def material_tick(
         Material.objects.select_for_update(of=("self",)).select_related("creation__item").get(pk=material.pk)
     )
     creation = material.creation
+    ensure(not creation.set_aside, "该创建已撤销，不能再登记档案资料。", ServiceError)
     ensure(can_tick(actor, creation), "只有牵头单位或督查办可以登记档案资料。")
     ensure(
         evidence is None or evidence.report.item_id == creation.pk,

@@ -292,6 +292,9 @@ def tick(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     material: Material = _in_scope(queryset, Material, pk)
     creation = material.creation
+    if creation.set_aside:
+        messages.error(request, "该创建已撤销，不能再登记档案资料。")
+        return redirect("creations:detail", pk=creation.pk)
     if not services.can_tick(request.user, creation):
         return _refused(request, "只有牵头单位或督查办可以登记档案资料。")
     form = TickForm(request.POST, evidence=_evidence(creation))

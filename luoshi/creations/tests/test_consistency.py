@@ -85,6 +85,10 @@ def test_a_withdrawn_creation_counts_no_more_and_moves_no_more(creation, supervi
         services.creation_plans_set(
             actor=supervisor, creation=creation, plans={Stage.AWARDED: date(2023, 12, 1)}, as_of=JULY
         )
+    with pytest.raises(ServiceError, match="已撤销"):
+        services.material_tick(
+            actor=supervisor, material=creation.materials.get(), evidence=None, note="已归档", as_of=JULY
+        )
     creation.refresh_from_db()
     assert creation.stage == Stage.FIRST_CHECK
     client = client_for(supervisor)

@@ -605,7 +605,9 @@ class Targets:
     creation: Creation  # signed for by the unit, at 谋划
     failed_creation: Creation
     material: Material
-    onsite_meeting: OnSiteMeeting  # planned, signed for by the unit, with a site and its check
+    onsite_meeting: (
+        OnSiteMeeting  # planned for 20 July, not yet held, signed for by the unit, with a site and its check
+    )
     readiness_check: ReadinessCheck
     livelihood: Livelihood  # of 2022, so that its year-end survey is open
     problem: Problem  # asked to close, its report verified true
@@ -1020,7 +1022,7 @@ def ledger_targets(cast: Cast, tag: str) -> dict[str, Any]:
             title=f"{tag}矩阵测试现场会",
             year=2023,
             level="municipal",
-            planned_on=date(2023, 9, 16),
+            planned_on=date(2023, 7, 20),  # past: the office may record it held on its day
             lead_unit=cast.unit,
             sites=[
                 creation_services.SiteInput(
