@@ -11,10 +11,13 @@ demo's own (the speech does not say): they only have to agree with the figures.
 On-site meetings: 29 provincial and municipal meetings planned for the year, 10 held by the day (from
 February to May; the others planned from August on).
 Besides the two city weekend meetings still to come to the county, they are illustrative (示意数据).
-The year-end visit's sites are the four key projects named as its showcase.
+The year-end visit's sites are the four key projects named as its showcase; the other sites are
+readied by the towns they are in, which see their meetings.
 
 Entered through the services, the clock pinned to each day, so the pages, the history and the
-figures are those of real use; the demo's tasks about these creations are linked to them.
+figures are those of real use (an award completes its creation's item, a failure withdraws it, a
+meeting held completes its item); the units' side (signing, monthly reports) is entered in bulk
+before the stages are recorded. The demo's tasks about these creations are linked to them.
 """
 
 from __future__ import annotations
@@ -376,11 +379,11 @@ def load(*, as_of: date) -> None:
     leaders = {
         leader.person.name: leader for leader in Leader.objects.filter(region=region).select_related("person")
     }
-    creations = _creations(region, office, units, leaders, as_of=as_of)
+    creations = _creations(region, office, units, leaders)
     _work(region, office, creations)
+    _stages(office, creations, as_of=as_of)
     _links(region, creations, as_of=as_of)
-    held = _meetings(region, office, units, leaders, as_of=as_of)
-    _meetings_done(held)
+    _meetings(region, office, units, leaders)
     colours_recompute(as_of=as_of, items=Item.objects.filter(region=region, kind__in=(KIND, MEETING_KIND)))
 
 
@@ -391,7 +394,7 @@ def _moment(day: date, at: time = time(10, 0)) -> datetime:
 def _work(region: Region, office: User, creations: list[tuple[Spec, Creation]]) -> None:
     """The units' side, entered in bulk: each lead unit signed for its creation the next working
     day and reported the stage reached every month to June (checked against the documents by the
-    office); an awarded creation's item is completed on its award."""
+    office), until its award. A creation that failed its first check never got that far."""
     authors: dict[int | None, User] = {}
     for membership in Membership.objects.filter(unit__region=region).select_related("user").order_by("role"):
         if membership.role != Role.SUPERVISOR:
@@ -399,7 +402,7 @@ def _work(region: Region, office: User, creations: list[tuple[Spec, Creation]]) 
     items, events, reports = [], [], []
     for spec, creation in creations:
         item = creation.item
-        if item.status == Status.WITHDRAWN:
+        if spec.failed:
             continue
         start = spec.start[1]
         accepted = item.accepted_on = start + timedelta(days=1)
@@ -435,21 +438,7 @@ def _work(region: Region, office: User, creations: list[tuple[Spec, Creation]]) 
                 )
             )
             item.last_reported_at = _moment(date(YEAR, month, 20))
-        if awarded:
-            item.status, item.completed_on = Status.COMPLETED, awarded
-            events.append(
-                ItemEvent(
-                    item=item,
-                    kind=EventKind.COMPLETED,
-                    from_status=Status.ACCEPTED,
-                    to_status=Status.COMPLETED,
-                    at=_moment(awarded, time(17, 0)),
-                    actor=office,
-                    note="已授牌命名",
-                )
-            )
-        else:
-            item.status = Status.IN_PROGRESS
+        item.status = Status.IN_PROGRESS
         items.append(item)
     ProgressReport.objects.bulk_create(reports, batch_size=500)
     Verification.objects.bulk_create(
@@ -466,12 +455,11 @@ def _work(region: Region, office: User, creations: list[tuple[Spec, Creation]]) 
         batch_size=500,
     )
     ItemEvent.objects.bulk_create(events, batch_size=500)
-    Item.objects.bulk_update(
-        items, ["accepted_on", "status", "completed_on", "last_reported_at"], batch_size=200
-    )
+    Item.objects.bulk_update(items, ["accepted_on", "status", "last_reported_at"], batch_size=200)
 
 
-def _creations(region, office, units, leaders, *, as_of: date) -> list[tuple[Spec, Creation]]:
+def _creations(region, office, units, leaders) -> list[tuple[Spec, Creation]]:
+    """Each creation entered on the day it was, at the stage it had then reached."""
     templates = services.templates_ensure(region=region)
     made = []
     for spec in SPECS:
@@ -497,6 +485,14 @@ def _creations(region, office, units, leaders, *, as_of: date) -> list[tuple[Spe
                 ),
                 as_of=day,
             )
+        made.append((spec, creation))
+    return made
+
+
+def _stages(office: User, creations: list[tuple[Spec, Creation]], *, as_of: date) -> None:
+    """The stages each creation reached, each on its day (an award completes the item that day, a
+    failure withdraws it), and the archive materials in order."""
+    for spec, creation in creations:
         for target, on in spec.moves:
             with clock.pinned(on, time(16, 0)):
                 creation = services.creation_move(
@@ -512,8 +508,6 @@ def _creations(region, office, units, leaders, *, as_of: date) -> list[tuple[Spe
                     note="纸质档案已归档，待扫描上传",
                     as_of=as_of,
                 )
-        made.append((spec, creation))
-    return made
 
 
 def _links(region, creations, *, as_of: date) -> None:
@@ -554,9 +548,12 @@ THEMES = (
 )
 TOWNS = ("营盘镇", "下梁镇", "小岭镇", "凤凰镇", "红岩寺镇", "曹坪镇", "杏坪镇", "瓦房口镇", "乾佑街道")
 PLANNED_MEETINGS, HELD_MEETINGS = 29, 10
+LIST_SET = D(2023, 2, 1)  # the day the year's list of meetings was entered
 
 
-def _meetings(region, office, units, leaders, *, as_of: date) -> list[OnSiteMeeting]:
+def _meetings(region, office, units, leaders) -> None:
+    """The year's meetings, each site readied by its town (a key project by its lead unit); signed
+    for by their lead units; those held recorded on their day (which completes their items)."""
     projects = {
         item.title: item for item in Item.objects.filter(region=region, kind="project", title__in=SHOWCASE)
     }
@@ -570,7 +567,9 @@ def _meetings(region, office, units, leaders, *, as_of: date) -> list[OnSiteMeet
             support_units=[units["县发改局"], units["县文旅局"]],
             sites=[
                 services.SiteInput(
-                    place=f"{town}观摩点", checks=[(name, D(2023, 9, 10)) for name in READINESS]
+                    place=f"{town}观摩点",
+                    unit=units[town],
+                    checks=[(name, D(2023, 9, 10)) for name in READINESS],
                 )
                 for town in ("营盘镇", "凤凰镇")
             ],
@@ -595,6 +594,7 @@ def _meetings(region, office, units, leaders, *, as_of: date) -> list[OnSiteMeet
     illustrative = []
     for n in range(PLANNED_MEETINGS - len(named)):
         theme, lead, patron = THEMES[n % len(THEMES)]
+        town = TOWNS[n % len(TOWNS)]
         level = MeetingLevel.PROVINCIAL if n % 3 == 0 else MeetingLevel.MUNICIPAL
         # Those held: February to May; the others: August to December.
         if n < HELD_MEETINGS:
@@ -606,42 +606,39 @@ def _meetings(region, office, units, leaders, *, as_of: date) -> list[OnSiteMeet
             (
                 n < HELD_MEETINGS,
                 services.MeetingInput(
-                    title=f"{level.label}{theme}现场会（{TOWNS[n % len(TOWNS)]}）",
+                    title=f"{level.label}{theme}现场会（{town}）",
                     year=YEAR,
                     level=level,
                     planned_on=planned_on,
                     lead_unit=units[lead],
                     patron_leader=leaders[patron],
-                    sites=[services.SiteInput(place=f"{TOWNS[n % len(TOWNS)]}{theme}示范点")],
+                    sites=[services.SiteInput(place=f"{town}{theme}示范点", unit=units[town])],
                 ),
             )
         )
-    signed = []
+    signed, held = [], []
     for data in named:
         with clock.pinned(D(2023, 7, 10), time(9, 0)):
             signed.append(
-                services.meeting_create(actor=office, region=region, data=data, as_of=D(2023, 7, 10)).item
+                services.meeting_create(actor=office, region=region, data=data, as_of=D(2023, 7, 10))
             )
-    done = []
-    for held, data in illustrative:
-        with clock.pinned(D(2023, 2, 6), time(9, 0)):
-            meeting = services.meeting_create(actor=office, region=region, data=data, as_of=D(2023, 2, 6))
+    for was_held, data in illustrative:
+        with clock.pinned(LIST_SET, time(9, 0)):
+            meeting = services.meeting_create(actor=office, region=region, data=data, as_of=LIST_SET)
         OnSiteMeeting.objects.filter(pk=meeting.pk).update(illustrative=True)
-        signed.append(meeting.item)
-        if held:
-            with clock.pinned(data.planned_on, time(18, 0)):
-                done.append(
-                    services.meeting_held(
-                        actor=office, meeting=meeting, held_on=data.planned_on, as_of=data.planned_on
-                    )
-                )
-    _signed(signed)
-    return done
+        signed.append(meeting)
+        if was_held:
+            held.append(meeting)
+    _signed([meeting.item for meeting in signed])
+    for meeting in held:
+        on = meeting.planned_on
+        with clock.pinned(on, time(18, 0)):
+            services.meeting_held(actor=office, meeting=meeting, held_on=on, as_of=on)
 
 
 def _signed(items: list[Item]) -> None:
     """The lead units signed for the year's meetings the day after they were assigned (in bulk)."""
-    days = {item.pk: (item.assigned_on or D(2023, 2, 6)) + timedelta(days=1) for item in items}
+    days = {item.pk: (item.assigned_on or LIST_SET) + timedelta(days=1) for item in items}
     for item in items:
         item.status, item.accepted_on = Status.ACCEPTED, days[item.pk]
     Item.objects.bulk_update(items, ["status", "accepted_on"])
@@ -655,25 +652,3 @@ def _signed(items: list[Item]) -> None:
         )
         for item in items
     )
-
-
-def _meetings_done(meetings: list[OnSiteMeeting]) -> None:
-    """A meeting held is work done: its item completed that day (entered in bulk)."""
-    items, events = [], []
-    for meeting in meetings:
-        item, held_on = meeting.item, meeting.held_on
-        assert held_on is not None
-        item.status, item.completed_on = Status.COMPLETED, held_on
-        items.append(item)
-        events.append(
-            ItemEvent(
-                item=item,
-                kind=EventKind.COMPLETED,
-                from_status=Status.ACCEPTED,
-                to_status=Status.COMPLETED,
-                at=_moment(held_on, time(18, 0)),
-                note="现场会已召开",
-            )
-        )
-    Item.objects.bulk_update(items, ["status", "completed_on"])
-    ItemEvent.objects.bulk_create(events)

@@ -8,7 +8,8 @@ creation that failed is applied for again the next year as a new creation linked
 
 An on-site meeting (现场会, 观摩) is planned for a day and held on another; its sites are key
 projects (their items, kind "project": a ledger does not import another) or places, each with a
-readiness checklist.
+readiness checklist and the unit (a town, a department) that readies it: that unit sees the
+meeting and ticks its own site's checklist.
 """
 
 from __future__ import annotations
@@ -20,12 +21,14 @@ from django.db.models import Q
 
 from luoshi.core import clock
 from luoshi.creations.stages import STAGE_CHOICES, Stage, Template, TemplateError
-from luoshi.items.models import Evidence, Item
-from luoshi.org.models import Region
+from luoshi.items.models import Evidence, Item, Status
+from luoshi.org.models import Region, Unit
 
 KIND = "creation"
 MEETING_KIND = "onsite_meeting"
 PROJECT_KIND = "project"  # the projects ledger's item kind: a site may be one of its projects
+# An item the office took out of the year's list (撤销) or replaced (替换).
+SET_ASIDE = (Status.WITHDRAWN, Status.REPLACED)
 
 
 class Level(models.TextChoices):
@@ -113,6 +116,12 @@ class Creation(models.Model):
     @property
     def stage_enum(self) -> Stage:
         return Stage(self.stage)
+
+    @property
+    def set_aside(self) -> bool:
+        """Taken out of the year's list by the office: its item withdrawn or replaced. Not a failure,
+        whose item is withdrawn with the failure as its reason, and which still counts (未通过)."""
+        return self.item.status in SET_ASIDE and self.stage != Stage.FAILED
 
 
 class StageChange(models.Model):
@@ -214,6 +223,11 @@ class OnSiteMeeting(models.Model):
     def __str__(self) -> str:
         return self.item.title
 
+    @property
+    def cancelled(self) -> bool:
+        """Called off (取消): its item withdrawn (or replaced) by the office, its record kept."""
+        return self.item.status in SET_ASIDE
+
 
 class Site(models.Model):
     """A site the meeting visits (观摩点): a key project's item, or a place."""
@@ -229,6 +243,15 @@ class Site(models.Model):
         limit_choices_to={"kind": PROJECT_KIND},
     )
     place = models.CharField("观摩点", max_length=200, blank=True)
+    # The town or unit that readies the site (a project's: its lead unit, unless another is named).
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name="负责单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="onsite_sites",
+    )
     sort_order = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:

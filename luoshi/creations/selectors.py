@@ -10,25 +10,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from luoshi.creations.models import (
     KIND,
     MEETING_KIND,
+    SET_ASIDE,
     Creation,
     Level,
     MeetingLevel,
     OnSiteMeeting,
     Origin,
+    Site,
     StageChange,
+    StagePlan,
 )
-from luoshi.creations.stages import GROUP_LABELS, Group, Stage, group_of
+from luoshi.creations.stages import GROUP_LABELS, Group, Stage, group_of, late
 from luoshi.items.models import Status
 from luoshi.items.selectors import item_list_for
 from luoshi.org.models import User
-
-# Taken out of the year's list by the office (a failed creation is withdrawn, and still counts).
-SET_ASIDE = (Status.REPLACED,)
+from luoshi.org.selectors import scope_for
 
 
 def creation_list_for(user: User | object) -> QuerySet[Creation]:
@@ -52,6 +53,7 @@ class Row:
     stage: Stage  # as of the day asked
     group: Group
     stage_on: date  # the day it reached that stage
+    late: tuple[Stage, date] | None = None  # the first stage ahead whose expected day has passed
 
     @property
     def item(self) -> Any:
@@ -68,27 +70,38 @@ def stage_on(changes: list[StageChange], as_of: date) -> tuple[Stage, date] | No
 
 
 def creation_rows(user: User | object, *, as_of: date, year: int | None = None) -> list[Row]:
-    """The year's creations the user may see, each at its stage on `as_of`, in the speech's groups
-    (two queries, whatever the number of creations)."""
+    """The year's creations the user may see, each at its stage on `as_of`, in the speech's groups,
+    with the first of its expected days that has passed (three queries, whatever the number of
+    creations). A creation the office took out of the list (its item withdrawn or replaced, not
+    for a failure) is not in it."""
     year = year or as_of.year
     creations = list(
         creation_list_for(user)
         .filter(item__year=year)
-        .exclude(item__status__in=SET_ASIDE)
+        .exclude(Q(item__status__in=SET_ASIDE) & ~Q(stage=Stage.FAILED))
         .select_related("item__lead_unit", "item__patron_leader__person", "template")
         .order_by("item__code")
     )
+    ids = [c.pk for c in creations]
     history: dict[int, list[StageChange]] = defaultdict(list)
-    for change in StageChange.objects.filter(creation__in=[c.pk for c in creations]).order_by("on", "pk"):
+    for change in StageChange.objects.filter(creation__in=ids).order_by("on", "pk"):
         history[change.creation_id].append(change)
+    plans: dict[int, dict[str, date]] = defaultdict(dict)
+    for creation_id, stage, day in StagePlan.objects.filter(creation__in=ids).values_list(
+        "creation_id", "stage", "expected_on"
+    ):
+        plans[creation_id][stage] = day
     rows = []
     for creation in creations:
         found = stage_on(history[creation.pk], as_of)
         if found is None:
             continue
         stage, on = found
+        group = group_of(stage, expected_award=creation.expected_award, as_of=as_of)
         rows.append(
-            Row(creation, stage, group_of(stage, expected_award=creation.expected_award, as_of=as_of), on)
+            Row(
+                creation, stage, group, on, late(creation.template.template, stage, plans[creation.pk], as_of)
+            )
         )
     rows.sort(key=lambda row: (list(Group).index(row.group), row.creation.item.code))
     return rows
@@ -118,6 +131,7 @@ def creations_stats(*, user: Any, as_of: date) -> dict[str, Any]:
         "added": by_origin[Origin.ADDED],
         "carried_over": by_origin[Origin.CARRIED_OVER],
         "awarded": by_group[Group.AWARDED],
+        "late": sum(row.late is not None for row in rows),
         "by_group": by_group,
         "group_labels": {group.value: label for group, label in GROUP_LABELS.items()},
         "by_level": by_level,
@@ -129,7 +143,14 @@ def creations_stats(*, user: Any, as_of: date) -> dict[str, Any]:
 
 
 def meeting_list_for(user: User | object) -> QuerySet[OnSiteMeeting]:
-    return OnSiteMeeting.objects.filter(item__in=item_list_for(user).filter(kind=MEETING_KIND).values("pk"))
+    """The meetings whose item the user sees, and those the user's units ready a site of (a town
+    hosting a site sees the meeting, though not its item: the lead unit's work)."""
+    visible = Q(item__in=item_list_for(user).filter(kind=MEETING_KIND).values("pk"))
+    units = scope_for(user).unit_ids
+    if units:
+        hosting = Site.objects.filter(unit_id__in=units).values("meeting_id")
+        visible |= Q(pk__in=hosting) & ~Q(item__status=Status.DRAFT)
+    return OnSiteMeeting.objects.filter(visible)
 
 
 def meeting_detail_for(user: User | object, pk: int) -> OnSiteMeeting:

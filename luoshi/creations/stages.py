@@ -11,11 +11,14 @@ more: next year it is applied for again, as a new creation that keeps the failed
 
 The ledger groups creations as the county's speech does (已授牌, 已通过初验, 待请验, 跨年度, 动态复审,
 正在申报, 未通过): `group_of` says which group a creation is in on a day.
+
+A creation may have an expected day for each stage still ahead of it (`open_steps`); `late` says
+which of them has passed without the stage being reached.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -182,3 +185,24 @@ def group_of(stage: Stage, *, expected_award: date | None, as_of: date) -> Group
     if stage == Stage.FIRST_CHECK:
         return Group.READY
     return Group.APPLYING
+
+
+def open_steps(template: Template, current: Stage) -> tuple[Stage, ...]:
+    """The stages still ahead of a creation at `current`, which may have an expected day: the steps
+    after it; under review, passing it (授牌命名 again); none once failed or awarded for good."""
+    if current == Stage.REVIEW:
+        return (Stage.AWARDED,)
+    if current not in template.steps:
+        return ()
+    return template.steps[template.steps.index(current) + 1 :]
+
+
+def late(
+    template: Template, current: Stage, plans: Mapping[str, date], as_of: date
+) -> tuple[Stage, date] | None:
+    """The first stage ahead whose expected day is before `as_of` (逾期), with that day."""
+    for step in open_steps(template, current):
+        day = plans.get(step)
+        if day is not None and day < as_of:
+            return step, day
+    return None

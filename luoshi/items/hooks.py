@@ -3,6 +3,8 @@
 - `items_changed`: some items changed in a way their colour may follow (alerts recomputes them).
 - `notice_published`: somebody should be told (the notifications app delivers it: in the app, by
   email, to the unit's 企业微信 / 钉钉 group).
+- `item_action_refusal` (asked before a change): whether a ledger refuses a step of the life cycle
+  on one of its items (a creation's item is completed by its award, not on the unit's request).
 
 Items decides *what* happened and *who* should hear of it; it never imports those who listen.
 """
@@ -84,6 +86,24 @@ def notice_publish(
             group_text=group_text,
         )
     )
+
+
+@dataclass(frozen=True)
+class ActionAsked:
+    item: Item
+    action: str  # an items.workflow.Action value
+
+
+# Whether the item's ledger refuses an action of the life cycle on it, the life cycle and the role
+# allowing it: each receiver answers with the refusal in Chinese, or "" when it has nothing against
+# it. item_take refuses the action and the item's page offers no button for it.
+item_action_refusal: Hook[ActionAsked] = Hook("items.action_refusal")
+
+
+def ledger_refusal(item: Item, action: str) -> str:
+    """The first refusal of `action` on `item` by its ledger; "" when none refuses."""
+    answers = item_action_refusal.collect(ActionAsked(item=item, action=str(action)))
+    return next((str(answer) for answer in answers if answer), "")
 
 
 # Parts of an item's page that other apps add (the words of the speech it came from, a ledger's

@@ -8,6 +8,7 @@ only the lead unit signs for an item and asks to complete it.
 
 from __future__ import annotations
 
+from luoshi.items.hooks import ledger_refusal
 from luoshi.items.models import DONE_STATUSES, ImportJob, Item, ProgressReport, ReportStatus, Status
 from luoshi.items.workflow import Action, Transition, transition_for
 from luoshi.org.models import Region, Role, User
@@ -137,9 +138,15 @@ def can_take(user: User | object, item: Item, action: Action | str) -> bool:
 
 
 def allowed_transitions(user: User | object, item: Item) -> list[Transition]:
+    """The actions the item's page offers `user`: those the life cycle and the role allow, and the
+    item's ledger does not refuse (hooks.item_action_refusal)."""
     from luoshi.items.workflow import TRANSITIONS
 
-    return [t for action, t in TRANSITIONS.items() if can_take(user, item, action)]
+    return [
+        t
+        for action, t in TRANSITIONS.items()
+        if can_take(user, item, action) and not ledger_refusal(item, action)
+    ]
 
 
 def can_report(user: User | object, item: Item) -> bool:

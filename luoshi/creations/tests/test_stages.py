@@ -13,8 +13,10 @@ from luoshi.creations.stages import (
     TemplateError,
     failed_at,
     group_of,
+    late,
     may_fail,
     next_stages,
+    open_steps,
     refusal,
 )
 
@@ -123,3 +125,31 @@ def test_a_failure_is_of_the_stage_not_passed():
     assert failed_at(DEFAULT, Stage.APPLIED) == Stage.FIRST_CHECK  # 未通过初核
     assert failed_at(NO_FIRST_ACCEPTANCE, Stage.FIRST_CHECK) == Stage.REQUESTED
     assert failed_at(REVIEWED, Stage.REVIEW) == Stage.REVIEW
+
+
+def test_the_stages_ahead_are_those_that_may_have_an_expected_day():
+    assert open_steps(DEFAULT, Stage.FIRST_CHECK) == (
+        Stage.FIRST_ACCEPTANCE,
+        Stage.REQUESTED,
+        Stage.ACCEPTED,
+        Stage.AWARDED,
+    )
+    assert open_steps(DEFAULT, Stage.AWARDED) == ()
+    assert open_steps(REVIEWED, Stage.REVIEW) == (Stage.AWARDED,)  # passing the review
+    assert open_steps(DEFAULT, Stage.FAILED) == ()
+
+
+def test_an_expected_day_passed_is_late_the_day_after():
+    plans = {"first_acceptance": date(2023, 6, 30), "awarded": date(2023, 12, 31)}
+    assert late(DEFAULT, Stage.FIRST_CHECK, plans, date(2023, 6, 30)) is None
+    assert late(DEFAULT, Stage.FIRST_CHECK, plans, date(2023, 7, 1)) == (
+        Stage.FIRST_ACCEPTANCE,
+        date(2023, 6, 30),
+    )
+    assert late(DEFAULT, Stage.FIRST_ACCEPTANCE, plans, date(2023, 7, 1)) is None  # reached
+    assert late(DEFAULT, Stage.FAILED, plans, date(2024, 1, 1)) is None
+    # A stage without an expected day does not hide a later one that has passed.
+    assert late(DEFAULT, Stage.APPLIED, {"awarded": date(2023, 6, 30)}, JULY) == (
+        Stage.AWARDED,
+        date(2023, 6, 30),
+    )

@@ -13,8 +13,9 @@ from django.db.models import F
 
 from luoshi.core import clock
 from luoshi.items import rules
-from luoshi.items.hooks import Audience, notice_publish
+from luoshi.items.hooks import Audience, ledger_refusal, notice_publish
 from luoshi.items.models import (
+    ACTIVE_STATUSES,
     EventKind,
     Item,
     ItemEvent,
@@ -252,6 +253,8 @@ def item_take(
     assert transition is not None
     if not rules.can_take(actor, item, action):
         raise NotAllowed(rules.cannot_take_reason(actor, item, transition))
+    refused = ledger_refusal(item, action)
+    ensure(not refused, refused, ServiceError)
     reason = reason.strip()
     ensure(not transition.needs_reason or reason, f"{label}需要写明理由。", ServiceError)
     from_status = item.status
@@ -323,6 +326,47 @@ def item_take(
     _notify_transition(item=item, actor=actor, action=action, reason=reason)
     _refresh_progress(item)  # a 完成与否 item shows 100% once completed
     _recolour([item, *([successor] if successor else [])], as_of)
+    return item
+
+
+@transaction.atomic
+def item_complete_on_record(*, actor: User, item: Item, on: date, note: str, as_of: date) -> Item:
+    """办结 an item on a fact its ledger's office records itself, on the day of that fact (a title
+    awarded, an on-site meeting held): the office's record is the verification, so no request from
+    the unit and no verified report are asked. Only the office of the item's region, and only an
+    item still being worked on (or suspended)."""
+    item = (
+        Item.objects.select_for_update(of=("self",))
+        .select_related("region", "lead_unit", "patron_leader")
+        .get(pk=item.pk)
+    )
+    if not rules.is_supervisor_of(actor, item.region_id):
+        raise NotAllowed(rules.office_only_reason(actor, item, "办结这个事项"))
+    ensure(
+        item.status in ACTIVE_STATUSES | {Status.SUSPENDED},
+        f"事项当前状态为“{item.get_status_display()}”，不能办结。",
+        ServiceError,
+    )
+    note = note.strip()
+    ensure(note, "办结需要写明依据。", ServiceError)
+    from_status = item.status
+    item.status, item.completed_on, item.status_before_suspension = Status.COMPLETED, on, ""
+    item.version = F("version") + 1
+    item.updated_at = clock.now()
+    item.save()
+    item.refresh_from_db(fields=["version"])
+    item_event_record(
+        item=item,
+        actor=actor,
+        kind=EventKind.COMPLETED,
+        from_status=from_status,
+        to_status=Status.COMPLETED,
+        note=note,
+        data={"on_record": on.isoformat()},
+    )
+    _notify_transition(item=item, actor=actor, action=Action.COMPLETE, reason=note)
+    _refresh_progress(item)
+    _recolour([item], as_of)
     return item
 
 

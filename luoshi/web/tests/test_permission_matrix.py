@@ -66,7 +66,8 @@ from luoshi.commitments import services as commitment_services
 from luoshi.commitments.models import CityPledge, CommitmentLetter, Livelihood
 from luoshi.conftest import client_for, demo_user
 from luoshi.creations import services as creation_services
-from luoshi.creations.models import Creation, Material, OnSiteMeeting, ReadinessCheck
+from luoshi.creations.models import Creation, Material, OnSiteMeeting, ReadinessCheck, Site, StageTemplate
+from luoshi.creations.selectors import meeting_list_for
 from luoshi.creations.stages import Stage
 from luoshi.enterprises.models import Enterprise
 from luoshi.extraction.models import ProposedTask, SourceDocument
@@ -418,7 +419,15 @@ PATTERNS: dict[str, Entry] = {
     "enterprises/<int:pk>/cultivate/": Entry(Kind.ACTION, target="enterprise", insider=SUPERVISOR),
     "creations/": Entry(Kind.LIST, queries=("", "?year=2024")),
     "creations/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的示范创建"}),
+    "creations/templates/": Entry(Kind.OFFICE, insider=SUPERVISOR),
+    "creations/templates/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"name": "越权新建的阶段模板"}),
+    "creations/templates/<int:pk>/": Entry(
+        Kind.OBJECT, target="stage_template", insider=SUPERVISOR, form={"name": "越权修改的阶段模板"}
+    ),
     "creations/<int:pk>/": Entry(Kind.OBJECT, target="creation", insider=SUPERVISOR),
+    "creations/<int:pk>/plans/": Entry(
+        Kind.OBJECT, target="creation", insider=SUPERVISOR, form={"accepted": "2023-11-30"}
+    ),
     "creations/<int:pk>/stage/": Entry(
         Kind.ACTION, target="creation", insider=SUPERVISOR, data={"target": "applied", "on": "2023-07-20"}
     ),
@@ -433,7 +442,14 @@ PATTERNS: dict[str, Entry] = {
         data={"note": "越权登记的档案资料"},
     ),
     "creations/meetings/": Entry(Kind.LIST, queries=("", "?year=2022")),
+    "creations/meetings/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的现场会"}),
     "creations/meetings/<int:pk>/": Entry(Kind.OBJECT, target="onsite_meeting", insider=SUPERVISOR),
+    "creations/meetings/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="onsite_meeting", insider=SUPERVISOR, form={"title": "越权修改的现场会"}
+    ),
+    "creations/meetings/<int:pk>/cancel/": Entry(
+        Kind.ACTION, target="onsite_meeting", insider=SUPERVISOR, data={"reason": "越权取消的现场会"}
+    ),
     "creations/meetings/<int:pk>/held/": Entry(
         Kind.ACTION, target="onsite_meeting", insider=SUPERVISOR, data={"held_on": "2023-07-20"}
     ),
@@ -615,10 +631,13 @@ class Targets:
     bulletin: Bulletin  # a draft of the county's office
     meeting: Meeting  # a 调度会's pack being prepared, the county's leader attending
     decision: Decision  # a decision of that meeting, not yet assigned
+    stage_template: StageTemplate  # the county's default, used by its creations
     creation: Creation  # signed for by the unit, at 谋划
     failed_creation: Creation
     material: Material
-    onsite_meeting: OnSiteMeeting  # planned, signed for by the unit, with a site and its check
+    onsite_meeting: (
+        OnSiteMeeting  # planned for 20 July, not yet held, signed for by the unit, with a site and its check
+    )
     readiness_check: ReadinessCheck
     livelihood: Livelihood  # of 2022, so that its year-end survey is open
     pledge: CityPledge
@@ -666,6 +685,8 @@ class Targets:
             Creation: [self.creation, self.failed_creation],
             Material: [self.material],
             OnSiteMeeting: [self.onsite_meeting],
+            Site: list(self.onsite_meeting.sites.all()),
+            StageTemplate: [self.stage_template],
             ReadinessCheck: [self.readiness_check],
             Livelihood: [self.livelihood],
             CityPledge: [self.pledge],
@@ -1038,7 +1059,7 @@ def ledger_targets(cast: Cast, tag: str) -> dict[str, Any]:
             title=f"{tag}矩阵测试现场会",
             year=2023,
             level="municipal",
-            planned_on=date(2023, 9, 16),
+            planned_on=date(2023, 7, 20),  # past: the office may record it held on its day
             lead_unit=cast.unit,
             sites=[
                 creation_services.SiteInput(
@@ -1112,6 +1133,7 @@ def ledger_targets(cast: Cast, tag: str) -> dict[str, Any]:
         return made
 
     return {
+        "stage_template": templates[creation_services.DEFAULT_TEMPLATE],
         "creation": first,
         "failed_creation": failed,
         "material": first.materials.get(),
@@ -1159,9 +1181,12 @@ def county_secrets(region: Region) -> set[str]:
 
 def unit_secrets(user: User, region: Region) -> set[str]:
     """The county's items `user` may not see (titles and codes), unless a visible item names them."""
-    # A unit also sees the draft key projects it leads (its reserve, read only).
+    # A unit also sees the draft key projects it leads (its reserve, read only), and the on-site
+    # meetings that visit a site it readies (not their items).
     visible = Item.objects.filter(
-        Q(pk__in=item_list_for(user).values("pk")) | Q(pk__in=project_list_for(user).values("pk"))
+        Q(pk__in=item_list_for(user).values("pk"))
+        | Q(pk__in=project_list_for(user).values("pk"))
+        | Q(pk__in=meeting_list_for(user).values("pk"))
     )
     shown = " ".join(
         f"{title} {code} {description} {target}"
