@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "luoshi.bulletins",
     "luoshi.assessment",
     "luoshi.extraction",
+    "luoshi.api",
     "luoshi.web",
     "luoshi.bench",
     "django.contrib.admin",
@@ -155,6 +156,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
@@ -516,6 +519,46 @@ LUOSHI_LLM_TIMEOUT = int(os.environ.get("LUOSHI_LLM_TIMEOUT", "120"))
 # "立即" in a speech is given this many working days from the meeting (the office's time limit),
 # so that an item is not overdue on the day it is assigned.
 LUOSHI_IMMEDIATE_WORKDAYS = int(os.environ.get("LUOSHI_IMMEDIATE_WORKDAYS", "5"))
+
+# The REST API (/api/v1, luoshi/api): personal API tokens for other systems and phone clients, the
+# session (with its CSRF check) for the app's own pages; errors in one Chinese JSON shape.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "luoshi.api.authentication.TokenAuthentication",
+        "luoshi.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "luoshi.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "luoshi.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "落实 luoshi API",
+    "DESCRIPTION": "县级督查督办系统的接口（/api/v1）。认证：个人 API 令牌（Authorization: Bearer <令牌>），"
+    '或本系统页面的登录会话。错误一律为 {"error": {"code", "message", "fields"}}。',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "luoshi.items.models.Status",
+        "ReportStatusEnum": "luoshi.items.models.ReportStatus",
+        "BulletinStatusEnum": "luoshi.bulletins.models.BulletinStatus",
+        "UnitKindEnum": "luoshi.org.models.Unit.Kind",
+        "ActionKindEnum": "luoshi.items.models.ActionKind",
+    },
+    "DISABLE_ERRORS_AND_WARNINGS": False,
+}
 
 LOGGING = {
     "version": 1,

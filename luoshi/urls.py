@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 
+from luoshi.api import pages as api_pages
 from luoshi.dashboard import views as dashboard_views
 from luoshi.items import views as items_views
 from luoshi.web import audit_views
@@ -31,6 +32,9 @@ urlpatterns = [
         name="password_change",
     ),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("account/api-tokens/", api_pages.token_list, name="api_tokens"),
+    path("account/api-tokens/<int:pk>/revoke/", api_pages.token_revoke, name="api_token_revoke"),
+    path("api/v1/", include("luoshi.api.urls")),
     path("org/", include("luoshi.org.urls")),
     path("", include("luoshi.items.urls")),
     path("", include("luoshi.notifications.urls")),

@@ -302,6 +302,16 @@ class Harness:
                 "the page's 30 rows, the count: 2 queries",
             ),
             self._page(
+                "api.item_list.county",
+                "接口 · 事项列表 · 县督查办（重点工作，正在督办，第1页）",
+                office,
+                # Page 1: an API answers 404 for a page past the end (a small city has no page 3).
+                f"/api/v1/items/?kind={Kind.TASK}&status=active&page_size=30",
+                "county",
+                lambda: floors.item_list(one, kind=Kind.TASK, page=1),
+                "as the item list's: the page's 30 rows, the count: 2 queries",
+            ),
+            self._page(
                 "projects.county",
                 "重点项目台账 · 县督查办（第1页）",
                 office,

@@ -40,7 +40,13 @@ from luoshi.items.models import (
 )
 from luoshi.items.reporting import OWING_STATUSES, ReportingState, item_reporting_state
 from luoshi.items.rules import DRAFT_READERS, can_see_import_job
-from luoshi.items.schedule import FIRST_REPORT_GRACE_WORKDAYS, Cycle, Period, period_containing
+from luoshi.items.schedule import (
+    FIRST_REPORT_GRACE_WORKDAYS,
+    Cycle,
+    Period,
+    period_containing,
+    schedule_periods,
+)
 from luoshi.org.models import Region, Role, Unit, User
 from luoshi.org.selectors import scope_for
 
@@ -157,6 +163,30 @@ def item_detail_for(user: User | object, pk: int) -> Item:
         .prefetch_related("milestones", "replaces")
         .get(pk=pk)
     )
+
+
+def report_periods_to_offer(item: Item, *, as_of: date, calendar: WorkCalendar) -> list[Period]:
+    """The periods a report can be for (the report form's and the API's): those missing so far, and
+    the current one."""
+    if item.assigned_on is None:
+        return []
+    periods = schedule_periods(
+        item.cycle,
+        item.report_due_day,
+        assigned_on=item.assigned_on,
+        deadline=item.deadline,
+        calendar=calendar,
+        until=as_of + timedelta(days=31),
+    )
+    reported = set(item.reports.exclude(status=ReportStatus.REJECTED).values_list("period_start", flat=True))
+    offer = [p for p in periods if p.start not in reported and p.start <= as_of + timedelta(days=31)][-6:]
+    if item.cycle != Cycle.ONCE:
+        current = period_containing(item.cycle, item.report_due_day, as_of, calendar)
+        if current.start not in reported and all(p.start != current.start for p in offer):
+            offer.append(current)
+    elif not offer and periods:
+        offer = periods[-1:]
+    return sorted(offer, key=lambda p: p.start)
 
 
 def item_reports(item: Item) -> QuerySet[ProgressReport]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -43,7 +42,7 @@ from luoshi.items.models import (
     SupervisionAction,
 )
 from luoshi.items.reporting import item_reporting_state
-from luoshi.items.schedule import Cycle, Period, period_containing, schedule_periods
+from luoshi.items.schedule import Period
 from luoshi.items.services.reports import latest_report_found_untrue
 from luoshi.items.workflow import TRANSITIONS, Action
 from luoshi.org.http import AuthedRequest, acting_region
@@ -106,27 +105,7 @@ def item_list(request: AuthedRequest) -> HttpResponse:
 
 
 def _periods_to_offer(item: Item, as_of: Any) -> list[Period]:
-    """The periods a report can be for: those missing so far, and the current one."""
-    calendar = work_calendar()
-    if item.assigned_on is None:
-        return []
-    periods = schedule_periods(
-        item.cycle,
-        item.report_due_day,
-        assigned_on=item.assigned_on,
-        deadline=item.deadline,
-        calendar=calendar,
-        until=as_of + timedelta(days=31),
-    )
-    reported = set(item.reports.exclude(status=ReportStatus.REJECTED).values_list("period_start", flat=True))
-    offer = [p for p in periods if p.start not in reported and p.start <= as_of + timedelta(days=31)][-6:]
-    if item.cycle != Cycle.ONCE:
-        current = period_containing(item.cycle, item.report_due_day, as_of, calendar)
-        if current.start not in reported and all(p.start != current.start for p in offer):
-            offer.append(current)
-    elif not offer and periods:
-        offer = periods[-1:]
-    return sorted(offer, key=lambda p: p.start)
+    return selectors.report_periods_to_offer(item, as_of=as_of, calendar=work_calendar())
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ PAGES = {
     "dashboard.city",
     "item_list.county",
     "item_list.city",
+    "api.item_list.county",
     "item_page.county",
     "verify_queue.page",
     "projects.county",

@@ -55,6 +55,8 @@ from pypdf import PdfReader
 
 from luoshi import urls as project_urls
 from luoshi.alerts.models import Proposal
+from luoshi.api import services as api_services
+from luoshi.api.models import ApiToken
 from luoshi.assessment import services as assessment_services
 from luoshi.assessment.models import Appeal, Criterion, GroupKind, Record, RecordEvidence, Scheme, ScoreLine
 from luoshi.assessment.models import Group as AssessmentGroup
@@ -65,6 +67,7 @@ from luoshi.bulletins.periods import parse as parse_period
 from luoshi.commitments import services as commitment_services
 from luoshi.commitments.models import CityPledge, CommitmentLetter, Livelihood
 from luoshi.conftest import client_for, demo_user
+from luoshi.core import registry
 from luoshi.creations import services as creation_services
 from luoshi.creations.models import Creation, Material, OnSiteMeeting, ReadinessCheck, Site, StageTemplate
 from luoshi.creations.selectors import meeting_list_for
@@ -248,6 +251,58 @@ PATTERNS: dict[str, Entry] = {
     "audit/": Entry(Kind.AUDIT, insider=AUDITOR, queries=("", "?action=login", "?text={region}")),
     "audit/export.xlsx": Entry(Kind.AUDIT, insider=AUDITOR, queries=("", "?action=refused")),
     "pending/<slug:key>/": Entry(Kind.LIST, slugs={"key": planned_ledger}),
+    # The REST API: the same objects through the same selectors (answers JSON; 401 without login).
+    "account/api-tokens/": Entry(Kind.SELF, note="the user's own API tokens"),
+    "account/api-tokens/<int:pk>/revoke/": Entry(Kind.ACTION, target="api_token", insider=HEAD),
+    "api/v1/schema/": Entry(Kind.SELF, walked=False, note="the API's description: no data"),
+    "api/v1/docs/": Entry(Kind.SELF, walked=False, note="the API's description: no data"),
+    "api/v1/items/": Entry(Kind.LIST, note="another county's unit or leader in a filter: 400, see api/tests"),
+    "api/v1/items/<int:pk>/": Entry(Kind.OBJECT, target="item", insider=SUPERVISOR),
+    "api/v1/items/<int:pk>/actions/<slug:action>/": Entry(
+        Kind.ACTION,
+        target="item",
+        insider=SUPERVISOR,
+        may_act=frozenset({HEAD, REPORTER}),
+        data={"reason": "越权操作的理由", "confirm_past_deadline": "on"},
+        slugs={"action": ACTIONS},
+        positive={"action": Action.SUSPEND.value},
+    ),
+    "api/v1/items/<int:pk>/reports/": Entry(
+        Kind.OBJECT, target="item", insider=HEAD, note="its POST: luoshi/api/tests (multipart with evidence)"
+    ),
+    "api/v1/items/<int:pk>/instructions/": Entry(
+        Kind.ACTION, target="item", insider=LEADER, data={"text": "越权批示"}
+    ),
+    "api/v1/reports/<int:pk>/": Entry(Kind.OBJECT, target="report", insider=SUPERVISOR),
+    "api/v1/reports/<int:pk>/verify/": Entry(
+        Kind.ACTION, target="report", insider=SUPERVISOR, data={"method": "documents", "verdict": "true"}
+    ),
+    "api/v1/reports/<int:pk>/approve/": Entry(Kind.ACTION, target="pending_report", insider=HEAD),
+    "api/v1/reports/<int:pk>/reject/": Entry(
+        Kind.ACTION, target="pending_report", insider=HEAD, data={"reason": "越权退回"}
+    ),
+    "api/v1/evidence/<int:pk>/": Entry(Kind.OBJECT, target="evidence", insider=SUPERVISOR),
+    "api/v1/instructions/": Entry(Kind.LIST),
+    "api/v1/instructions/<int:pk>/acknowledge/": Entry(
+        Kind.ACTION, target="instruction", insider=HEAD, may_act=IN_THE_UNIT
+    ),
+    "api/v1/supervision/": Entry(Kind.LIST),
+    "api/v1/supervision/<int:pk>/": Entry(Kind.OBJECT, target="action", insider=SUPERVISOR),
+    "api/v1/notifications/": Entry(Kind.SELF, note="the user's own notifications"),
+    "api/v1/notifications/read/": Entry(Kind.SELF, walked=False, note="POST only: the user's own"),
+    "api/v1/units/": Entry(Kind.LIST),
+    "api/v1/units/<int:pk>/": Entry(Kind.OBJECT, target="unit", insider=SUPERVISOR),
+    "api/v1/people/": Entry(Kind.LIST),
+    "api/v1/leaders/": Entry(Kind.LIST),
+    "api/v1/bulletins/": Entry(Kind.LIST),
+    "api/v1/bulletins/<int:pk>/": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
+    "api/v1/bulletins/<int:pk>/bulletin.docx": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
+    "api/v1/bulletins/<int:pk>/bulletin.html": Entry(Kind.OBJECT, target="bulletin", insider=SUPERVISOR),
+    "api/v1/ledgers/": Entry(Kind.LIST),
+    "api/v1/ledgers/<slug:kind>/": Entry(
+        Kind.LIST, slugs={"kind": lambda: tuple(entry.kind for entry in registry.ledgers())}
+    ),
+    "api/v1/stats/": Entry(Kind.LIST),
     "projects/": Entry(
         Kind.LIST,
         queries=("", "?unit={unit}", "?leader={leader}&state=not_started", "?year=2024", "?set_aside=1"),
@@ -649,6 +704,7 @@ class Targets:
     appeal: Appeal  # the unit head's pending appeal of another line
     record: Record  # a pending deduction of the unit, with an evidence file
     record_evidence: RecordEvidence
+    api_token: ApiToken  # the unit head's personal API token
 
     @property
     def unit(self) -> Unit:
@@ -694,6 +750,7 @@ class Targets:
             Problem: [self.problem, self.closed_problem],
             Appeal: [self.appeal],
             Record: [self.record],
+            ApiToken: [self.api_token],
         }
 
     def secrets(self) -> set[str]:
@@ -1014,6 +1071,9 @@ def targets_for(cast: Cast, tag: str) -> Targets:
         document=document,
         task=task,
         import_job=import_job,
+        api_token=api_services.token_create(
+            user=users[HEAD], name=f"{tag}矩阵测试的令牌", expires_on=date(2023, 12, 31), as_of=JULY
+        ).token,
     )
 
 
@@ -1433,6 +1493,9 @@ def test_anonymous_visitors_are_sent_to_login_everywhere_but_the_public_pages(db
         response = client.get(address)
         if entry.kind == Kind.PUBLIC:
             assert response.status_code == PUBLIC_STATUS[route], route
+        elif route.startswith("api/v1/") and route != "api/v1/docs/":
+            assert response.status_code == 401, route  # the API answers in JSON, never the login page
+            assert "not_authenticated" in response.content.decode(), route  # the schema's in YAML
         else:
             assert response.status_code == 302, route
             assert response["Location"].startswith("/login/"), route
