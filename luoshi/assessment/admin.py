@@ -1,6 +1,7 @@
 """The schemes and the city's published points in the admin, scoped like the other admins (a
 county's 管理员 maintains his county's). Scores, records and appeals are not edited here: they are
-computed, or go through the office's pages and their services."""
+computed, or go through the office's pages and their services. A scheme whose scores have been
+computed is read-only here as on the office's pages, so that its scores keep their scheme."""
 
 from __future__ import annotations
 
@@ -10,9 +11,13 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from luoshi.assessment.models import CityCriterion, CityScore, Criterion, Group, Scheme
+from luoshi.assessment.models import CityCriterion, CityScore, Criterion, Group, Scheme, ScoreRun
 from luoshi.org.admin import ScopedAdmin
 from luoshi.org.selectors import region_list_for
+
+
+def _scored(scheme_id: int | None) -> bool:
+    return scheme_id is not None and ScoreRun.objects.filter(scheme_id=scheme_id).exists()
 
 
 class CriterionInline(admin.TabularInline):
@@ -20,11 +25,28 @@ class CriterionInline(admin.TabularInline):
     extra = 0
     fields = ["name", "max_points", "method", "params", "source", "sort_order"]
 
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and _scored(obj.scheme_id)) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and _scored(obj.scheme_id)) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and _scored(obj.scheme_id)) and super().has_delete_permission(
+            request, obj
+        )
+
 
 @admin.register(Scheme)
 class SchemeAdmin(ScopedAdmin):
     list_display = ["name", "year", "region"]
     list_filter = ["region", "year"]
+    exclude = ["version"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and _scored(obj.pk)) and super().has_change_permission(request, obj)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Scheme]:
         return Scheme.objects.filter(region__in=region_list_for(request.user)).select_related("region")
@@ -39,12 +61,20 @@ class GroupAdmin(ScopedAdmin):
     filter_horizontal = ["units"]
     inlines = [CriterionInline]
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not (obj is not None and _scored(obj.scheme_id)) and super().has_change_permission(
+            request, obj
+        )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Group]:
         return Group.objects.filter(scheme__region__in=region_list_for(request.user)).select_related("scheme")
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "scheme":
-            kwargs["queryset"] = Scheme.objects.filter(region__in=region_list_for(request.user))
+            # A group is added to a scheme not yet scored only.
+            kwargs["queryset"] = Scheme.objects.filter(
+                region__in=region_list_for(request.user), runs__isnull=True
+            ).distinct()
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -22,6 +22,9 @@ class Scheme(models.Model):
     name = models.CharField("方案名称", max_length=100)
     note = models.TextField("说明", blank=True)
     created_at = models.DateTimeField("创建时间", default=clock.now)
+    # Raised by every change of the scheme, its groups or its criteria (services.scheme_change), so
+    # that an office editing an old page is told somebody changed the scheme meanwhile.
+    version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:
         verbose_name = "考核方案"

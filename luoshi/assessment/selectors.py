@@ -27,6 +27,7 @@ from luoshi.assessment.models import (
     ScoreRun,
 )
 from luoshi.assessment.scoring import Period
+from luoshi.core.registry import BulletinPart
 from luoshi.items.models import Verification
 from luoshi.org.models import Region, Role, Unit, User
 from luoshi.org.selectors import scope_for
@@ -114,9 +115,10 @@ def _totals(run: ScoreRun) -> dict[int, dict[int, Decimal]]:
     return totals
 
 
-def rankings(user: User | object, run: ScoreRun) -> list[GroupRanking]:
+def rankings(user: User | object, run: ScoreRun, *, with_lines: bool = True) -> list[GroupRanking]:
     """Each group's ranking of the run, with the trend against the previous period's latest run.
-    The groups a unit user is not in are left out; a unit user sees only his own lines."""
+    The groups a unit user is not in are left out; a unit user sees only his own lines
+    (`with_lines` False: nobody's, for a summary that shows only the totals)."""
     scheme = run.scheme
     whole = rules.reads_region(user, scheme.region_id)
     mine = _unit_ids(user)
@@ -127,6 +129,8 @@ def rankings(user: User | object, run: ScoreRun) -> list[GroupRanking]:
     shown = ScoreLine.objects.filter(run=run).select_related("criterion")
     if not whole:
         shown = shown.filter(unit_id__in=mine)
+    if not with_lines:
+        shown = shown.none()
     for line in shown.order_by("criterion__sort_order", "criterion_id"):
         lines[line.unit_id].append(line)
     result = []
@@ -286,6 +290,11 @@ def appeal_list_for(user: User | object) -> QuerySet[Appeal]:
     )
 
 
+def manages_a_region(user: User | object) -> bool:
+    """Whether the user is a county's supervision office (who keeps its schemes)."""
+    return any(seat.role == Role.SUPERVISOR for seat in scope_for(user).seats)
+
+
 def records_criteria(user: User | object) -> QuerySet[Criterion]:
     """The `records` criteria the user may add records to (his office's county's)."""
     managed = [seat.region_id for seat in scope_for(user).seats if seat.role == Role.SUPERVISOR]
@@ -347,7 +356,7 @@ def readable_regions(user: User | object) -> list[Region]:
 
 
 def latest_rankings(
-    *, user: User | object, as_of: date
+    *, user: User | object, as_of: date, with_lines: bool = True
 ) -> list[tuple[Scheme, ScoreRun | None, list[GroupRanking]]]:
     """Each scheme of `as_of`'s year the user may see, with its latest period computed by `as_of`
     and that period's rankings: what `luoshi stats`, and a bulletin's ranking table, read."""
@@ -358,7 +367,7 @@ def latest_rankings(
             .order_by("-year", "-quarter", "-pk")
             .first()
         )
-        result.append((scheme, run, rankings(user, run) if run else []))
+        result.append((scheme, run, rankings(user, run, with_lines=with_lines) if run else []))
     return result
 
 
@@ -414,3 +423,91 @@ def assessment_stats(*, user: Any, as_of: date) -> dict[str, Any]:
             }
         )
     return {"schemes": schemes, "city": city}
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulletin's ranking table and the dashboard's panel (both from latest_rankings)
+
+PANEL_ENDS = 3  # the dashboard shows each group's first and last this many
+
+
+def _score(total: Decimal) -> str:
+    return scoring.figure(total)
+
+
+def bulletin_part(*, user: Any, as_of: date) -> BulletinPart | None:
+    """The assessment's part of a bulletin: each group's first and last place of the latest period
+    computed by `as_of`, the last places again under 存在问题, and every group's ranking as an
+    annex (名次, 单位, 得分, 趋势)."""
+    found = [
+        (scheme, run, ranked)
+        for scheme, run, ranked in latest_rankings(user=user, as_of=as_of, with_lines=False)
+        if run and ranked
+    ]
+    if not found:
+        return None
+    many = len({scheme.region_id for scheme, _run, _ranked in found}) > 1
+    paragraphs, problems, rows = [], [], []
+    for scheme, run, ranked in found:
+        where = f"{scheme.region.name}" if many else ""
+        ends, lasts = [], []
+        for ranking in ranked:
+            group = f"{where}{ranking.group.name}"
+            if not ranking.rows:
+                continue
+            first, last = ranking.rows[0], ranking.rows[-1]
+
+            def names(rank: int, rows: list[RankedUnit] = ranking.rows) -> str:
+                return "、".join(row.name for row in rows if row.rank == rank)  # the tied, all named
+
+            text = f"{group}第一名{names(first.rank)}（{_score(first.total)}分）"
+            if last.rank > first.rank:
+                text += f"，末位{names(last.rank)}（{_score(last.total)}分）"
+                lasts.append(f"{group}{names(last.rank)}")
+            ends.append(text)
+            rows += [
+                (group, str(row.rank), row.name, _score(row.total), row.trend or "—") for row in ranking.rows
+            ]
+        paragraphs.append(f"{run.period.label}考核（{scheme.name}）：{'；'.join(ends)}。")
+        if lasts:
+            problems.append(
+                f"{run.period.label}考核排名末位的单位：{'；'.join(lasts)}，要对照失分项逐项查找原因、限期提升。"
+            )
+    return BulletinPart(
+        title="考核排名",
+        paragraphs=tuple(paragraphs),
+        problems=tuple(problems),
+        table_title=f"{found[0][1].period.label}考核排名" if len(found) == 1 else "考核排名",
+        columns=("考核组", "名次", "单位", "得分", "趋势"),
+        rows=tuple(rows),
+    )
+
+
+@dataclass(frozen=True)
+class PanelGroup:
+    """One group on the dashboard: its first and last units with their trend, and the page."""
+
+    title: str
+    period: str
+    url: str
+    top: list[RankedUnit]
+    bottom: list[RankedUnit]
+    peers: int
+
+
+def dashboard_panel(*, user: Any, as_of: date) -> list[PanelGroup]:
+    """Each group's first and last units of the latest period computed by `as_of`, for the county
+    dashboard, as the user may see them; each links to its ranking page."""
+    panel = []
+    found = latest_rankings(user=user, as_of=as_of, with_lines=False)
+    many = len({scheme.region_id for scheme, _run, _ranked in found}) > 1
+    for scheme, run, ranked in found:
+        if run is None:
+            continue
+        url = f"{reverse('assessment:rankings')}?scheme={scheme.pk}&period={run.period.key}"
+        for ranking in ranked:
+            top = ranking.rows[:PANEL_ENDS]
+            bottom = ranking.rows[max(PANEL_ENDS, len(ranking.rows) - PANEL_ENDS) :]
+            title = f"{scheme.region.name if many else ''}{ranking.group.name}"
+            panel.append(PanelGroup(title, run.period.label, url, top, bottom, len(ranking.rows)))
+    return panel

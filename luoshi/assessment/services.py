@@ -40,7 +40,7 @@ from luoshi.indicators.compute import Type
 from luoshi.indicators.models import Indicator
 from luoshi.indicators.selectors import indicator_results
 from luoshi.items.models import Item, Status, Verdict, Verification
-from luoshi.items.services import ServiceError, ensure, evidence_store
+from luoshi.items.services import Conflict, ServiceError, ensure, evidence_store
 from luoshi.org.models import Unit, User
 
 UNRATED = (Status.DRAFT, Status.WITHDRAWN, Status.REPLACED, Status.SUSPENDED)
@@ -326,3 +326,202 @@ def _validate(instance: Record | Appeal) -> None:
         instance.full_clean()
     except ValidationError as error:
         raise ServiceError("；".join(error.messages)) from error
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemes (考核方案): the office keeps its county's schemes on its own pages. A scheme whose scores
+# have been computed is not changed under them: it is refused, and the office copies it into a new
+# scheme (of the same year under another name, or of the next year) and changes the copy.
+
+SCORED = "{scheme}已计算过得分，不能再修改（已算出的得分按原方案保留）。如需调整，请复制为新方案后修改。"
+
+
+@dataclass(frozen=True)
+class SchemeInput:
+    year: int
+    name: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GroupInput:
+    name: str
+    kind: str
+    units: Sequence[Unit]
+    sort_order: int = 0
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    name: str
+    max_points: Decimal
+    method: str
+    params: dict
+    source: str = ""
+    sort_order: int = 0
+
+
+def scheme_is_scored(scheme: Scheme) -> bool:
+    return ScoreRun.objects.filter(scheme=scheme).exists()
+
+
+def _scheme_change(actor: User, scheme: Scheme, expected_version: int | None) -> Scheme:
+    """Lock the scheme for a change of it, its groups or its criteria: only its county's office,
+    never once scored, never over somebody else's change; its version goes up."""
+    locked = Scheme.objects.select_for_update().select_related("region").get(pk=scheme.pk)
+    ensure(rules.can_manage(actor, locked.region_id), "只有本县督查办可以修改考核方案。")
+    ensure(not scheme_is_scored(locked), SCORED.format(scheme=locked), ServiceError)
+    if expected_version is not None and expected_version != locked.version:
+        raise Conflict(f"{locked}已被他人修改，请刷新页面后重新填写。")
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    return locked
+
+
+def _validate_any(instance: Scheme | Group | Criterion) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        messages = (
+            [m for ms in error.message_dict.values() for m in ms]
+            if hasattr(error, "message_dict")
+            else error.messages
+        )
+        raise ServiceError("；".join(messages)) from error
+
+
+@transaction.atomic
+def scheme_create(*, actor: User, region_id: int, data: SchemeInput) -> Scheme:
+    ensure(rules.can_manage(actor, region_id), "只有本县督查办可以制定考核方案。")
+    scheme = Scheme(region_id=region_id, year=data.year, name=data.name.strip(), note=data.note.strip())
+    _validate_any(scheme)
+    scheme.save()
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(*, actor: User, scheme: Scheme, data: SchemeInput, expected_version: int | None) -> Scheme:
+    scheme = _scheme_change(actor, scheme, expected_version)
+    ensure(
+        data.year == scheme.year or not Record.objects.filter(criterion__group__scheme=scheme).exists(),
+        "方案已有加减分纪实，不能改变年度。",
+        ServiceError,
+    )
+    scheme.year, scheme.name, scheme.note = data.year, data.name.strip(), data.note.strip()
+    _validate_any(scheme)
+    scheme.save(update_fields=["year", "name", "note"])
+    return scheme
+
+
+@transaction.atomic
+def scheme_copy(*, actor: User, scheme: Scheme, data: SchemeInput) -> Scheme:
+    """A new scheme of the county with the groups, their units still in use and the criteria of
+    `scheme` (last year's, or a scored one to adjust): the start of the office's changes."""
+    ensure(rules.can_manage(actor, scheme.region_id), "只有本县督查办可以复制考核方案。")
+    note = data.note.strip() or f"复制自{scheme}"
+    copy = Scheme(region_id=scheme.region_id, year=data.year, name=data.name.strip(), note=note)
+    _validate_any(copy)
+    copy.save()
+    for group in Group.objects.filter(scheme=scheme).prefetch_related("units", "criteria"):
+        made = Group.objects.create(
+            scheme=copy, name=group.name, kind=group.kind, sort_order=group.sort_order
+        )
+        made.units.set([unit for unit in group.units.all() if unit.is_active])
+        for criterion in group.criteria.all():  # one by one, so the audit log sees each
+            Criterion.objects.create(
+                group=made,
+                name=criterion.name,
+                max_points=criterion.max_points,
+                method=criterion.method,
+                params=criterion.params,
+                source=criterion.source,
+                sort_order=criterion.sort_order,
+            )
+    return copy
+
+
+def _check_members(scheme: Scheme, group: Group | None, units: Sequence[Unit]) -> None:
+    for unit in units:
+        ensure(unit.region_id == scheme.region_id, f"{unit.short_name}不是本县的单位。", ServiceError)
+        ensure(unit.is_active, f"{unit.short_name}已停用。", ServiceError)
+    others = Group.units.through.objects.filter(group__scheme=scheme, unit__in=[u.pk for u in units])
+    if group is not None:
+        others = others.exclude(group_id=group.pk)
+    elsewhere = others.select_related("group", "unit").first()
+    if elsewhere is not None:
+        raise ServiceError(
+            f"{elsewhere.unit.short_name}已在“{elsewhere.group.name}”考核组中，一个单位只在一个组中排名。"
+        )
+
+
+@transaction.atomic
+def group_save(
+    *, actor: User, scheme: Scheme, group: Group | None, data: GroupInput, expected_version: int | None
+) -> Group:
+    """Add a group to the scheme (group None) or change one: its name, kind, members and place."""
+    scheme = _scheme_change(actor, scheme, expected_version)
+    group = Group(scheme=scheme) if group is None else Group.objects.get(pk=group.pk, scheme=scheme)
+    ensure(data.units, "请选择参加考核的单位。", ServiceError)
+    _check_members(scheme, group if group.pk else None, data.units)
+    ensure(
+        not Record.objects.filter(criterion__group_id=group.pk)
+        .exclude(unit__in=[u.pk for u in data.units])
+        .exists(),
+        "移出的单位已有加减分纪实，不能移出考核组。",
+        ServiceError,
+    )
+    group.name, group.kind, group.sort_order = data.name.strip(), data.kind, data.sort_order
+    _validate_any(group)
+    group.save()
+    group.units.set(data.units)
+    return group
+
+
+@transaction.atomic
+def group_delete(*, actor: User, group: Group, expected_version: int | None) -> None:
+    _scheme_change(actor, group.scheme, expected_version)
+    ensure(
+        not Record.objects.filter(criterion__group=group).exists(),
+        f"“{group.name}”已有加减分纪实，不能删除。",
+        ServiceError,
+    )
+    group.delete()
+
+
+@transaction.atomic
+def criterion_save(
+    *,
+    actor: User,
+    group: Group,
+    criterion: Criterion | None,
+    data: CriterionInput,
+    expected_version: int | None,
+) -> Criterion:
+    """Add a criterion to a group (criterion None) or change one; its parameters are checked by
+    the same rules the scoring uses (scoring.params_problems, in Criterion.clean)."""
+    _scheme_change(actor, group.scheme, expected_version)
+    if criterion is None:
+        criterion = Criterion(group=group)
+    else:
+        criterion = Criterion.objects.get(pk=criterion.pk, group=group)
+        ensure(
+            data.method == criterion.method or not criterion.records.exists(),
+            f"“{criterion.name}”已有加减分纪实，不能改变计分方法。",
+            ServiceError,
+        )
+    criterion.name, criterion.max_points, criterion.method = data.name.strip(), data.max_points, data.method
+    criterion.params, criterion.source, criterion.sort_order = (
+        data.params,
+        data.source.strip(),
+        data.sort_order,
+    )
+    _validate_any(criterion)
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_delete(*, actor: User, criterion: Criterion, expected_version: int | None) -> None:
+    _scheme_change(actor, criterion.group.scheme, expected_version)
+    ensure(not criterion.records.exists(), f"“{criterion.name}”已有加减分纪实，不能删除。", ServiceError)
+    criterion.delete()

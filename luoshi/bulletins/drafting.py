@@ -95,12 +95,8 @@ def gather(*, region: Region, period: Period, as_of: date) -> dict[str, Any]:
     )
     unrated = {registry.kind_label(row["kind"]): row["n"] for row in unrated_rows}
     parts = []
-    seen: list[registry.BulletinSection] = []
-    for ledger in registry.ledgers():
-        if ledger.bulletin is None or ledger.bulletin in seen:
-            continue
-        seen.append(ledger.bulletin)
-        part = ledger.bulletin(user=reader, as_of=as_of)
+    for section in registry.bulletin_sections():
+        part = section(user=reader, as_of=as_of)
         if part is not None:
             parts.append(asdict(part))
     return {

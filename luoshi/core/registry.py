@@ -215,6 +215,26 @@ def import_targets() -> list[ImportTarget]:
     return sorted(_imports.values(), key=lambda target: (target.order, target.name))
 
 
+_bulletins: dict[str, tuple[int, BulletinSection]] = {}
+
+
+def register_bulletin(name: str, section: BulletinSection, *, order: int = 100) -> None:
+    """A part of a drafted bulletin that is not a ledger's (the assessment's rankings): after every
+    ledger's part, in its order."""
+    _bulletins[name] = (order, section)
+
+
+def bulletin_sections() -> list[BulletinSection]:
+    """The parts of a drafted bulletin: each ledger's (once, in the ledgers' order), then the other
+    registered ones in their order."""
+    sections: list[BulletinSection] = []
+    for entry in ledgers():
+        if entry.bulletin is not None and entry.bulletin not in sections:
+            sections.append(entry.bulletin)
+    sections += [section for _order, section in sorted(_bulletins.values(), key=lambda pair: pair[0])]
+    return sections
+
+
 _demos: dict[str, tuple[int, DemoLoader]] = {}
 
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from luoshi.alerts.selectors import pending_proposals_for
+from luoshi.assessment.selectors import dashboard_panel
 from luoshi.core import clock
 from luoshi.dashboard.selectors import dashboard_for
 from luoshi.org.http import AuthedRequest
@@ -42,6 +43,7 @@ def index(request: AuthedRequest) -> HttpResponse:
         "last_month_end": last_month_end,
         "proposals": list(pending_proposals_for(request.user)[:20]) if is_supervisor else [],
         "is_supervisor": is_supervisor,
+        "assessment": dashboard_panel(user=request.user, as_of=as_of),
         "chart": {
             "trend": board.trend,
             "kinds": [{"label": k.label, "counts": k.counts, "links": k.links} for k in board.kinds],

@@ -5,16 +5,17 @@ its data (a recompute gives the same lines)."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
 
-from luoshi.assessment import services
-from luoshi.assessment.models import Appeal, Decision, Record, Scheme, ScoreLine, ScoreRun
+from luoshi.assessment import selectors, services
+from luoshi.assessment.models import Appeal, Criterion, Decision, Record, Scheme, ScoreLine, ScoreRun
 from luoshi.assessment.scoring import Period
 from luoshi.conftest import client_for, demo_user
-from luoshi.org.models import Unit
+from luoshi.org.models import Region, Unit
 
 pytestmark = pytest.mark.django_db
 JULY_25 = "2023-07-25"
@@ -190,3 +191,131 @@ def test_the_rankings_page_reads_in_a_fixed_number_of_queries(demo, django_asser
     client.get("/assessment/")  # warm the session and the scope cache
     with django_assert_max_num_queries(30):
         assert client.get("/assessment/").status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# The rankings feed the bulletin and the dashboard (latest_rankings, as the user may see them)
+
+
+def test_the_bulletin_drafts_the_ranking_table_through_the_registry(demo):
+    from luoshi.bulletins.models import Bulletin, BulletinStatus
+
+    draft = Bulletin.objects.get(
+        region=demo.region, period_start=date(2023, 7, 1), status=BulletinStatus.DRAFT
+    )
+    part = next(part for part in draft.data["ledgers"] if part["title"] == "考核排名")
+    assert part["table_title"] == "2023年第二季度考核排名"
+    assert part["columns"] == ["考核组", "名次", "单位", "得分", "趋势"]
+    run = latest_q2(demo)
+    units = ScoreLine.objects.filter(run=run).values("unit").distinct().count()
+    assert len(part["rows"]) == units
+    ranked = selectors.rankings(demo_user("duchaban"), run)
+    first = ranked[0].rows[0]
+    assert [ranked[0].group.name, "1", first.name] == part["rows"][0][:3]
+    assert f"第一名{first.name}" in "".join(draft.sections["overview"])
+    assert "考核排名末位的单位" in "".join(draft.sections["problems"])
+
+
+def test_the_bulletin_part_is_as_of_its_day_and_of_its_county(demo):
+    from luoshi.org.selectors import region_reader
+
+    zhenan = Region.objects.get(name="镇安县")
+    assert selectors.bulletin_part(user=region_reader(zhenan), as_of=date(2023, 7, 25)) is None
+    # before the first quarter was computed there is nothing to rank
+    assert selectors.bulletin_part(user=region_reader(demo.region), as_of=date(2023, 3, 31)) is None
+
+
+def test_the_dashboard_shows_each_groups_first_and_last_linking_to_the_rankings(demo):
+    text = client_for(demo_user("liupeng")).get("/dashboard/").content.decode()
+    panel = text[text.index('data-testid="assessment-panel"') :]
+    panel = panel[: panel.index("查看考核排名")]
+    run = latest_q2(demo)
+    assert f"/assessment/?scheme={demo.pk}&amp;period=2023-Q2" in panel
+    for ranking in selectors.rankings(demo_user("liupeng"), run):
+        assert ranking.group.name in panel
+        assert ranking.rows[0].name in panel and ranking.rows[-1].name in panel
+    assert panel.count('data-testid="assessment-group"') == 3
+
+
+def test_the_dashboard_panel_is_scoped_and_dated(demo):
+    # a town's people see their own group only; another county sees no panel
+    panel = selectors.dashboard_panel(user=demo_user("yingpan-head"), as_of=date(2023, 7, 25))
+    assert [group.title for group in panel] == ["镇（街道）"]
+    assert "assessment-panel" not in client_for(demo_user("za-duchaban")).get("/dashboard/").content.decode()
+    # as of a day before the second quarter was computed, the first quarter's ranking
+    earlier = ScoreRun.objects.filter(scheme=demo, quarter=1).order_by("-pk").first()
+    panel = selectors.dashboard_panel(user=demo_user("liupeng"), as_of=earlier.as_of)
+    assert {group.period for group in panel} == {"2023年第一季度"}
+
+
+# ---------------------------------------------------------------------------------------------
+# Tried as an attacker
+
+
+def test_another_countys_ids_are_not_found(demo):
+    """镇安县's office asks for 柞水县's scheme, unit score, score line, appeal and record by id."""
+    client = client_for(demo_user("za-duchaban"))
+    run = latest_q2(demo)
+    line = ScoreLine.objects.filter(run=run).first()
+    appeal = Appeal.objects.filter(line__run__scheme=demo).first()
+    record = Record.objects.filter(criterion__group__scheme=demo).first()
+    group = demo.groups.first()
+    for page in (
+        f"/assessment/schemes/{demo.pk}/",
+        f"/assessment/schemes/{demo.pk}/copy/",
+        f"/assessment/groups/{group.pk}/",
+        f"/assessment/units/{line.unit_id}/",
+        f"/assessment/lines/{line.pk}/appeal/",
+    ):
+        assert client.get(page).status_code == 404, page
+    for action, data in (
+        (f"/assessment/appeals/{appeal.pk}/decide/", {"decision": "approve", "reason": "越权"}),
+        (f"/assessment/records/{record.pk}/decide/", {"decision": "reject", "reason": "越权"}),
+        (f"/assessment/schemes/{demo.pk}/compute/", {"period": "2023-Q2"}),
+    ):
+        assert client.post(action, data).status_code == 404, action
+    # and a query string naming the scheme shows nothing of it
+    assert demo.name not in client.get(f"/assessment/?scheme={demo.pk}").content.decode()
+
+
+def test_a_unit_reads_and_appeals_its_own_score_but_changes_nothing_else(demo):
+    client = client_for(demo_user("yingpan-head"))
+    run = latest_q2(demo)
+    yingpan = Unit.objects.get(region__name="柞水县", short_name="营盘镇")
+    own = ScoreLine.objects.filter(run=run, unit=yingpan).first()
+    assert client.get(f"/assessment/lines/{own.pk}/appeal/").status_code == 200
+    appeal = Appeal.objects.filter(line__run__scheme=demo).first()
+    assert client.post(f"/assessment/appeals/{appeal.pk}/decide/", {"decision": "approve"}).status_code in (
+        403,
+        404,
+    )
+    assert client.post(f"/assessment/schemes/{demo.pk}/compute/", {"period": "2023-Q2"}).status_code == 403
+    assert client.get("/assessment/records/new/").status_code == 403
+    assert client.get(f"/assessment/schemes/{demo.pk}/copy/").status_code == 403
+
+
+def test_odd_query_strings_are_not_errors(demo):
+    client = client_for(demo_user("duchaban"))
+    for address in (
+        "/assessment/city/?year=99999999999999999999",
+        "/assessment/city/?year=0",
+        "/assessment/?scheme=99999999999999999999&period=2023-Q9",
+        "/assessment/?period=99999999",
+    ):
+        assert client.get(address).status_code == 200, address
+
+
+def test_the_admin_does_not_change_a_scored_scheme_either(demo):
+    admin = client_for(demo_user("xitong"))
+    group = demo.groups.first()
+    criterion = group.criteria.first()
+    page = admin.get(f"/admin/assessment/group/{group.pk}/change/").content.decode()
+    assert 'name="_save"' not in page  # view only
+    response = admin.post(
+        f"/admin/assessment/group/{group.pk}/change/", {"name": "改过的组", "kind": group.kind}
+    )
+    assert response.status_code == 403
+    group.refresh_from_db()
+    assert group.name != "改过的组"
+    assert Criterion.objects.get(pk=criterion.pk).max_points == criterion.max_points
+    assert f'value="{demo.pk}"' not in admin.get("/admin/assessment/group/add/").content.decode()

@@ -153,7 +153,7 @@ def test_the_red_annex_lists_exactly_the_red_items_of_the_data(draft, zhashui):
 
 def test_the_ledgers_add_their_part_through_the_registry(draft):
     titles = [part["title"] for part in draft.data["ledgers"]]
-    assert titles == ["考核指标", "重点项目"]
+    assert titles == ["考核指标", "重点项目", "考核排名"]
     projects = next(part for part in draft.data["ledgers"] if part["title"] == "重点项目")
     text = "".join(draft.sections["overview"])
     # The projects' figures are the ledger's own (the same selector as its page and `luoshi stats`).

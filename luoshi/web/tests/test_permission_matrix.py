@@ -575,6 +575,33 @@ PATTERNS: dict[str, Entry] = {
     "assessment/schemes/<int:pk>/compute/": Entry(
         Kind.ACTION, target="scheme", insider=SUPERVISOR, data={"period": "2023-Q2"}
     ),
+    "assessment/schemes/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"name": "越权新建的考核方案"}),
+    "assessment/schemes/<int:pk>/edit/": Entry(
+        Kind.OBJECT, target="draft_scheme", insider=SUPERVISOR, form={"name": "越权改名的考核方案"}
+    ),
+    "assessment/schemes/<int:pk>/copy/": Entry(
+        Kind.OBJECT,
+        target="scheme",
+        insider=SUPERVISOR,
+        form={"year": 2024, "name": "越权复制的考核方案"},
+        note="a scored scheme is copied, not changed",
+    ),
+    "assessment/schemes/<int:pk>/groups/new/": Entry(
+        Kind.OBJECT, target="draft_scheme", insider=SUPERVISOR, form={"name": "越权添加的考核组"}
+    ),
+    "assessment/groups/<int:pk>/": Entry(
+        Kind.OBJECT, target="assessment_group", insider=SUPERVISOR, form={"name": "越权改名的考核组"}
+    ),
+    "assessment/groups/<int:pk>/delete/": Entry(Kind.ACTION, target="assessment_group", insider=SUPERVISOR),
+    "assessment/groups/<int:pk>/criteria/new/": Entry(
+        Kind.OBJECT, target="assessment_group", insider=SUPERVISOR, form={"name": "越权添加的考核内容"}
+    ),
+    "assessment/criteria/<int:pk>/": Entry(
+        Kind.OBJECT, target="assessment_criterion", insider=SUPERVISOR, form={"name": "越权改名的考核内容"}
+    ),
+    "assessment/criteria/<int:pk>/delete/": Entry(
+        Kind.ACTION, target="assessment_criterion", insider=SUPERVISOR
+    ),
     "assessment/units/<int:pk>/": Entry(
         Kind.OBJECT, target="unit", insider=SUPERVISOR, note="a unit's score lines with their sources"
     ),
@@ -705,6 +732,9 @@ class Targets:
     record: Record  # a pending deduction of the unit, with an evidence file
     record_evidence: RecordEvidence
     api_token: ApiToken  # the unit head's personal API token
+    draft_scheme: Scheme  # an assessment scheme not yet scored, which the office may still change
+    assessment_group: AssessmentGroup  # its group, of the unit
+    assessment_criterion: Criterion  # the group's criterion
 
     @property
     def unit(self) -> Unit:
@@ -751,6 +781,9 @@ class Targets:
             Appeal: [self.appeal],
             Record: [self.record],
             ApiToken: [self.api_token],
+            Scheme: [self.scheme, self.draft_scheme],
+            AssessmentGroup: [self.assessment_group],
+            Criterion: [self.assessment_criterion],
         }
 
     def secrets(self) -> set[str]:
@@ -1038,11 +1071,22 @@ def targets_for(cast: Cast, tag: str) -> Targets:
     appeal = assessment_services.appeal_file(
         actor=users[HEAD], line=run.lines.get(criterion=outcomes), reasons=f"{tag}保密的改分理由"
     )
+    draft_scheme = Scheme.objects.create(region=cast.region, year=2023, name=f"{tag}矩阵测试草拟方案")
+    draft_group = AssessmentGroup.objects.create(
+        scheme=draft_scheme, name=f"{tag}矩阵测试草拟考核组", kind=GroupKind.DEPARTMENTS
+    )
+    draft_group.units.set([cast.unit])
+    draft_criterion = Criterion.objects.create(
+        group=draft_group, name=f"{tag}矩阵测试草拟考核内容", max_points=Decimal(10), method="item_outcomes"
+    )
     ledgers = ledger_targets(cast, tag)
     return Targets(
         cast=cast,
         **ledgers,
         scheme=scheme,
+        draft_scheme=draft_scheme,
+        assessment_group=draft_group,
+        assessment_criterion=draft_criterion,
         score_line=run.lines.get(criterion=records),
         appeal=appeal,
         record=record,
