@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "luoshi.dashboard",
     "luoshi.bulletins",
     "luoshi.assessment",
+    "luoshi.webhooks",
     "luoshi.extraction",
     "luoshi.api",
     "luoshi.web",
@@ -485,6 +486,11 @@ LUOSHI_WEBHOOK_HOSTS = [
     host.lower().rstrip(".")
     for host in env_list("LUOSHI_WEBHOOK_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
 ]
+# A region's event subscriptions (luoshi.webhooks) post to systems of its own (a work-bench page,
+# a city's big screen): https on one of these hosts only, the system administrator's list; none
+# by default. The checks are the robots' (public addresses only, no redirects); the gateway below
+# serves both.
+LUOSHI_WEBHOOK_OUT_HOSTS = [host.lower().rstrip(".") for host in env_list("LUOSHI_WEBHOOK_OUT_HOSTS", "")]
 # An on-premise gateway that relays robot messages, e.g. on the government network: its origin,
 # "https://robot-gw.example.gov.cn" or "http://10.0.0.9:8080" (plain http only when written so).
 # It alone may sit on a private address.

@@ -17,6 +17,7 @@ from django.db import connections, models, router, transaction
 from django.db.models import Exists, OuterRef
 
 from luoshi.alerts import engine
+from luoshi.alerts.hooks import ColourChange, ColoursChanged, colours_changed
 from luoshi.alerts.models import (
     Consequence,
     ConsequenceAction,
@@ -394,6 +395,7 @@ def _recompute_batch(ids: list[int], *, run: _Run, owner: int | None) -> Summary
         summary = Summary(as_of=as_of)
         changed_items: list[tuple[Item, frozenset[str]]] = []
         events: list[ItemEvent] = []
+        moved: list[ColourChange] = []
         newly: list[tuple[Item, engine.Result]] = []
         for item in rows:
             result, _version = results.get(item.pk, (None, 0))
@@ -415,6 +417,10 @@ def _recompute_batch(ids: list[int], *, run: _Run, owner: int | None) -> Summary
                 )
                 events.append(_event(item, EventKind.COLOUR_CHANGED, note, item.computed_colour, new_colour))
                 summary.changed += 1
+                if item.computed_colour and new_colour:
+                    moved.append(
+                        ColourChange(item.pk, item.region_id, item.computed_colour, new_colour, new_reason)
+                    )
                 if (
                     result
                     and new_colour in (Colour.YELLOW, Colour.RED)
@@ -436,6 +442,8 @@ def _recompute_batch(ids: list[int], *, run: _Run, owner: int | None) -> Summary
             return summary
         _update_changed(Item, changed_items)
         ItemEvent.objects.bulk_create(events, batch_size=WRITE_BATCH_SIZE)
+        if moved:
+            colours_changed.send_on_commit(ColoursChanged(changes=tuple(moved), at=clock.now()))
         _store_period(rows, results, facts, as_of=as_of, period=period)
         summary.dismissed = _dismiss_lifted(rows, as_of=as_of)
         summary.proposals = _propose(newly, as_of=as_of, consequences=run.consequences)

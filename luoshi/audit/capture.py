@@ -369,7 +369,7 @@ def _related_texts(
 def _value(field: models.Field[Any, Any], value: Any, texts: Mapping[tuple[Any, Any], str]) -> Any:
     if not _filled(value):
         return None
-    if registry.is_secret(field.name):
+    if registry.is_secret_field(field):
         return registry.MASK
     personal = registry.personal_mask(field)
     if personal is not None:

@@ -13,6 +13,9 @@ or journal derived from changes that are captured themselves, or the log itself.
     notifications.Notification  messages derived from captured changes; reading one is the
                                 reader's own state
     notifications.Reminder      the daily job's record of reminders sent, derived from the items
+    webhooks.Delivery           the job worker's record of each event posted to a subscription,
+    webhooks.Attempt            and of each try: derived from captured changes (the subscription
+                                itself, its secret masked, is captured)
 
 Models of other packages are not captured: sessions, axes' attempts (failed logins and lockouts
 are rows of their own here), admin.LogEntry (the change itself is captured), content types and
@@ -40,6 +43,8 @@ EXCLUDED: dict[str, str] = {
     "alerts.ItemColour": "the recomputation's cache of each month's colour (one summary row per run)",
     "notifications.Notification": "messages derived from captured changes; read marks are the reader's",
     "notifications.Reminder": "the daily job's record of reminders sent, derived from the items",
+    "webhooks.Delivery": "the job worker's record of each event posted to a subscription",
+    "webhooks.Attempt": "the job worker's record of each try of a delivery",
 }
 ALSO_CAPTURED = frozenset({"auth.Group"})
 # Fields whose changes are noise: stamped on every login, or on every save.
@@ -53,6 +58,21 @@ PRIVILEGES = {"is_superuser": "超级管理员", "is_staff": "进入系统管理
 
 def is_secret(field_name: str) -> bool:
     return bool(SECRET.search(field_name))
+
+
+# Secrets whose field names do not say so, registered by the app that holds them from its
+# AppConfig.ready: "app.Model" and field name. Never written, as the names above.
+_secret: set[tuple[str, str]] = set()
+
+
+def register_secret(model_label: str, field_name: str) -> None:
+    _secret.add((model_label, field_name))
+
+
+def is_secret_field(field: models.Field) -> bool:
+    model = getattr(field, "model", None)
+    registered = model is not None and (model._meta.label, field.name) in _secret
+    return registered or is_secret(field.name)
 
 
 # Personal data the log writes masked (a contact's phone: 139****5678), registered by the app that

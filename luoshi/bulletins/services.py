@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 
 from luoshi.bulletins import drafting, pack, pdf, periods, word
 from luoshi.bulletins.document import document_for
+from luoshi.bulletins.hooks import BulletinPublished, bulletin_published
 from luoshi.bulletins.models import (
     Bulletin,
     BulletinSettings,
@@ -225,6 +226,7 @@ def bulletin_publish(*, actor: User, bulletin: Bulletin, on: date) -> Bulletin:
     bulletin.docx = render_docx(bulletin)
     bulletin.save(update_fields=["html", "docx"])
     transaction.on_commit(partial(bulletin_published_notify, bulletin.pk, actor.pk))
+    bulletin_published.send_on_commit(BulletinPublished(bulletin_id=bulletin.pk, at=bulletin.updated_at))
     return bulletin
 
 

@@ -5,6 +5,8 @@
   email, to the unit's 企业微信 / 钉钉 group).
 - `item_action_refusal` (asked before a change): whether a ledger refuses a step of the life cycle
   on one of its items (a creation's item is completed by its award, not on the unit's request).
+- `items_assigned`, `report_submitted`: items were assigned (交办), a progress report reached the
+  office (进展上报); the webhooks app tells the systems a region subscribed.
 
 Items decides *what* happened and *who* should hear of it; it never imports those who listen.
 """
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from luoshi.core.hooks import Hook
@@ -38,6 +40,32 @@ def items_changed_on_commit(*, item_ids: Iterable[int | None], as_of: date) -> N
     ids = frozenset(pk for pk in item_ids if pk is not None)
     if ids:
         items_changed.send_on_commit(ItemsChanged(item_ids=ids, as_of=as_of))
+
+
+@dataclass(frozen=True)
+class ItemsAssigned:
+    item_ids: frozenset[int]
+    at: datetime
+
+
+items_assigned: Hook[ItemsAssigned] = Hook("items.assigned")
+
+
+def items_assigned_on_commit(*, item_ids: Iterable[int | None], at: datetime) -> None:
+    ids = frozenset(pk for pk in item_ids if pk is not None)
+    if ids:
+        items_assigned.send_on_commit(ItemsAssigned(item_ids=ids, at=at))
+
+
+@dataclass(frozen=True)
+class ReportSubmitted:
+    """A report that reached the supervision office: sent by its unit, or approved by its head."""
+
+    report_id: int
+    at: datetime
+
+
+report_submitted: Hook[ReportSubmitted] = Hook("items.report_submitted")
 
 
 @dataclass(frozen=True)

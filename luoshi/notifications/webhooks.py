@@ -19,7 +19,14 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import parse_url
 
-from luoshi.org.models import DEFAULT_PORTS, is_webhook_gateway, webhook_address_problem, webhook_origin
+from luoshi.org.models import (
+    DEFAULT_PORTS,
+    ROBOT_ADDRESSES,
+    AddressRule,
+    is_webhook_gateway,
+    webhook_address_problem,
+    webhook_origin,
+)
 
 # (connect, read) seconds: a robot answers at once or not at all.
 WEBHOOK_TIMEOUT = (3, 5)
@@ -41,16 +48,16 @@ def address_problem(ip: str, origin: tuple[str, str, int]) -> str | None:
     return f"{origin[1]} 解析到内部地址 {address}，不向其推送"
 
 
-def webhook_check(url: str) -> tuple[str, str, int]:
+def webhook_check(url: str, rule: AddressRule = ROBOT_ADDRESSES) -> tuple[str, str, int]:
     """The address's (scheme, host, port), once the rule and the name's addresses allow it."""
-    problem = webhook_address_problem(url)
+    problem = webhook_address_problem(url, rule)
     origin = webhook_origin(url)
     if problem or origin is None:
-        raise WebhookRefused(problem or "群机器人地址格式不正确")
+        raise WebhookRefused(problem or f"{rule.noun}格式不正确")
     # requests reads the address with urllib3's parser: both must see the same host and port.
     parsed = parse_url(url)
     if ((parsed.host or "").lower().strip("[]").rstrip("."), parsed.port or origin[2]) != origin[1:]:
-        raise WebhookRefused("群机器人地址格式不正确")
+        raise WebhookRefused(f"{rule.noun}格式不正确")
     try:
         addresses = socket.getaddrinfo(origin[1], origin[2], type=socket.SOCK_STREAM)
     except OSError as error:  # the name server may answer next time: the job is tried again
@@ -110,12 +117,27 @@ def _session() -> requests.Session:
     return session
 
 
-def webhook_post(url: str, payload: dict[str, object]) -> requests.Response:
-    """Post `payload` to a robot address the rule allows; a redirect is refused, not followed."""
-    webhook_check(url)
+def webhook_post(
+    url: str,
+    payload: dict[str, object] | None = None,
+    *,
+    body: bytes | None = None,
+    headers: dict[str, str] | None = None,
+    rule: AddressRule = ROBOT_ADDRESSES,
+) -> requests.Response:
+    """Post `payload` (as JSON), or `body` exactly as given (a signed one), to an address `rule`
+    allows (a group robot's by default); a redirect is refused, not followed."""
+    webhook_check(url, rule)
     with _session() as session:
-        response = session.post(url, json=payload, timeout=WEBHOOK_TIMEOUT, allow_redirects=False)
+        response = session.post(
+            url,
+            data=body,
+            json=payload if body is None else None,
+            headers=headers,
+            timeout=WEBHOOK_TIMEOUT,
+            allow_redirects=False,
+        )
     if response.is_redirect or 300 <= response.status_code < 400:
-        raise WebhookRefused(f"群机器人地址返回跳转（{response.status_code}），不跟随")
+        raise WebhookRefused(f"{rule.noun}返回跳转（{response.status_code}），不跟随")
     response.raise_for_status()
     return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -66,26 +67,46 @@ def is_webhook_gateway(origin: tuple[str, str, int]) -> bool:
     return bool(gateway) and webhook_origin(gateway) == origin
 
 
-def webhook_address_problem(url: str) -> str | None:
-    """Why a group robot's address is refused, in words for the admin page; None when it is allowed.
+@dataclass(frozen=True)
+class AddressRule:
+    """Which outgoing addresses a kind of address may hold: https on the hosts of a setting, or the
+    configured gateway. The group robots' addresses follow one; a region's event subscriptions
+    (luoshi.webhooks) another, with their own hosts and the same checks."""
 
-    The job worker posts to these addresses from inside the government network: only the robots'
-    own https hosts (LUOSHI_WEBHOOK_HOSTS) and the configured gateway are allowed, never an
-    address of the machine or the network it runs in. The worker asks again before each post.
+    noun: str  # what the address is called in messages: 群机器人地址
+    hosts_setting: str  # the setting that lists the allowed hosts
+    only_hosts: str  # what the refusal says may be written instead
+
+    @property
+    def hosts(self) -> list[str]:
+        return list(getattr(settings, self.hosts_setting))
+
+
+ROBOT_ADDRESSES = AddressRule("群机器人地址", "LUOSHI_WEBHOOK_HOSTS", "只能填写企业微信或钉钉群机器人的地址")
+
+
+def webhook_address_problem(url: str, rule: AddressRule = ROBOT_ADDRESSES) -> str | None:
+    """Why an outgoing address (a group robot's by default) is refused, in words for the page that
+    saves it; None when it is allowed.
+
+    The job worker posts to these addresses from inside the government network: only the rule's
+    https hosts and the configured gateway are allowed, never an address of the machine or the
+    network it runs in. The worker asks again before each post.
     """
+    noun = rule.noun
     origin = webhook_origin(url)
     if origin is None or "://" not in url:
-        return "群机器人地址格式不正确，应以 https:// 开头，且不能含用户名或密码。"
+        return f"{noun}格式不正确，应以 https:// 开头，且不能含用户名或密码。"
     if is_webhook_gateway(origin):
         return None
     scheme, host, port = origin
     if scheme != "https":
-        return "群机器人地址必须以 https:// 开头。"
-    hosts = settings.LUOSHI_WEBHOOK_HOSTS
+        return f"{noun}必须以 https:// 开头。"
+    hosts = rule.hosts
     if host not in hosts:
-        return f"只能填写企业微信或钉钉群机器人的地址（允许的主机：{'、'.join(hosts) or '无'}）。"
+        return f"{rule.only_hosts}（允许的主机：{'、'.join(hosts) or '无'}）。"
     if port != DEFAULT_PORTS["https"]:
-        return "群机器人地址不能指定端口。"
+        return f"{noun}不能指定端口。"
     return None
 
 

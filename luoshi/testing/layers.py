@@ -1,6 +1,6 @@
 """The import contract: arrows run one way, down the layers of DESIGN.md.
 
-    top (dashboard, bulletins, assessment, api, the shell, CLI and demo loader)
+    top (dashboard, bulletins, assessment, api, webhooks, the shell, CLI and demo loader)
       → ledgers and extraction → alerts → notifications → items → org → audit → core
 
 An app may import apps of lower layers only (the top layer may also use its own). Imports are read
@@ -37,6 +37,7 @@ LAYERS: dict[str, int] = {
     "bulletins": 7,
     "assessment": 7,
     "api": 7,
+    "webhooks": 7,  # events out: hears items, alerts and bulletins through their hooks
     "web": 7,
     "bench": 7,
 }

@@ -7,6 +7,7 @@ from luoshi.core import clock
 from luoshi.org.models import Membership, Role
 from luoshi.org.rules import can_administer
 from luoshi.web import navigation
+from luoshi.webhooks.rules import MANAGERS as WEBHOOK_MANAGERS
 
 
 def luoshi(request: HttpRequest) -> dict[str, object]:
@@ -28,4 +29,7 @@ def luoshi(request: HttpRequest) -> dict[str, object]:
         "nav_groups": navigation.GROUPS,
         "user_seats": seats,
         "user_can_administer": user.is_authenticated and can_administer(user),
+        # The seats are read above: no query of its own (webhooks.rules decides on the pages).
+        "user_manages_webhooks": user.is_authenticated
+        and (user.is_superuser or bool(roles & set(WEBHOOK_MANAGERS))),
     }

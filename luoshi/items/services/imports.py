@@ -17,6 +17,7 @@ from luoshi.audit.models import Action as AuditAction
 from luoshi.audit.services import audit_record
 from luoshi.core import clock
 from luoshi.items import rules
+from luoshi.items.hooks import items_assigned_on_commit
 from luoshi.items.models import (
     DONE_STATUSES,
     EventKind,
@@ -370,6 +371,7 @@ def _items_create(*, actor: User | None, new: _New, assign: bool, as_of: date) -
         item.pk = pk
         item._state.adding, item._state.db = False, router.db_for_write(Item)
     if assign:
+        items_assigned_on_commit(item_ids=ids, at=clock.now())
         by_unit: dict[int, list[Item]] = {}
         for item in items:
             by_unit.setdefault(item.lead_unit_id, []).append(item)  # type: ignore[arg-type]

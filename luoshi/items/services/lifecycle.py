@@ -13,7 +13,7 @@ from django.db.models import F
 
 from luoshi.core import clock
 from luoshi.items import rules
-from luoshi.items.hooks import Audience, ledger_refusal, notice_publish
+from luoshi.items.hooks import Audience, items_assigned_on_commit, ledger_refusal, notice_publish
 from luoshi.items.models import (
     ACTIVE_STATUSES,
     EventKind,
@@ -324,6 +324,8 @@ def item_take(
         data=data,
     )
     _notify_transition(item=item, actor=actor, action=action, reason=reason)
+    if action == Action.ASSIGN:
+        items_assigned_on_commit(item_ids=[item.pk], at=item.updated_at)
     _refresh_progress(item)  # a 完成与否 item shows 100% once completed
     _recolour([item, *([successor] if successor else [])], as_of)
     return item

@@ -20,7 +20,7 @@ from luoshi.core import clock
 from luoshi.core.selectors import work_calendar
 from luoshi.items import rules
 from luoshi.items.evidence import detect, thumbnail
-from luoshi.items.hooks import Audience, notice_publish
+from luoshi.items.hooks import Audience, ReportSubmitted, notice_publish, report_submitted
 from luoshi.items.models import (
     Confidence,
     EventKind,
@@ -191,7 +191,14 @@ def report_submit(
     else:
         _after_submission(item=item, actor=actor)
         _recolour([item], as_of)
+        _submitted_on_commit(report)
     return report
+
+
+def _submitted_on_commit(report: ProgressReport) -> None:
+    """The report reached the office: the layers above hear of it once the change has committed."""
+    at = report.submitted_at or clock.now()
+    report_submitted.send_on_commit(ReportSubmitted(report_id=report.pk, at=at))
 
 
 def _ensure_not_reported(
@@ -370,6 +377,7 @@ def report_approve(*, actor: User, report: ProgressReport, as_of: date) -> Progr
     )
     _after_submission(item=item, actor=actor)
     _recolour([item], as_of)
+    _submitted_on_commit(report)
     return report
 
 
