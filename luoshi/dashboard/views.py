@@ -9,7 +9,7 @@ from luoshi.alerts.selectors import pending_proposals_for
 from luoshi.core import clock
 from luoshi.dashboard.selectors import dashboard_for
 from luoshi.org.http import AuthedRequest
-from luoshi.org.models import Role
+from luoshi.org.models import Region, Role
 from luoshi.org.selectors import scope_for
 
 # Who lands on the dashboard after logging in; units land on their work.
@@ -18,6 +18,8 @@ DASHBOARD_ROLES = {Role.LEADER, Role.SUPERVISOR, Role.VIEWER}
 
 def home(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    if request.user.is_superuser and not Region.objects.exists():
+        return redirect("setup")  # an empty database: set up the county first (luoshi init's page)
     if scope.everything or scope.roles() & DASHBOARD_ROLES:
         return redirect("dashboard:index")
     if Role.AUDITOR in scope.roles():

@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from luoshi.core import clock
 from luoshi.org.models import Membership, Role
-from luoshi.org.rules import can_administer
+from luoshi.org.rules import can_administer, can_import_organisation
 from luoshi.web import navigation
 
 
@@ -28,4 +28,5 @@ def luoshi(request: HttpRequest) -> dict[str, object]:
         "nav_groups": navigation.GROUPS,
         "user_seats": seats,
         "user_can_administer": user.is_authenticated and can_administer(user),
+        "user_can_import_organisation": user.is_authenticated and can_import_organisation(user),
     }
