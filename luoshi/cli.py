@@ -2,6 +2,8 @@
 
 luoshi run [--port N] [--no-demo] [--debug]  migrate, load the demo when empty, serve with the job worker
 luoshi demo [--reset]                        load (or reload) the demo county
+luoshi init [--name … --code … --city …]     set up a real county on an empty database (no demo data)
+luoshi import org FILE [--dry-run]           a county's units, people, leaders and accounts from Excel
 luoshi migrate / createsuperuser …           Django's own commands
 """
 

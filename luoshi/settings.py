@@ -176,6 +176,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "luoshi.web.middleware.IdleTimeoutMiddleware",
     "luoshi.web.middleware.IdsInRangeMiddleware",
+    # A one-time password (luoshi init, an organisation import) is changed before anything else.
+    "luoshi.web.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # Last, as django-axes asks: turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",

@@ -10,7 +10,7 @@ from luoshi.assessment.selectors import dashboard_panel
 from luoshi.core import clock
 from luoshi.dashboard.selectors import dashboard_for
 from luoshi.org.http import AuthedRequest
-from luoshi.org.models import Role
+from luoshi.org.models import Region, Role
 from luoshi.org.selectors import scope_for
 
 # Who lands on the dashboard after logging in; units land on their work.
@@ -19,6 +19,8 @@ DASHBOARD_ROLES = {Role.LEADER, Role.SUPERVISOR, Role.VIEWER}
 
 def home(request: AuthedRequest) -> HttpResponse:
     scope = scope_for(request.user)
+    if request.user.is_superuser and not Region.objects.exists():
+        return redirect("setup")  # an empty database: set up the county first (luoshi init's page)
     if scope.everything or scope.roles() & DASHBOARD_ROLES:
         return redirect("dashboard:index")
     if Role.AUDITOR in scope.roles():

@@ -17,9 +17,8 @@ are listed up to a number (the rest only counted).
 from __future__ import annotations
 
 import io
-import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -27,25 +26,27 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
 from django.db.models import DecimalField, Field, Model, QuerySet
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.dimensions import SheetDimension
-from openpyxl.xml.functions import iterparse
 
 from luoshi.core import registry
 from luoshi.core.dates import resolve_date
-from luoshi.core.sheets import cell_text, safe_row
+
+# The guards every import of a sheet shares (luoshi.core.sheets), under the names the ledgers'
+# imports know them by here.
+from luoshi.core.sheets import MB as MB
+from luoshi.core.sheets import NOT_A_WORKBOOK, CellError, ImportLimits, SheetError, safe_row, workbook_refusal
+from luoshi.core.sheets import Unreadable as _Unreadable
+from luoshi.core.sheets import open_workbook as _open_workbook
+from luoshi.core.sheets import sheet_rows as _sheet_rows
+from luoshi.core.sheets import text as _text
 from luoshi.items.models import Item, Kind, Measure, Milestone, ReportCycle, Source
 from luoshi.items.schedule import DEFAULT_DUE_DAY, DUE_DAY_RANGE, Cycle
 from luoshi.items.services import ItemInput, MilestoneInput
@@ -104,25 +105,6 @@ EXPORT_EXTRA = ["状态", "预警", "预警原因", "进度（%）", "最近报�
 HEADERS = {column.header: column for column in COLUMNS}
 
 
-@dataclass(frozen=True)
-class CellError:
-    row: int
-    column: str  # the column letter, as Excel shows it
-    label: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}列（{self.label}）：{self.message}"
-
-
-@dataclass(frozen=True)
-class SheetError:
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
 @dataclass
 class ImportResult:
     rows: list[ItemInput]  # new items
@@ -144,78 +126,6 @@ class ImportResult:
                 self.errors.append(error)
             else:
                 self.errors_not_listed += 1
-
-
-MB = 1024 * 1024
-
-
-@dataclass(frozen=True)
-class ImportLimits:
-    """What an uploaded workbook may be, checked before and while it is read."""
-
-    max_rows: int  # rows below the header, empty ones included
-    max_unpacked_bytes: int  # all the zip's parts, as their sizes are declared in its directory
-    max_errors: int  # errors listed; the rest are counted
-    max_members: int = 1000  # parts of the zip (a workbook has a dozen or so)
-    max_ratio: int = 200  # a part's unpacked size over its packed size (sheets are 5–20 times)
-
-    @classmethod
-    def from_settings(
-        cls, *, max_rows: int | None = None, max_unpacked_mb: int | None = None
-    ) -> ImportLimits:
-        return cls(
-            max_rows=max_rows or settings.LUOSHI_IMPORT_MAX_ROWS,
-            max_unpacked_bytes=(max_unpacked_mb or settings.LUOSHI_IMPORT_MAX_UNPACKED_MB) * MB,
-            max_errors=settings.LUOSHI_IMPORT_MAX_ERRORS,
-        )
-
-
-NOT_A_WORKBOOK = "无法读取这个文件：请上传 .xlsx 格式的 Excel 表格（可先下载模板）。"
-# The part whose packed size is compared with what it unpacks to only when it unpacks to this much.
-RATIO_FROM_BYTES = MB
-
-
-def workbook_refusal(source: IO[bytes], *, limits: ImportLimits) -> str | None:
-    """Why the file will not be opened as a workbook, from its zip directory alone; None if it may be.
-
-    The sizes are those the directory declares: a part that unpacks to more than it declares fails
-    its check when read (zipfile stops at the declared size), so the sum is an upper bound.
-    """
-    source.seek(0)
-    try:
-        if not zipfile.is_zipfile(source):
-            return NOT_A_WORKBOOK
-        source.seek(0)
-        with zipfile.ZipFile(source) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return NOT_A_WORKBOOK
-    finally:
-        source.seek(0)
-    if len(members) > limits.max_members:
-        return (
-            f"这个文件由 {len(members):,} 个部分组成，不像 Excel 表格"
-            f"（最多 {limits.max_members:,} 个），已拒绝。"
-        )
-    unpacked = sum(member.file_size for member in members)
-    if unpacked > limits.max_unpacked_bytes:
-        return (
-            f"这个表格解压后有 {_megabytes(unpacked)}，超过导入上限 {_megabytes(limits.max_unpacked_bytes)}，"
-            "没有读取。请删除多余的行、列和工作表，或分成几个表格分批导入。"
-        )
-    for member in members:
-        if member.file_size >= RATIO_FROM_BYTES and member.file_size > limits.max_ratio * max(
-            member.compress_size, 1
-        ):
-            return (
-                f"这个文件中的 {member.filename} 压缩比异常（解压后是压缩时的 "
-                f"{member.file_size // max(member.compress_size, 1):,} 倍），不像正常的 Excel 表格，已拒绝。"
-            )
-    return None
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / MB:,.0f} MB" if size >= 10 * MB else f"{size / MB:.1f} MB"
 
 
 def _too_many_rows(limits: ImportLimits, where: str) -> SheetError:
@@ -258,63 +168,6 @@ def rows_more_than(source: IO[bytes], count: int, *, limits: ImportLimits) -> bo
         source.seek(0)
 
 
-def _open_workbook(source: IO[bytes]) -> Any:
-    """The workbook as load_workbook(read_only=True, data_only=True) opens it, except that a sheet
-    that does not state its size (<dimension>) is not read to its end on opening to find that out."""
-    reader = _Reader(source, read_only=True, data_only=True)
-    reader.read()
-    return reader.wb
-
-
-class _SizedByItsHead(ReadOnlyWorksheet):
-    """openpyxl's read-only sheet looks for <dimension> until </sheetData>: through the whole sheet
-    when there is none, as in the files openpyxl's own write-only mode saves (our export). It is
-    found before <sheetData> or not at all."""
-
-    def _get_size(self) -> None:
-        with self._get_source() as part:
-            for _event, element in iterparse(part, events=("start",)):
-                if element.tag == DIMENSION_TAG:
-                    dimension = SheetDimension.from_tree(element).boundaries
-                    self._min_column, self._min_row, self._max_column, self._max_row = dimension
-                    return
-                if element.tag == DATA_TAG:
-                    return
-
-
-class _Reader(ExcelReader):
-    def read_worksheets(self) -> None:
-        """ExcelReader's, for a read-only workbook of worksheets (a chart sheet is no sheet to import)."""
-        for sheet, relation in self.parser.find_sheets():
-            if relation.target in self.valid_files and "chartsheet" not in relation.Type:
-                worksheet = _SizedByItsHead(self.wb, sheet.name, relation.target, self.shared_strings)
-                worksheet.sheet_state = sheet.state
-                self.wb._sheets.append(worksheet)
-
-
-class _Unreadable(Exception):
-    """The sheet's XML broke off or is not a sheet's, at `row`."""
-
-    def __init__(self, row: int) -> None:
-        super().__init__(row)
-        self.row = row
-
-
-def _sheet_rows(sheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The sheet's rows as values, numbered from 1, parsed one at a time."""
-    rows = sheet.iter_rows(values_only=True)
-    number = 0
-    while True:
-        try:
-            values = next(rows)
-        except StopIteration:
-            return
-        except Exception as error:  # the XML parser's own errors, of many kinds
-            raise _Unreadable(number + 1) from error
-        number += 1
-        yield number, values
-
-
 class Directory:
     """The region's leaders, units and people, looked up by any of the names a sheet may use."""
 
@@ -352,14 +205,6 @@ class Directory:
             unit_name = unit.rstrip("）")
             people = [p for p in people if p.unit and unit_name in {p.unit.short_name, p.unit.name}]
         return self._one(people, text, "人员")
-
-
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return cell_text(str(value).strip())
 
 
 def _choice(value: str, choices: Iterable[tuple[str, str]], default: str, what: str) -> str:

@@ -83,9 +83,9 @@ class RegionAdmin(ScopedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(ScopedAdmin):
-    list_display = ["short_name", "name", "kind", "region", "parent", "sort_order", "is_active"]
+    list_display = ["short_name", "name", "code", "kind", "region", "parent", "sort_order", "is_active"]
     list_filter = ["region", "kind", "is_active"]
-    search_fields = ["name", "short_name", "aliases"]
+    search_fields = ["name", "short_name", "code", "aliases"]
     list_editable = ["sort_order"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Unit]:

@@ -8,7 +8,9 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from luoshi.audit import registry
+        from luoshi.core import registry as core_registry
         from luoshi.org.audit import grant_words, region_names, region_of_user
+        from luoshi.org.imports import ORG_IMPORT
         from luoshi.org.models import Membership, Region
 
         registry.register_organisation(
@@ -20,3 +22,4 @@ class OrgConfig(AppConfig):
                 grant_words=grant_words,
             )
         )
+        core_registry.register_import(ORG_IMPORT)

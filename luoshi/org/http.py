@@ -30,6 +30,24 @@ def acting_region(request: AuthedRequest) -> Region:
     raise PermissionError
 
 
+def organisation_region(request: AuthedRequest) -> Region:
+    """The region whose organisation the user imports or exports: that of his 管理员 or 督查办 seat;
+    for a superuser the county named by ?region= (its id), or the first county. PermissionError
+    for everyone else."""
+    user = request.user
+    scope = scope_for(user)
+    seat = next((s for s in scope.seats if s.role in (Role.ADMIN, Role.SUPERVISOR)), None)
+    if seat is not None:
+        return Region.objects.get(pk=seat.region_id)
+    if user.is_active and user.is_superuser:
+        wanted = request.POST.get("region") or request.GET.get("region") or ""
+        counties = Region.objects.filter(level=Region.Level.COUNTY)
+        region = counties.filter(pk=int(wanted)).first() if wanted.isdigit() else counties.first()
+        if region is not None:
+            return region
+    raise PermissionError
+
+
 def next_url(request: HttpRequest, fallback: str) -> str:
     """Where to go after a form: the page's own `next` when it is an address of this site."""
     target = request.POST.get("next") or request.GET.get("next") or ""

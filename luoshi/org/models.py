@@ -136,6 +136,12 @@ class Unit(models.Model):
         related_name="children",
     )
     name = models.CharField("全称", max_length=80)
+    code = models.CharField(
+        "单位代码",
+        max_length=30,
+        blank=True,
+        help_text="如统一社会信用代码或本县自定的编号；导入组织机构时按代码（没有代码时按名称）更新",
+    )
     short_name = models.CharField("简称", max_length=40, help_text="台账和通报中使用的名称，如“县发改局”")
     aliases = models.CharField(
         "其他叫法", max_length=200, blank=True, help_text="讲话和表格里可能出现的其他名称，用顿号或逗号分隔"
@@ -168,6 +174,9 @@ class Unit(models.Model):
             models.UniqueConstraint(fields=["region", "name"], name="org_unit_unique_name_per_region"),
             models.UniqueConstraint(
                 fields=["region", "short_name"], name="org_unit_unique_short_name_per_region"
+            ),
+            models.UniqueConstraint(
+                fields=["region", "code"], condition=~Q(code=""), name="org_unit_unique_code_per_region"
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("id")), name="org_unit_not_own_parent"),
         ]
@@ -257,6 +266,11 @@ class User(AbstractUser):
     name = models.CharField("姓名", max_length=30, blank=True)
     person = models.OneToOneField(
         Person, verbose_name="对应人员", null=True, blank=True, on_delete=models.SET_NULL, related_name="user"
+    )
+    must_change_password = models.BooleanField(
+        "下次登录须修改密码",
+        default=False,
+        help_text="一次性密码（初始化、导入组织机构时生成）：登录后须先修改密码，才能使用系统",
     )
 
     class Meta:

@@ -15,6 +15,17 @@ def can_administer(user: User | object) -> bool:
     return scope_for(user).has_role(Role.ADMIN)
 
 
+def can_import_organisation(user: User | object) -> bool:
+    """Load a county's organisation from Excel (导入组织机构: units, people, leaders, accounts) and
+    export it: its system administrator (管理员) or its supervision office, for their own region; a
+    superuser for any. The roles the sheet grants still obey `role_grant_problem`."""
+    if not getattr(user, "is_active", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return scope_for(user).has_role(Role.ADMIN, Role.SUPERVISOR)
+
+
 # The roles of the work itself. The system administrator's role (管理员) is not one of them: whoever
 # keeps the accounts must not be able to give himself the office's power to verify (三员分立). Nor is
 # the auditor's (审计员), who reads the audit log and does nothing else.

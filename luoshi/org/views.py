@@ -1,14 +1,24 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
 from luoshi.audit.http import scoped_object_or_404
-from luoshi.org.models import Unit
-from luoshi.org.rules import can_see_phone
+from luoshi.audit.models import Action as AuditAction
+from luoshi.audit.services import audit_record
+from luoshi.core import clock
+from luoshi.org.forms import OrganisationImportForm
+from luoshi.org.http import AuthedRequest, organisation_region
+from luoshi.org.models import Region, Unit
+from luoshi.org.rules import can_import_organisation, can_see_phone
 from luoshi.org.selectors import leader_list_for, person_list_for, region_list_for, unit_list_for
+from luoshi.org.sheets import OrgImportError, org_export, org_import, org_read, org_template
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -66,3 +76,61 @@ def person_phone(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_see_phone(request.user, person):
         return HttpResponse(person.masked_phone)
     return HttpResponse(person.phone)
+
+
+# ---------------------------------------------------------------------------------------------
+# 导入组织机构: the template, the import (a dry run first, if wished) and the export
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def _region(request: AuthedRequest) -> Region:
+    if not can_import_organisation(request.user):
+        raise PermissionDenied("只有本县的系统管理员或督查办可以导入、导出组织机构。")
+    try:
+        return organisation_region(request)
+    except PermissionError:
+        raise PermissionDenied("还没有可以导入组织机构的县：请先初始化。") from None
+
+
+def organisation_template(request: AuthedRequest) -> HttpResponse:
+    _region(request)
+    return _xlsx(org_template(), "组织机构导入模板.xlsx")
+
+
+def organisation_export(request: AuthedRequest) -> HttpResponse:
+    region = _region(request)
+    content = org_export(region)
+    audit_record(action=AuditAction.EXPORTED, region=region, summary=f"导出{region.name}的组织机构")
+    return _xlsx(content, f"{region.name}组织机构_{clock.today():%Y%m%d}.xlsx")
+
+
+@never_cache
+def organisation_import(request: AuthedRequest) -> HttpResponse:
+    """Upload, check (and list what would change), import. The new accounts' one-time passwords are
+    shown once, on the page that answers the import, to be printed: they are kept nowhere."""
+    region = _region(request)
+    form = OrganisationImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"region": region, "form": form}
+    if request.method == "POST" and form.is_valid():
+        plan = org_read(form.cleaned_data["file"], region=region, actor=request.user)
+        context["plan"] = plan
+        if plan.ok and not request.POST.get("dry_run"):
+            try:
+                outcome = org_import(plan)
+            except OrgImportError as error:
+                context["failure"] = error.message
+            else:
+                return render(
+                    request,
+                    "org/import_done.html",
+                    {"region": region, "outcome": outcome, "changes": plan.changes()},
+                )
+        context["dry_run"] = bool(request.POST.get("dry_run"))
+    return render(request, "org/import.html", context)

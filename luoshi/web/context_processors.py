@@ -5,7 +5,7 @@ from django.http import HttpRequest
 
 from luoshi.core import clock
 from luoshi.org.models import Membership, Role
-from luoshi.org.rules import can_administer
+from luoshi.org.rules import can_administer, can_import_organisation
 from luoshi.web import navigation
 from luoshi.webhooks.rules import MANAGERS as WEBHOOK_MANAGERS
 
@@ -32,4 +32,5 @@ def luoshi(request: HttpRequest) -> dict[str, object]:
         # The seats are read above: no query of its own (webhooks.rules decides on the pages).
         "user_manages_webhooks": user.is_authenticated
         and (user.is_superuser or bool(roles & set(WEBHOOK_MANAGERS))),
+        "user_can_import_organisation": user.is_authenticated and can_import_organisation(user),
     }

@@ -1,6 +1,6 @@
-"""What every request goes through: security headers, the idle timeout, ids out of range. The
-client's address is luoshi.core.http.client_ip, which the audit log reads too (named here as well,
-where it was first)."""
+"""What every request goes through: security headers, the idle timeout, the change of a one-time
+password, ids out of range. The client's address is luoshi.core.http.client_ip, which the audit
+log reads too (named here as well, where it was first)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
@@ -112,6 +112,44 @@ def _idle_logout(request: HttpRequest) -> HttpResponse | None:
         return response
     # A page request: LoginRequiredMiddleware sends it to the login page, which shows the message.
     return None
+
+
+# Where a user who must change his one-time password may still go: the change itself, logging out,
+# and what the change page needs.
+PASSWORD_CHANGE_VIEWS = frozenset({"password_change", "password_change_done", "logout", "healthz"})
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user flagged `must_change_password` (an account given a one-time password by
+    `luoshi init` or an organisation import) to the password page until he has changed it.
+
+    Goes after AuthenticationMiddleware and MessageMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponse | None:
+        user = request.user
+        if not user.is_authenticated or not getattr(user, "must_change_password", False):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in PASSWORD_CHANGE_VIEWS:
+            return None
+        if request.path.startswith(settings.STATIC_URL or "/static/"):
+            return None
+        target = resolve_url("password_change")
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target
+            return response
+        # The password page says why (registration/password_change_form.html).
+        return HttpResponseRedirect(target)
 
 
 # The largest id a database column holds (a signed 64-bit integer, on SQLite and PostgreSQL alike).

@@ -4,11 +4,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.cache import never_cache
 
+from luoshi.core import clock
+from luoshi.org.models import Region
 from luoshi.web import navigation
+from luoshi.web.forms import CountySetupForm
+from luoshi.web.setup import CountyInput, county_init
 
 
 def pending(request: HttpRequest, key: str) -> HttpResponse:
@@ -39,3 +45,24 @@ def login_locked_out(
         "minutes": settings.LUOSHI_LOGIN_LOCKOUT_MINUTES,
     }
     return render(request, "web/locked.html", context, status=429)
+
+
+@never_cache
+def county_setup(request: HttpRequest) -> HttpResponse:
+    """初始化 (the page of `luoshi init`): a superuser sets up a county — the first one on an empty
+    database, or another beside the others. The supervisor's one-time password is shown once."""
+    user = request.user
+    if not (user.is_active and user.is_superuser):
+        raise PermissionDenied("只有超级管理员可以初始化行政区。")
+    existing = Region.objects.exists()
+    form = CountySetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = CountyInput(**{key: value.strip() for key, value in form.cleaned_data.items()})
+        try:
+            outcome = county_init(data=data, today=clock.today(), actor=user, add=existing)
+        except ValidationError as error:
+            for key, messages_ in error.message_dict.items():
+                form.add_error(None if key == "__all__" or key not in form.fields else key, messages_)
+        else:
+            return render(request, "web/setup_done.html", {"outcome": outcome})
+    return render(request, "web/setup.html", {"form": form, "existing": existing})

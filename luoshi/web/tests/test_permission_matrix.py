@@ -15,6 +15,9 @@ reaches users without being walked here:
   and a county's office sees only its own county on them;
 - AUDIT pages (审计日志 and its export) are refused to everyone but an auditor (the system
   administrator and the office included), and a county's auditor sees nothing of another county;
+- ORGANISATION pages (导入组织机构, its template and the export) are refused to everyone but a
+  county's system administrator and its office, and each sees only its own county on them;
+- SUPERUSER pages (初始化) are refused to every role of a county;
 - PUBLIC pages answer without login; every other URL sends an anonymous visitor to the login page.
 
 Each side of the matrix is checked with a positive control: the insider opens every object page and
@@ -119,6 +122,8 @@ class Kind(StrEnum):
     OBJECT = "object"  # the page of one object
     ACTION = "action"  # POST only, on one object
     AUDIT = "audit"  # the audit log: an auditor's only
+    ORGANISATION = "organisation"  # a county's organisation in Excel: its administrator's and office's
+    SUPERUSER = "superuser"  # a superuser's page (初始化): refused to every role of a county
 
 
 # Who is who in each county's cast.
@@ -163,6 +168,8 @@ class Entry:
 
 
 ACTIONS = tuple(action.value for action in Action)
+# Pages with no object that every role but their own refuses with a 403.
+REFUSING = (Kind.OFFICE, Kind.ORGANISATION, Kind.SUPERUSER)
 
 
 def planned_ledger() -> tuple[str, ...]:
@@ -183,6 +190,12 @@ PATTERNS: dict[str, Entry] = {
     "org/units/<int:pk>/": Entry(Kind.OBJECT, target="unit", insider=SUPERVISOR),
     "org/people/": Entry(Kind.LIST),
     "org/people/<int:pk>/phone/": Entry(Kind.OBJECT, target="person", insider=SUPERVISOR),
+    "org/import/": Entry(
+        Kind.ORGANISATION, insider=ADMIN, note="an upload: refusal checked, no positive POST"
+    ),
+    "org/template.xlsx": Entry(Kind.ORGANISATION, insider=ADMIN),
+    "org/export.xlsx": Entry(Kind.ORGANISATION, insider=SUPERVISOR),
+    "setup/": Entry(Kind.SUPERUSER, note="初始化: a superuser's (test_first_day)"),
     "items/": Entry(Kind.LIST, queries=("", "?unit={unit}", "?region={region}&leader={leader}")),
     "items/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权立项的事项"}),
     "items/import/": Entry(
@@ -1565,7 +1578,7 @@ def test_every_url_pattern_is_classified():
     assert len(routes) == len(set(routes)), "two URL patterns with the same route"
     for route, entry in PATTERNS.items():
         assert ("<int:pk>" in route) == bool(entry.target), f"{route}: an object URL names its target"
-        if entry.kind in (Kind.OBJECT, Kind.ACTION, Kind.OFFICE, Kind.AUDIT):
+        if entry.kind in (Kind.OBJECT, Kind.ACTION, Kind.OFFICE, Kind.AUDIT, Kind.ORGANISATION):
             assert entry.insider, f"{route}: say who may use it"
 
 
@@ -1649,13 +1662,18 @@ def test_the_wrong_role_changes_nothing(world):
                 for role, user in world.insiders.items()
                 if role != SUPERVISOR and role not in entry.may_act
             ]
+        elif entry.kind in (Kind.ORGANISATION, Kind.SUPERUSER):
+            allowed = {SUPERVISOR, ADMIN} if entry.kind == Kind.ORGANISATION else set()
+            posters += [
+                (role, user, entry, route) for role, user in world.insiders.items() if role not in allowed
+            ]
     for role, user, entry, route in posters:
         client = world.client(user.username)
         for address in urls(route, entry, world.targets):
             response = client.post(address, post_data(route, entry, forms_))
             if response.status_code >= 500:
                 findings.add(f"{role} {user.username}: POST {address} → {response.status_code}")
-            if entry.kind == Kind.OFFICE and response.status_code != 403:
+            if entry.kind in REFUSING and response.status_code != 403:
                 findings.add(f"{role} {user.username}: POST {address} → {response.status_code}, not 403")
             after = fingerprint(world.targets)
             if after != before:
@@ -1672,11 +1690,11 @@ def test_lists_and_office_pages_leak_nothing_of_another_county_or_unit(world):
         client = world.client(user.username)
         held = set(Membership.objects.filter(user=user).values_list("role", flat=True))
         is_office, is_auditor = Role.SUPERVISOR in held, Role.AUDITOR in held
+        is_office = Membership.objects.filter(user=user, role=Role.SUPERVISOR).exists()
+        is_auditor = Membership.objects.filter(user=user, role=Role.AUDITOR).exists()
+        is_admin = Membership.objects.filter(user=user, role=Role.ADMIN).exists()
         for route, entry in PATTERNS.items():
-            if (
-                entry.kind not in (Kind.LIST, Kind.OFFICE, Kind.HOME, Kind.SELF, Kind.AUDIT)
-                or not entry.walked
-            ):
+            if entry.kind not in (Kind.LIST, Kind.HOME, Kind.SELF, *REFUSING, Kind.AUDIT) or not entry.walked:
                 continue
             for address in urls(route, entry, targets):
                 for query in (q.format(**pks) for q in entry.queries):
@@ -1687,6 +1705,10 @@ def test_lists_and_office_pages_leak_nothing_of_another_county_or_unit(world):
                     if entry.kind == Kind.OFFICE and not admits:
                         expected = {403}
                     if entry.kind == Kind.AUDIT and not is_auditor:
+                        expected = {403}
+                    if entry.kind == Kind.ORGANISATION and not (is_office or is_admin):
+                        expected = {403}
+                    if entry.kind == Kind.SUPERUSER:
                         expected = {403}
                     if response.status_code not in expected:
                         findings.add(
@@ -1708,7 +1730,7 @@ def test_insiders_reach_every_object_and_the_right_role_changes_data(world):
         address = urls(route, entry, world.targets, only_first=True)[0]
         if entry.positive:
             address = url(route, {"pk": getattr(world.targets, entry.target).pk, **entry.positive})
-        if entry.kind in (Kind.OBJECT, Kind.OFFICE, Kind.AUDIT):
+        if entry.kind in (Kind.OBJECT, Kind.OFFICE, Kind.AUDIT, Kind.ORGANISATION):
             response = client.get(address)
             if response.status_code != 200:
                 findings.add(f"{entry.insider}: GET {address} → {response.status_code}")

@@ -21,19 +21,28 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from luoshi.org.models import Region
 from luoshi.web.demo import accounts_file, database_is_empty, demo_accounts_text, demo_load
+from luoshi.web.setup import is_demo_database
 
 
-def server_environment(*, debug: bool) -> dict[str, str]:
+def server_environment(*, debug: bool, demo: bool = True) -> dict[str, str]:
     """The environment of the web server and the job worker: this process's, DEBUG on only if asked.
 
     Without --debug, DEBUG is whatever the settings say (off unless DEBUG=1 is set); the static
     files collected above then match the storage the server uses (hashed names with DEBUG off).
+    A database that is not the demo's (one `luoshi init` set up) is served as itself: demo mode
+    off, so no demo banner and the real date, even in development.
     """
     env = dict(os.environ)
     if debug:
         env["DEBUG"] = "1"
+    if not demo:
+        env["LUOSHI_DEMO"] = "0"
     return env
+
+
+EMPTY_HINT = "数据库为空：请先执行 luoshi init 建立本县（或以超级管理员登录，在“初始化”页面建立）。"
 
 
 class Command(BaseCommand):
@@ -67,13 +76,20 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
 
+        # Only a database with no region at all becomes the demo county: one that `luoshi init`
+        # set up serves its own county.
         if settings.LUOSHI_DEMO and not no_demo and database_is_empty():
             self.stdout.write("数据库为空，加载演示县（柞水县）…")
             demo_load()
+        demo = settings.LUOSHI_DEMO and is_demo_database()
+        if not demo:
+            counties = Region.objects.filter(level=Region.Level.COUNTY).values_list("name", flat=True)
+            named = "、".join(counties)
+            self.stdout.write(f"服务：{named}（非演示数据）。" if named else EMPTY_HINT)
 
         address = f"http://{'127.0.0.1' if host in {'0.0.0.0', ''} else host}:{port}"  # noqa: S104
         self.stdout.write(self.style.SUCCESS(f"\n落实 已启动：{address}\n"))
-        if settings.LUOSHI_DEMO and accounts_file().exists():
+        if demo and accounts_file().exists():
             self.stdout.write(f"演示账号（保存在 {accounts_file()}）：")
             self.stdout.write(demo_accounts_text() + "\n")
         if debug or settings.DEBUG:
@@ -82,7 +98,7 @@ class Command(BaseCommand):
             )
         self.stdout.write("按 Ctrl+C 停止。\n")
         self.stdout.flush()
-        self._serve(host=host, port=port, workers=workers, env=server_environment(debug=debug))
+        self._serve(host=host, port=port, workers=workers, env=server_environment(debug=debug, demo=demo))
 
     def _serve(self, *, host: str, port: int, workers: int, env: dict[str, str]) -> None:
         python = sys.executable
