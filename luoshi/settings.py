@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "luoshi.webhooks",
     "luoshi.extraction",
     "luoshi.api",
+    "luoshi.yearend",
     "luoshi.web",
     "luoshi.bench",
     "django.contrib.admin",

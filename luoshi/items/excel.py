@@ -103,6 +103,32 @@ COLUMNS = [
 ROW_KEYS = {"region", "version"}
 EXPORT_EXTRA = ["状态", "预警", "预警原因", "进度（%）", "最近报送"]
 HEADERS = {column.header: column for column in COLUMNS}
+# The other layout a county's sheets come in: the 政府工作报告's 任务分解表 (序号, 工作任务, 牵头领导,
+# 牵头单位, 配合单位, 完成时限), read into the same columns; 序号 and any other column are ignored.
+# Its errors name the cells by the sheet's own headers.
+BREAKDOWN_HEADERS = {
+    "工作任务": "title",
+    "重点任务": "title",
+    "主要任务": "title",
+    "任务内容": "description",
+    "具体措施": "description",
+    "工作措施": "description",
+    "牵头领导": "patron_leader",
+    "责任领导": "patron_leader",
+    "包抓领导": "patron_leader",
+    "责任单位": "lead_unit",
+    "完成时间": "deadline",
+    "完成期限": "deadline",
+}
+TITLE_HEADERS = frozenset({"事项名称", *(h for h, key in BREAKDOWN_HEADERS.items() if key == "title")})
+BREAKDOWN_COLUMNS = [
+    ("序号", 6),
+    ("工作任务", 48),
+    ("牵头领导", 12),
+    ("牵头单位", 16),
+    ("配合单位", 24),
+    ("完成时限", 12),
+]
 
 
 @dataclass
@@ -216,6 +242,11 @@ def _choice(value: str, choices: Iterable[tuple[str, str]], default: str, what: 
     raise ValueError(f"无法识别的{what}“{value}”")
 
 
+# A 完成时限 cell of a task breakdown table for work of the whole year: its last day. (Only in a
+# cell: in a speech, “全年” is no deadline, and core.dates leaves it unread.)
+WHOLE_YEAR = frozenset({"全年", "全年完成", "全年推进", "全年持续推进"})
+
+
 def _date(value: object, year: int) -> date | None:
     if value is None or value == "":
         return None
@@ -224,6 +255,8 @@ def _date(value: object, year: int) -> date | None:
     if isinstance(value, date):
         return value
     text = _text(value)
+    if text in WHOLE_YEAR:
+        return date(year, 12, 31)
     resolved = resolve_date(text, reference=date(year, 1, 1), allow_now=False)
     if resolved is None:
         raise ValueError(f"无法识别的日期“{text}”，请写成 2023-08-31、2023年8月31日或“8月底前”")
@@ -329,6 +362,7 @@ class _SheetReader:
         self.first_row, self.last_row = sheet.min_row or 1, sheet.max_row
         sheet.reset_dimensions()
         self.positions: dict[str, int] = {}
+        self.labels: dict[str, str] = {}  # the sheet's header of each column, where it is not ours
         self.present: set[str] = set()
         self.directory: Directory | None = None
         self.seen_codes: dict[str, int] = {}
@@ -350,7 +384,7 @@ class _SheetReader:
         pending: list[_Row] = []
         for number, values in _sheet_rows(self.sheet):
             if header_at is None:
-                if any(_text(v).rstrip("*") == "事项名称" for v in values):
+                if any(_text(v).rstrip("*").strip() in TITLE_HEADERS for v in values):
                     header_at = number
                     missing = self._header(values)
                     if missing:
@@ -364,7 +398,7 @@ class _SheetReader:
             if not any(_text(v) for v in values):
                 continue
             cells = {key: (values[i] if i < len(values) else None) for key, i in self.positions.items()}
-            pending.append(_Row(number, cells, self.positions))
+            pending.append(_Row(number, cells, self.positions, self.labels))
             if len(pending) >= CHUNK:
                 self._check(pending)
                 pending = []
@@ -384,10 +418,16 @@ class _SheetReader:
 
     def _header(self, values: Sequence[Any]) -> list[str]:
         """Find the columns; the headers of required columns missing."""
-        for index, value in enumerate(values):
-            column = HEADERS.get(_text(value).rstrip("*").strip())
-            if column:
-                self.positions[column.key] = index
+        headers = [_text(value).rstrip("*").strip() for value in values]
+        for index, header in enumerate(headers):
+            if header in HEADERS:
+                self.positions[HEADERS[header].key] = index
+        # The breakdown table's headers only for what the template's own headers left unfilled.
+        for index, header in enumerate(headers):
+            key = BREAKDOWN_HEADERS.get(header)
+            if key and key not in self.positions:
+                self.positions[key] = index
+                self.labels[key] = header
         # The item's fields the sheet has columns for: an update keeps the others as they are.
         self.present = {key for key in self.positions if key not in ROW_KEYS}
         if "report_cycle" in self.present:
@@ -496,14 +536,21 @@ def _column_order(error: CellError) -> tuple[int, str]:
 class _Row:
     """One row of the sheet being read, collecting the errors of its cells."""
 
-    def __init__(self, number: int, cells: dict[str, Any], positions: dict[str, int]) -> None:
+    def __init__(
+        self,
+        number: int,
+        cells: dict[str, Any],
+        positions: dict[str, int],
+        labels: dict[str, str] | None = None,
+    ) -> None:
         self.number, self.cells, self.positions = number, cells, positions
+        self.labels = labels or {}
         self.errors: list[CellError] = []
 
     def report(self, key: str, message: str) -> None:
         column = next(c for c in COLUMNS if c.key == key)
         letter = get_column_letter(self.positions[key] + 1) if key in self.positions else "—"
-        self.errors.append(CellError(self.number, letter, column.header, message))
+        self.errors.append(CellError(self.number, letter, self.labels.get(key, column.header), message))
 
     def field(self, key: str, parse: Any) -> Any:
         """The cell parsed by `parse`, or None with the cell's error reported."""
@@ -675,6 +722,45 @@ def template_workbook(region: Region) -> bytes:
     guide.append(["列", "说明"])
     for column in COLUMNS:
         guide.append([column.header + ("（必填）" if column.required else ""), column.note])
+    guide.append([])
+    guide.append(["可填写的单位"])
+    for unit in Unit.objects.filter(region=region, is_active=True):
+        guide.append([unit.short_name, unit.name])
+    guide.append([])
+    guide.append(["可填写的县级领导"])
+    for leader in Leader.objects.filter(region=region, is_active=True).select_related("person"):
+        guide.append([leader.person.name, leader.title])
+    guide.column_dimensions["A"].width = 24
+    guide.column_dimensions["B"].width = 60
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def breakdown_template_workbook(region: Region, year: int) -> bytes:
+    """The 政府工作报告's 任务分解表 as a county writes it, to fill in and import as `year`'s items."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{year}年任务分解表"
+    _header(
+        sheet,
+        [
+            header + ("*" if header in {"工作任务", "牵头单位", "完成时限"} else "")
+            for header, _ in BREAKDOWN_COLUMNS
+        ],
+        [width for _, width in BREAKDOWN_COLUMNS],
+    )
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列", "说明"])
+    for header, note in (
+        ("序号", "可留空，导入时不使用"),
+        ("工作任务（必填）", "一行一项任务，成为一个督办事项（来源：政府工作报告）"),
+        ("牵头领导", "县级领导姓名，成为事项的包抓县级领导"),
+        ("牵头单位（必填）", "单位简称或全称"),
+        ("配合单位", "多个单位用顿号分隔"),
+        ("完成时限（必填）", f"如 {year}-06-30、6月底前、三季度末、年底前；不写年份的按{year}年"),
+    ):
+        guide.append([header, note])
     guide.append([])
     guide.append(["可填写的单位"])
     for unit in Unit.objects.filter(region=region, is_active=True):

@@ -32,6 +32,7 @@ LAYERS: dict[str, int] = {
     "commitments": 6,
     "investment": 6,
     "enterprises": 6,
+    "yearend": 6,  # the year's turn: items, alerts' rule sets, the calendar
     # the top
     "dashboard": 7,
     "bulletins": 7,

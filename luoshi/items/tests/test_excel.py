@@ -686,3 +686,51 @@ def test_a_title_that_looks_like_a_formula_is_exported_as_text_and_imported_back
     assert not any(cell.data_type == "f" for cell in cells)
     assert any(cell.value == "'" + title for cell in cells)
     assert excel._text("'" + title) == title
+
+
+BREAKDOWN = ["序号", "工作任务", "牵头领导", "牵头单位", "配合单位", "完成时限"]
+
+
+def test_a_task_breakdown_table_is_read_in_its_own_columns(zhashui):
+    """The 政府工作报告's 任务分解表: 工作任务 is the title, 牵头领导 the patron leader, 序号 ignored;
+    a bad cell is named by the sheet's own header."""
+    good = excel.read_sheet(
+        sheet([1, "储备成熟项目不少于200个", "冯锐", "县发改局", "县统计局", "全年"], header=BREAKDOWN),
+        region=zhashui,
+        year=2024,
+    )
+    assert good.ok, good.errors
+    row = good.rows[0]
+    assert (row.title, row.patron_leader.person.name, row.lead_unit.short_name, row.deadline) == (
+        "储备成熟项目不少于200个",
+        "冯锐",
+        "县发改局",
+        date(2024, 12, 31),
+    )
+    bad = excel.read_sheet(
+        sheet([2, "", "冯锐", "县发改局", "", "6月底前"], header=BREAKDOWN), region=zhashui, year=2024
+    )
+    assert [str(error) for error in bad.errors] == ["第2行 B列（工作任务）：必填，不能为空"]
+
+
+def test_the_breakdown_template_has_the_tables_columns(zhashui, supervisor):
+    workbook = load_workbook(io.BytesIO(excel.breakdown_template_workbook(zhashui, 2024)))
+    assert [cell.value for cell in workbook.active[1]] == [
+        "序号",
+        "工作任务*",
+        "牵头领导",
+        "牵头单位*",
+        "配合单位",
+        "完成时限*",
+    ]
+
+
+def test_the_templates_own_headers_win_over_the_breakdown_tables(zhashui):
+    header = ["事项名称", "责任单位", "牵头单位", "完成时限"]
+    result = excel.read_sheet(
+        sheet(["改厕改房任务全面完成", "县住建局", "县农业农村局", "2024-09-30"], header=header),
+        region=zhashui,
+        year=2024,
+    )
+    assert result.ok, result.errors
+    assert result.rows[0].lead_unit.short_name == "县农业农村局"

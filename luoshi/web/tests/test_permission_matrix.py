@@ -487,6 +487,19 @@ PATTERNS: dict[str, Entry] = {
         form={"name": "越权改名的企业"},
     ),
     "enterprises/<int:pk>/cultivate/": Entry(Kind.ACTION, target="enterprise", insider=SUPERVISOR),
+    # 年度结转: the office's own county only (another county's region in the address is 404,
+    # yearend/tests); closing is tested there, as the demo's July has no year to close.
+    "yearend/": Entry(
+        Kind.OFFICE,
+        insider=SUPERVISOR,
+        queries=("", "?year=2023"),
+        note="closing a year: refusal checked here, the closing itself in yearend/tests",
+    ),
+    "yearend/next/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={}, note="copies the rule set to next year"),
+    "yearend/import/": Entry(
+        Kind.OFFICE, insider=SUPERVISOR, note="an upload: refusal checked, no positive POST"
+    ),
+    "yearend/template.xlsx": Entry(Kind.OFFICE, insider=SUPERVISOR),
     "creations/": Entry(Kind.LIST, queries=("", "?year=2024")),
     "creations/new/": Entry(Kind.OFFICE, insider=SUPERVISOR, form={"title": "越权录入的示范创建"}),
     "creations/templates/": Entry(Kind.OFFICE, insider=SUPERVISOR),
