@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "luoshi.bulletins",
     "luoshi.assessment",
     "luoshi.extraction",
+    "luoshi.help",
     "luoshi.web",
     "luoshi.bench",
     "django.contrib.admin",

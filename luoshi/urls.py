@@ -47,6 +47,7 @@ urlpatterns = [
     path("commitments/", include("luoshi.commitments.urls")),
     path("rectification/", include("luoshi.rectification.urls")),
     path("assessment/", include("luoshi.assessment.urls")),
+    path("help/", include("luoshi.help.urls")),
     path("pending/<slug:key>/", web_views.pending, name="pending"),
     path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),

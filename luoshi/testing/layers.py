@@ -38,6 +38,7 @@ LAYERS: dict[str, int] = {
     "assessment": 7,
     "api": 7,
     "web": 7,
+    "help": 7,
     "bench": 7,
 }
 TOP = max(LAYERS.values())
