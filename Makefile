@@ -5,13 +5,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: help install install-dev assets run test lint typecheck format lock clean
+.PHONY: help install install-dev assets run test lint typecheck format lock clean screenshots
 
 help:
 	@echo "make run      install what is missing, migrate, load the demo county, serve on http://127.0.0.1:$(PORT)"
 	@echo "make install  install the locked Python and npm dependencies and build the assets"
 	@echo "make test     lint, type-check and run the whole test suite"
 	@echo "make lock     re-resolve requirements*.lock from pyproject.toml"
+	@echo "make screenshots  run the browser journeys and refresh the help pages' pictures (luoshi/help/static/help/img)"
 
 install: $(VENV)/.installed assets/.built
 
@@ -66,6 +67,10 @@ format: install-dev
 
 test: install-dev lint typecheck
 	LUOSHI_ENV=test $(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+# The help pages' pictures are the browser journeys' own screenshots (luoshi/help/screenshots.py).
+screenshots: install-dev
+	LUOSHI_HELP_SCREENSHOTS=1 LUOSHI_BROWSER_TESTS=required LUOSHI_ENV=test $(BIN)/pytest -m browser luoshi/web/tests/browser
 
 lock: | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet pip-tools

@@ -146,6 +146,7 @@ INSTALLED_APPS = [
     "luoshi.extraction",
     "luoshi.api",
     "luoshi.yearend",
+    "luoshi.help",
     "luoshi.web",
     "luoshi.bench",
     "django.contrib.admin",

@@ -53,6 +53,7 @@ urlpatterns = [
     path("assessment/", include("luoshi.assessment.urls")),
     path("webhooks/", include("luoshi.webhooks.urls")),
     path("yearend/", include("luoshi.yearend.urls")),
+    path("help/", include("luoshi.help.urls")),
     path("pending/<slug:key>/", web_views.pending, name="pending"),
     path("setup/", web_views.county_setup, name="setup"),
     path("healthz", web_views.healthz, name="healthz"),

@@ -40,6 +40,7 @@ LAYERS: dict[str, int] = {
     "api": 7,
     "webhooks": 7,  # events out: hears items, alerts and bulletins through their hooks
     "web": 7,
+    "help": 7,
     "bench": 7,
 }
 TOP = max(LAYERS.values())

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from luoshi.core import clock
+from luoshi.help.sections import help_url
 from luoshi.org.models import Membership, Role
 from luoshi.org.rules import can_administer, can_import_organisation
 from luoshi.web import navigation
@@ -20,7 +21,15 @@ def luoshi(request: HttpRequest) -> dict[str, object]:
     # The auditor's page is in the navigation of auditors only; one who holds no other role (三员分立:
     # he should not) sees nothing else there, as he may see nothing of the work.
     can_audit = user.is_authenticated and user.is_active and Role.AUDITOR in roles
+    match = request.resolver_match
     return {
+        # The 帮助 link of the page header: the part of the help about this page, for this user's role.
+        "help_url": help_url(
+            match.url_name if match else None,
+            match.namespace if match else None,
+            [seat.role for seat in seats],
+            is_superuser=user.is_authenticated and user.is_superuser,
+        ),
         "demo_mode": settings.LUOSHI_DEMO,
         "user_can_audit": can_audit,
         "audit_only": can_audit and roles == {Role.AUDITOR} and not user.is_superuser,

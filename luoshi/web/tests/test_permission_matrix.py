@@ -77,6 +77,7 @@ from luoshi.creations.selectors import meeting_list_for
 from luoshi.creations.stages import Stage
 from luoshi.enterprises.models import Enterprise
 from luoshi.extraction.models import ProposedTask, SourceDocument
+from luoshi.help import sections as help_sections
 from luoshi.indicators import services as indicator_services
 from luoshi.indicators.compute import Type as IndicatorType
 from luoshi.indicators.models import Indicator, ValueEvidence
@@ -685,6 +686,9 @@ PATTERNS: dict[str, Entry] = {
         insider=SUPERVISOR,
         may_act=frozenset({ADMIN}),
         note="queues a test message: the delivery row is the change (rolled back before it is sent)",
+    "help/": Entry(Kind.LIST, note="帮助: every logged-in user's; the reader's own rules, no work data"),
+    "help/<slug:guide>/": Entry(
+        Kind.LIST, slugs={"guide": tuple(guide.slug for guide in help_sections.GUIDES)}
     ),
     "healthz": Entry(Kind.PUBLIC),
 }
@@ -1611,7 +1615,7 @@ def test_a_new_url_cannot_be_forgotten():
 def test_anonymous_visitors_are_sent_to_login_everywhere_but_the_public_pages(db):
     client = Client()
     for route, entry in PATTERNS.items():
-        values = {"pk": 1, "action": "assign", "key": "planned", "kind": "chains"}
+        values = {"pk": 1, "action": "assign", "key": "planned", "kind": "chains", "guide": "reporter"}
         address = url(route, values)
         response = client.get(address)
         if entry.kind == Kind.PUBLIC:

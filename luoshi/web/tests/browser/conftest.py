@@ -28,6 +28,7 @@ import pytest
 import requests
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from luoshi.help import screenshots
 from luoshi.web.tests.browser import axe
 
 ROOT = axe.ROOT
@@ -210,13 +211,21 @@ class Journey:
         if "Content Security Policy" in text:
             self.problems.append(f"{username}：{text}")
 
-    def step(self, page: Page, name: str) -> None:
-        """Screenshot the page as it is and scan it: no serious or critical WCAG 2 AA violation."""
+    def step(self, page: Page, name: str, *, help_image: str = "") -> None:
+        """Screenshot the page as it is and scan it: no serious or critical WCAG 2 AA violation.
+
+        `help_image`: the name of the help pages' picture of this screen (luoshi/help/static/help/img),
+        taken as the window shows it; `make screenshots` writes it there (luoshi.help.screenshots).
+        """
         # Fragments htmx loads on "load" (the item's warning history, the unread count) are in.
         page.wait_for_load_state("networkidle")
         self.steps += 1
         label = f"{self.steps:02d}-{name}"
         page.screenshot(path=self.folder / f"{label}.png", full_page=True)
+        if help_image:
+            shown = page.screenshot(path=self.folder / f"help-{help_image}.png")
+            if screenshots.refreshing():
+                screenshots.help_image_write(shown, help_image)
         violations = axe.scan(page)
         self.scans.append({"step": label, "url": page.url, "violations": [v.as_dict() for v in violations]})
         blocking = [v for v in violations if v.blocking]

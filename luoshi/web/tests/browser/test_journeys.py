@@ -37,7 +37,7 @@ def test_a_report_found_untrue_turns_the_item_red_on_its_patron_leaders_dashboar
     leader = journey.log_in("fengrui")
     expect(leader).to_have_url(re.compile(r"/dashboard/$"))
     expect(leader.get_by_test_id("red-list")).to_be_visible()
-    journey.step(leader, "leader-dashboard-before")
+    journey.step(leader, "leader-dashboard-before", help_image="leader-dashboard")
     red_before = red_count(leader)
     expect(leader.get_by_test_id("red-list").get_by_role("link", name=HOUSING)).to_have_count(0)
 
@@ -55,7 +55,7 @@ def test_a_report_found_untrue_turns_the_item_red_on_its_patron_leaders_dashboar
     journey.step(reporter, "reporter-item")
     reporter.get_by_role("link", name="报送进度").click()
     expect(reporter.get_by_role("heading", name=HOUSING)).to_be_visible()
-    journey.step(reporter, "reporter-report-form")
+    journey.step(reporter, "reporter-report-form", help_image="reporter-report-form")
     reporter.get_by_label("本期完成情况").fill("棚改二期主体完工，集镇立面改造完成八成")
     reporter.get_by_label("完成进度（%）").fill("80")
     evidence: FilePayload = {"name": "棚改二期现场.png", "mimeType": "image/png", "buffer": photo()}
@@ -70,11 +70,11 @@ def test_a_report_found_untrue_turns_the_item_red_on_its_patron_leaders_dashboar
     # 营盘镇 needs its head's approval before a report goes to the office.
     head = journey.log_in("yingpan-head")
     to_approve = head.get_by_test_id("to-approve")
-    journey.step(head, "head-work")
+    journey.step(head, "head-work", help_image="head-work")
     to_approve.get_by_role("link", name=HOUSING).click()
     report = head.locator("[id^=report-]").first
     expect(report.get_by_role("img", name="棚改二期现场.png")).to_be_visible()
-    journey.step(head, "head-item")
+    journey.step(head, "head-item", help_image="head-item")
     report.get_by_role("button", name="审核通过并报送").click()
     expect(head.get_by_role("alert").filter(has_text="已审核通过并报送督查办。")).to_be_visible()
     expect(head.locator("[id^=report-]").first.get_by_text("待单位负责人审核")).to_have_count(0)
@@ -85,10 +85,10 @@ def test_a_report_found_untrue_turns_the_item_red_on_its_patron_leaders_dashboar
     office.get_by_role("link", name="我的工作").click()
     row = office.get_by_test_id("verify-queue").locator("tr", has_text=HOUSING)
     expect(row).to_have_count(1)
-    journey.step(office, "office-work")
+    journey.step(office, "office-work", help_image="office-work")
     row.get_by_role("link", name="核实").click()
     expect(office.get_by_role("heading", name=f"核实：{HOUSING}")).to_be_visible()
-    journey.step(office, "office-verify-form")
+    journey.step(office, "office-verify-form", help_image="office-verify-form")
     office.get_by_label("现场核实").check()
     office.get_by_label("不属实").check()
     office.get_by_label("核实情况").fill("现场查看，棚改二期主体尚未完工，报送进度与实际不符")
@@ -108,7 +108,7 @@ def test_a_report_found_untrue_turns_the_item_red_on_its_patron_leaders_dashboar
     expect(leader.get_by_test_id("item-colour")).to_contain_text("红")
     expect(leader.get_by_test_id("verdict").first).to_contain_text("不属实")
     expect(leader.get_by_test_id("untrue-latest")).to_be_visible()
-    journey.step(leader, "leader-item-red")
+    journey.step(leader, "leader-item-red", help_image="leader-item-red")
 
 
 SPEECH = """在全县重点项目建设推进会上的讲话
