@@ -50,6 +50,7 @@ ANCHORS: dict[str, tuple[str, ...]] = {
         "notifications",
         "password",
         "ledgers",
+        "api",
         "faq",
         "faq-red",
         "faq-correct",
@@ -69,12 +70,13 @@ ANCHORS: dict[str, tuple[str, ...]] = {
         "meetings",
         "ledgers",
         "assessment",
+        "yearend",
     ),
     "unit_head": ("month", "sign", "approve", "correct", "instructions", "complete", "ledgers", "appeal"),
     "reporter": ("month", "report", "correct", "returned", "ledgers"),
     "leader": ("month", "dashboard", "patronage", "instruct", "meetings", "assessment"),
     "viewer": ("month", "dashboard", "bulletins", "survey"),
-    "admin": ("month", "accounts", "units", "calendar", "rules"),
+    "admin": ("month", "accounts", "units", "calendar", "rules", "setup", "webhooks"),
     "auditor": ("month", "audit", "export"),
 }
 
@@ -117,6 +119,10 @@ TOPICS: dict[str, tuple[Place, ...]] = {
     "audit": (("auditor", "audit"),),
     "audit_export": (("auditor", "export"),),
     "help": ((INDEX, "roles"),),
+    "api": ((INDEX, "api"),),
+    "setup": (("admin", "setup"),),
+    "webhooks": (("admin", "webhooks"),),
+    "yearend": (("supervisor", "yearend"),),
 }
 
 # Pages by their full URL name; they take precedence over their namespace's topic.
@@ -168,6 +174,10 @@ BY_URL_NAME: dict[str, str] = {
     "assessment:appeal_new": "appeal",
     "assessment:appeals": "appeal",
     "assessment:appeal_decide": "appeal",
+    "setup": "setup",
+    "org:import": "setup",
+    "org:template": "setup",
+    "org:export": "setup",
 }
 
 # Whole families of pages: a ledger's pages all open the ledgers' part of the guide.
@@ -188,6 +198,8 @@ BY_NAMESPACE: dict[str, str] = {
     "bulletins": "bulletins",
     "assessment": "assessment",
     "help": "help",
+    "webhooks": "webhooks",
+    "yearend": "yearend",
     # Django's admin (系统管理): the system administrator's guide.
     "admin": "month",
 }
@@ -202,6 +214,8 @@ def topic_for(url_name: str | None, namespace: str | None) -> str | None:
         return BY_URL_NAME[full]
     if namespace:
         return BY_NAMESPACE.get(namespace.split(":")[0])
+    if full.startswith("api_"):
+        return "api"  # the REST API's routes (api_items, api_tokens…), named without a namespace
     return None
 
 

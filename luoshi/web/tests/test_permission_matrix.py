@@ -686,6 +686,7 @@ PATTERNS: dict[str, Entry] = {
         insider=SUPERVISOR,
         may_act=frozenset({ADMIN}),
         note="queues a test message: the delivery row is the change (rolled back before it is sent)",
+    ),
     "help/": Entry(Kind.LIST, note="帮助: every logged-in user's; the reader's own rules, no work data"),
     "help/<slug:guide>/": Entry(
         Kind.LIST, slugs={"guide": tuple(guide.slug for guide in help_sections.GUIDES)}
