@@ -149,10 +149,26 @@ OWNER_SUFFIXES = words(
     "县级领导 领导 县长 书记 主任 局长 镇长 乡长 站长 所长 院长 负责人 成员 专班 "
     "小组 工作组 指挥部 部门 单位 镇办 镇街 乡镇 街道 办事处 社区 村 镇 乡 局 "
     "委 办 部 中心 站 所 院 公司 企业 集团 政府 队 同志 干部 机关 室 科 股 "
-    "处 馆 学校 医院 银行 委员会 管委会 村委会 居委会 分队 小分队 工作队 主体 办公室 人员"
+    "处 馆 学校 医院 银行 委员会 管委会 村委会 居委会 分队 小分队 工作队 主体 办公室 人员 "
+    # bodies named by their kind: 爱卫会, 总工会, 工商联, 科协, 园区; and 各级 (各级各部门)
+    "会 联 协 园区 各级"
+)
+# Words ending in 会 that name a meeting, not a body.
+MEETING_WORDS = (
+    "会议",
+    "大会",
+    "例会",
+    "全会",
+    "常务会",
+    "推进会",
+    "调度会",
+    "座谈会",
+    "专题会",
+    "现场会",
+    "办公会",
 )
 # Owner words for whole classes of units, that a compound like 单位乡镇 is made of.
-UNIT_CLASSES = ("镇办", "部门", "单位", "镇街", "乡镇", "街道", "社区", "村", "镇", "乡", "企业")
+UNIT_CLASSES = ("镇办", "部门", "单位", "镇街", "乡镇", "街道", "社区", "村", "镇", "乡", "企业", "各级")
 PERSON_SUFFIXES = (
     "领导",
     "人员",
@@ -277,6 +293,10 @@ REPORTED_DIRECTIVE = re.compile(r"[，,](?:会议)?(?:强调|要求|指出|明�
 
 # A decision approved, then what is done with it: 会议原则同意《…》，修改完善后印发。
 APPROVED = re.compile(r"^会议(?:原则|审议|研究)?(?:同意|通过)")
+# Who drafted what the meeting approved (会议原则同意县财政局拟草的《…》): the owner of its follow-up.
+DRAFTED_BY = re.compile(
+    r"同意(?P<unit>[^，,。；;《》“”]{2,20}?)(?:拟草|起草|草拟|拟定|拟订|制定|提交|报送|提出)(?:并[^，,。；;《》]{0,12})?的"
+)
 FOLLOW_UP = re.compile(r"[，,][^，,。；]*?(?:修改完善|修改|完善|印发|发布|实施|执行|提交|报送|报请|办理)")
 
 SECTION = re.compile(rf"^(?:\*\*)?[{CN_NUMERAL}]+、")
@@ -682,6 +702,8 @@ class Reader:
     def _is_owner(self, term: str) -> bool:
         bare = term.removesuffix("同志")
         if bare in NOT_OWNERS or bare.startswith(PRONOUNS) or re.match(NOT_A_SUBJECT_START, bare):
+            return False
+        if bare.endswith(MEETING_WORDS) or (bare.endswith("各级") and bare != "各级"):
             return False
         if re.search(
             r"按照|对照|根据|围绕|针对|督促|组织|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
@@ -1094,6 +1116,16 @@ def _read(
         context.section_directing = True
 
     owners, cooperators = reader.assignment(raw)
+    # only a decision with a follow-up (修改完善后印发); 会议同意X提出的意见。 alone assigns nothing
+    approved = APPROVED.match(compact) and FOLLOW_UP.search(compact)
+    drafted = DRAFTED_BY.search(visible) if approved else None
+    if (
+        drafted
+        and not owners
+        and reader.term.fullmatch(drafted["unit"])
+        and reader._is_owner(drafted["unit"])
+    ):
+        owners = (drafted["unit"],)  # 会议同意县财政局拟草的《…》，修改完善后印发: the drafter finishes it
     if ABOVE_UNITS.search(visible):
         owners = reader.responsible_named(visible) or owners  # 请以上责任单位…: the units it names
     if owners:

@@ -192,6 +192,27 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
     assert len(run(dated, "2023-10-16")) == 1
 
 
+@pytest.mark.parametrize(
+    ("sentence", "owners"),
+    [
+        ("会议要求，各级各部门要在9月底前完成自查。", ["各级", "各部门"]),
+        ("会议强调，各级、各部门要在9月底前完成自查。", ["各级", "各部门"]),
+        ("县总工会要在国庆节前完成困难职工走访。", ["县总工会"]),
+        ("各园区、各乡镇要在10月底前完成排查。", ["各园区", "各乡镇"]),
+        ("会议原则同意县财政局拟草的《资金管理办法》，修改完善后印发。", ["县财政局"]),
+        ("会议同意县水利局起草并经合法性审查的《河道管理方案》，修改后印发实施。", ["县水利局"]),
+    ],
+)
+def test_owners_named_as_bodies_groups_and_drafters(sentence, owners):
+    (task,) = run(f"一、工作\n\n{sentence}", "2023-07-25")
+    assert task["owners"] == owners
+
+
+def test_a_meeting_is_not_an_owner():
+    (task,) = run("一、工作\n\n全县安全生产大会要求，各镇要在9月底前完成排查。", "2023-07-25")
+    assert task["owners"] == ["各镇"]
+
+
 def test_a_target_keeps_its_bound_after_the_verb():
     text = "一、工作\n\n县城管局负责道路清扫，机扫率达到85%以上，一般性支出压减10%。"
     (task,) = run(text, "2023-10-16")
