@@ -1,8 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views import defaults
 
+from luoshi.api import errors as api_errors
 from luoshi.api import pages as api_pages
 from luoshi.dashboard import views as dashboard_views
 from luoshi.items import views as items_views
@@ -59,3 +62,13 @@ urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 404 page; under /api/ (an address no route matches, an id out of range) the API's JSON."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(api_errors.body("not_found", api_errors.MESSAGES["not_found"]), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+handler404 = not_found

@@ -59,12 +59,23 @@ def body(code: str, message: str, fields: dict[str, Any] | None = None, **extra:
     return {"error": error}
 
 
+def _messages(detail: Any) -> list[str]:
+    """Every message in a nested detail (a list field's errors come keyed by position)."""
+    if isinstance(detail, dict):
+        return [message for value in detail.values() for message in _messages(value)]
+    if isinstance(detail, list):
+        return [message for value in detail for message in _messages(value)]
+    return [str(detail)]
+
+
 def _flatten(detail: Any) -> dict[str, list[str]]:
     if isinstance(detail, dict):
-        return {str(k): [str(m) for m in (v if isinstance(v, list) else [v])] for k, v in detail.items()}
-    if isinstance(detail, list):
-        return {"non_field_errors": [str(m) for m in detail]}
-    return {"non_field_errors": [str(detail)]}
+        return {str(k): _messages(v) for k, v in detail.items()}
+    return {"non_field_errors": _messages(detail)}
+
+
+def _chinese(message: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in message)
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -96,8 +107,12 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = str(code)
         default = str(exc.default_detail)
         message = str(exc.detail) if str(exc.detail) != default else MESSAGES.get(code, str(exc.detail))
-        if code == "not_found":
-            message = MESSAGES["not_found"]
+        if message.startswith("CSRF"):
+            message = "CSRF 校验失败：用登录会话调用接口时须带页面的 CSRF 令牌，或改用 API 令牌。"
+        elif code in ("not_found", "parse_error") or not _chinese(message):
+            # Django REST framework's own words (JSON parse error…, CSRF Failed…) are English: the
+            # code's Chinese message instead, never the parser's internals.
+            message = MESSAGES.get(code, "请求无法处理。")
         data = body(code, message)
     set_rollback()
     return Response(data, status=exc.status_code, headers=headers)

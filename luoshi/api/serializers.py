@@ -35,6 +35,16 @@ from luoshi.notifications.models import Notification
 from luoshi.org.models import Leader, Person, Region, Unit, mask_phone
 
 
+class IdField(serializers.IntegerField):
+    """An id (or a version) sent to the API: a whole number a database column can hold, so a value
+    beyond it is a 400 of the field, never a query that overflows."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(**kwargs)
+
+
 class RefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -146,7 +156,7 @@ class ItemDetailSerializer(ItemSerializer):
 
 
 class MilestoneInputSerializer(serializers.Serializer):
-    id = serializers.IntegerField(required=False, allow_null=True, help_text="已有节点的 id；新节点不填")
+    id = IdField(required=False, allow_null=True, help_text="已有节点的 id；新节点不填")
     name = serializers.CharField(max_length=200)
     due = serializers.DateField()
     done_on = serializers.DateField(required=False, allow_null=True)
@@ -161,10 +171,10 @@ class ItemInputSerializer(serializers.Serializer):
     source = serializers.ChoiceField(choices=Source.choices, required=False)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     description = serializers.CharField(required=False, allow_blank=True)
-    patron_leader = serializers.IntegerField(required=False, allow_null=True)
-    lead_unit = serializers.IntegerField(required=False, allow_null=True)
-    support_units = serializers.ListField(child=serializers.IntegerField(), required=False)
-    responsible_person = serializers.IntegerField(required=False, allow_null=True)
+    patron_leader = IdField(required=False, allow_null=True)
+    lead_unit = IdField(required=False, allow_null=True)
+    support_units = serializers.ListField(child=IdField(), required=False)
+    responsible_person = IdField(required=False, allow_null=True)
     planned_start = serializers.DateField(required=False, allow_null=True)
     deadline = serializers.DateField(required=False, allow_null=True)
     measure = serializers.ChoiceField(choices=Measure.choices, required=False)
@@ -175,7 +185,7 @@ class ItemInputSerializer(serializers.Serializer):
     report_due_day = serializers.IntegerField(min_value=0, max_value=31, required=False)
     milestones = MilestoneInputSerializer(many=True, required=False)
     assign = serializers.BooleanField(required=False, help_text="立项后立即交办")
-    version = serializers.IntegerField(required=False, help_text="修改时必填：读取时的版本号")
+    version = IdField(min_value=0, required=False, help_text="修改时必填：读取时的版本号")
 
 
 class TransitionInputSerializer(serializers.Serializer):
@@ -255,7 +265,7 @@ class ReportInputSerializer(serializers.Serializer):
     percent = serializers.DecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
     value = serializers.DecimalField(max_digits=16, decimal_places=4, required=False, allow_null=True)
     confidence = serializers.ChoiceField(choices=Confidence.choices)
-    milestones_done = serializers.ListField(child=serializers.IntegerField(), required=False)
+    milestones_done = serializers.ListField(child=IdField(), required=False)
     evidence = serializers.ListField(child=serializers.FileField(), required=False)
 
 
@@ -324,8 +334,8 @@ class SupervisionInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ActionKind.choices)
     title = serializers.CharField(max_length=200)
     held_on = serializers.DateField()
-    items = serializers.ListField(child=serializers.IntegerField(), required=False)
-    units = serializers.ListField(child=serializers.IntegerField(), required=False)
+    items = serializers.ListField(child=IdField(), required=False)
+    units = serializers.ListField(child=IdField(), required=False)
     findings = serializers.CharField(required=False, allow_blank=True)
     demands = serializers.CharField(required=False, allow_blank=True)
     respond_by = serializers.DateField(required=False, allow_null=True)
@@ -338,9 +348,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 
 
 class MarkReadInputSerializer(serializers.Serializer):
-    ids = serializers.ListField(
-        child=serializers.IntegerField(), required=False, help_text="不填：全部标为已读"
-    )
+    ids = serializers.ListField(child=IdField(), required=False, help_text="不填：全部标为已读")
 
 
 class MarkReadSerializer(serializers.Serializer):

@@ -43,6 +43,7 @@ class _CommitmentForm(BootstrapFormMixin, forms.Form):
         _region_choices(self, region, units=("lead_unit",))
         if editing:
             self.fields["year"].disabled = True
+            self.fields["version"].required = True  # an edit is saved only on the version it was read at
 
 
 class LivelihoodForm(_CommitmentForm):

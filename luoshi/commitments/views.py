@@ -219,7 +219,7 @@ def livelihood_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 planned_investment=data["planned_investment"],
                 planned_start=data["planned_start"],
                 voted=data["voted"],
-                expected_version=data["version"] if data["version"] is not None else item.version,
+                expected_version=data["version"],
                 as_of=clock.today(),
             ),
             "已保存。",
@@ -371,7 +371,7 @@ def pledge_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 data=_commitment(data, year=item.year),
                 demand=data["demand"],
                 standard=data["standard"],
-                expected_version=data["version"] if data["version"] is not None else item.version,
+                expected_version=data["version"],
                 as_of=clock.today(),
             ),
             "已保存。",
@@ -431,6 +431,7 @@ def letter_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         "version": letter.version,
     }
     form = LetterForm(request.POST or None, region=letter.region, initial=initial)
+    form.fields["version"].required = True  # saved only on the version it was read at
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -439,7 +440,7 @@ def letter_edit(request: AuthedRequest, pk: int) -> HttpResponse:
             lambda: services.letter_update(
                 actor=request.user,
                 letter=letter,
-                expected_version=data["version"] if data["version"] is not None else letter.version,
+                expected_version=data["version"],
                 unit=data["unit"],
                 year=data["year"],
                 signed_on=data["signed_on"],

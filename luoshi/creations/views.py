@@ -489,6 +489,8 @@ def meeting_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
     else:
         initial, site_initial = {"level": "municipal"}, []
     form = MeetingForm(request.POST or None, region=region, initial=initial)
+    if meeting is not None:
+        form.fields["version"].required = True  # an edit is saved only on the version it was read at
     formset = SiteFormSet(request.POST or None, region=region, initial=site_initial, prefix="sites")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         done: list[OnSiteMeeting] = []
@@ -502,7 +504,7 @@ def meeting_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
                         meeting=meeting,
                         data=data,
                         as_of=as_of,
-                        expected_version=form.cleaned_data["version"] or item.version,
+                        expected_version=form.cleaned_data["version"],
                     )
                 ),
                 "已保存现场会。",

@@ -108,7 +108,9 @@ def organisation_export(request: AuthedRequest) -> HttpResponse:
     region = _region(request)
     content = org_export(region)
     audit_record(action=AuditAction.EXPORTED, region=region, summary=f"导出{region.name}的组织机构")
-    return _xlsx(content, f"{region.name}组织机构_{clock.today():%Y%m%d}.xlsx")
+    response = _xlsx(content, f"{region.name}组织机构_{clock.today():%Y%m%d}.xlsx")
+    response["Cache-Control"] = "no-store"  # people's full phone numbers: kept in no cache
+    return response
 
 
 @never_cache

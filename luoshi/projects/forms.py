@@ -167,6 +167,7 @@ class ProjectForm(BootstrapFormMixin, forms.Form):
         if editing:
             del self.fields["assign"]
             self.fields["year"].disabled = True
+            self.fields["version"].required = True  # an edit is saved only on the version it was read at
 
 
 class BlockerForm(BootstrapFormMixin, forms.Form):

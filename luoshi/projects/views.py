@@ -586,7 +586,7 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 project=project,
                 data=data,
                 as_of=clock.today(),
-                expected_version=form.cleaned_data["version"] or item.version,
+                expected_version=form.cleaned_data["version"],
             ),
             "已保存。",
         ):

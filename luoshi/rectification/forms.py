@@ -80,6 +80,7 @@ class ProblemForm(BootstrapFormMixin, forms.Form):
         if editing:
             del self.fields["assign"]
             self.fields["year"].disabled = True
+            self.fields["version"].required = True  # an edit is saved only on the version it was read at
 
     def to_input(self, *, year: int | None = None) -> ProblemInput:
         data = self.cleaned_data

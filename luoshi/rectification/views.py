@@ -177,7 +177,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 problem=problem,
                 data=form.to_input(year=item.year),
-                expected_version=item.version if version is None else version,
+                expected_version=version,
                 as_of=clock.today(),
             )
         except Conflict as conflict:

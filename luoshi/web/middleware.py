@@ -13,7 +13,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.db import DataError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import resolve_url
 from django.utils import timezone
 
@@ -174,3 +182,21 @@ class IdsInRangeMiddleware:
             if isinstance(value, int) and not isinstance(value, bool) and value > LARGEST_ID:
                 raise Http404("编号超出范围")
         return None
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """A number posted beyond what the database holds (an id in a form or an API body) is the
+        request's fault: 400 with a Chinese message, not a 500."""
+        if not _out_of_range(exception):
+            return None
+        message = "提交的数值超出范围。"
+        if request.path.startswith("/api/"):
+            return JsonResponse({"error": {"code": "invalid", "message": message}}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+def _out_of_range(exception: BaseException) -> bool:
+    # SQLite: OverflowError; PostgreSQL: DataError caused by psycopg's NumericValueOutOfRange.
+    if isinstance(exception, OverflowError):
+        return True
+    cause = exception.__cause__
+    return isinstance(exception, DataError) and type(cause).__name__ == "NumericValueOutOfRange"

@@ -78,13 +78,14 @@ def subscription_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def subscription_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     subscription = _subscription(request, pk)
     form = SubscriptionForm(request.POST or None, instance=subscription)
+    form.fields["version"].required = True  # an edit is saved only on the version it was read at
     if request.method == "POST" and form.is_valid():
         try:
             changed = services.subscription_update(
                 actor=request.user,
                 subscription=subscription,
                 data=form.input(),
-                version=form.cleaned_data["version"] or subscription.version,
+                version=form.cleaned_data["version"],
                 new_key=form.cleaned_data.get("new_key", False),
             )
         except ServiceError as error:

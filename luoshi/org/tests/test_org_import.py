@@ -209,6 +209,7 @@ class TestPages:
         client = client_for(the_office())
         assert client.get("/org/template.xlsx")["Content-Type"].startswith("application/vnd.openxml")
         response = client.get("/org/export.xlsx")
+        assert response["Cache-Control"] == "no-store"  # full phone numbers stay in no cache
         assert load_workbook(io.BytesIO(response.content))["单位"]["A2"].value == f"{COUNTY}人民政府"
 
     def test_a_unit_head_is_refused(self, county):

@@ -97,6 +97,9 @@ def test_a_problem_is_edited_at_the_version_it_was_opened_on(zhashui, supervisor
     stale = client.post(url, edit | {"measures": "只拆不绿"})
     assert stale.status_code == 409 and "已被" in stale.content.decode()
     assert Problem.objects.get(pk=problem.pk).measures == "拆除违建，补植复绿"
+    unversioned = {k: v for k, v in edit.items() if k != "version"} | {"measures": "只拆不绿"}
+    assert client.post(url, unversioned).status_code == 200  # without its version: not saved
+    assert Problem.objects.get(pk=problem.pk).measures == "拆除违建，补植复绿"
 
 
 @pytest.fixture

@@ -40,3 +40,19 @@ def test_every_page_with_an_id_answers_404_for_an_id_out_of_range(supervisor: Us
 def test_a_huge_id_in_a_post_is_refused_the_same(supervisor: User):
     response = client_for(supervisor).post(f"/projects/{HUGE}/edit/", {})
     assert response.status_code == 404
+
+
+def test_a_huge_id_posted_in_a_body_is_a_400_not_a_500(supervisor: User):
+    client = client_for(supervisor)
+    response = client.post(
+        "/api/v1/items/",
+        {"title": "越界的配合单位", "support_units": [int(HUGE)], "year": 2023},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {"error": {"code": "invalid", "message": "提交的数值超出范围。"}}
+
+
+def test_a_huge_id_posted_in_a_page_form_is_a_400_not_a_500(supervisor: User):
+    response = client_for(supervisor).post("/items/new/", {"title": "越界", "support_units": [HUGE]})
+    assert response.status_code in (200, 400)  # the form refuses it, or the database's range does

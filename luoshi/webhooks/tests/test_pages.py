@@ -103,6 +103,11 @@ def test_edit_keeps_the_key_unless_asked_and_refuses_a_stale_version(supervisor,
     )
     stale = client.post(f"/webhooks/{subscription.pk}/edit/", form | {"name": "旧页面"})
     assert "已被其他人修改" in stale.content.decode()
+    for version in ({}, {"version": "0"}):  # no version, or 0: not a way round the check
+        unversioned = {k: v for k, v in form.items() if k != "version"} | version | {"name": "无版本"}
+        assert client.post(f"/webhooks/{subscription.pk}/edit/", unversioned).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.name == "县大屏二号"
     renewed = client.post(
         f"/webhooks/{subscription.pk}/edit/", form | {"version": subscription.version, "new_key": "on"}
     )
