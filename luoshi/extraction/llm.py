@@ -149,6 +149,25 @@ def validate(answer: list[dict[str, Any]], text: str, *, meeting_date: date) -> 
     return tasks
 
 
+def with_model(
+    rules: list[core.Task],
+    text: str,
+    *,
+    meeting_date: date,
+    directory: core.Directory,
+    immediate_workdays: int = 0,
+    calendar: core.WorkCalendar | None = None,
+) -> list[core.Task]:
+    """The rules' tasks merged with the model's (ModelUnavailable when the server cannot answer).
+
+    The model's tasks go through the same 立即 rule as the rules' own, then `merge`."""
+    model = extract(text, meeting_date=meeting_date, directory=directory)
+    model = core.immediate_deadlines(
+        model, meeting_date=meeting_date, workdays=immediate_workdays, calendar=calendar
+    )
+    return merge(rules, model, text)
+
+
 def merge(rules: list[core.Task], model: list[core.Task], text: str) -> list[core.Task]:
     """The rules' spans stand; the model fills empty owners, deadlines and targets, and adds tasks."""
     merged: list[core.Task] = []

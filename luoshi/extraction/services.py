@@ -126,11 +126,14 @@ def document_extract(
     backend = "rules"
     if use_model and llm.configured():
         try:
-            model = llm.extract(text, meeting_date=meeting_date, directory=directory)
-            model = core.immediate_deadlines(
-                model, meeting_date=meeting_date, workdays=workdays, calendar=calendar
+            tasks = llm.with_model(
+                tasks,
+                text,
+                meeting_date=meeting_date,
+                directory=directory,
+                immediate_workdays=workdays,
+                calendar=calendar,
             )
-            tasks = llm.merge(tasks, model, text)
             backend = "rules+model"
         except llm.ModelUnavailable as error:
             raise ServiceError(

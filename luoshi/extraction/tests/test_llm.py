@@ -157,3 +157,57 @@ def test_no_transaction_is_held_while_the_model_answers(model, supervisor, zhash
         use_model=True,
     )
     assert held == [[]]
+
+
+def test_the_command_asks_the_model_when_told(model, tmp_path):
+    """`luoshi extract --model` merges the server's answer with the rules, as the review page does."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    document = tmp_path / "纪要.txt"
+    # the second sentence has no owner and no modal: the rules pass it by, the model does not
+    text = TEXT + "会议听取了县文旅局关于景区提升的汇报。景区标识牌的更换，9月10日前全部换完。"
+    document.write_text(text, encoding="utf-8")
+    names = tmp_path / "名录.json"
+    names.write_text("[]", encoding="utf-8")
+    model.answer = {
+        "tasks": [
+            {
+                "text": "景区标识牌的更换，9月10日前全部换完。",
+                "owners": [],
+                "deadline": "2023-09-10",
+                "deadline_text": "9月10日前",
+            }
+        ]
+    }
+    arguments = [document, "--meeting-date", "2023-07-25", "--json", "--directory", names]
+    rules_only, merged = StringIO(), StringIO()
+    call_command("extract", *arguments, stdout=rules_only)
+    assert model.asked == []
+    call_command("extract", *arguments, "--model", stdout=merged)
+    assert len(model.asked) == 1
+    before = [t["owners"] for t in json.loads(rules_only.getvalue())["tasks"]]
+    after = [(t["owners"], t["deadline"]) for t in json.loads(merged.getvalue())["tasks"]]
+    assert before == [["县财政局"], ["县交通运输局"]]
+    assert after == [
+        (["县财政局"], "2023-08-31"),
+        (["县交通运输局"], "2023-09-10"),
+        ([], "2023-09-10"),
+    ]
+
+
+def test_the_command_refuses_the_model_when_none_is_configured(settings, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    settings.LUOSHI_LLM_URL = ""
+    document = tmp_path / "纪要.txt"
+    document.write_text(TEXT, encoding="utf-8")
+    names = tmp_path / "名录.json"
+    names.write_text("[]", encoding="utf-8")
+    with pytest.raises(CommandError, match="LUOSHI_LLM_URL"):
+        call_command("extract", document, "--meeting-date", "2023-07-25", "--directory", names, "--model")
+    settings.LUOSHI_LLM_URL = "http://127.0.0.1:9/v1"
+    settings.LUOSHI_LLM_TIMEOUT = 2
+    with pytest.raises(CommandError, match="没有回应"):
+        call_command("extract", document, "--meeting-date", "2023-07-25", "--directory", names, "--model")

@@ -8,7 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from luoshi.extraction.core import Directory, directory_from, extract
+from luoshi.extraction import llm
+from luoshi.extraction.core import Directory, Task, directory_from, extract
 from luoshi.extraction.reading import UnreadableDocument, read_text
 
 
@@ -26,6 +27,11 @@ class Command(BaseCommand):
             "--directory", type=Path, help="名录 JSON 文件：[{name, aliases, kind}]；默认取数据库中的名录"
         )
         parser.add_argument("--region", help="用哪个行政区的名录（名称或代码）")
+        parser.add_argument(
+            "--model",
+            action="store_true",
+            help="同时询问配置的大模型服务（LUOSHI_LLM_URL），与规则的结果合并",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -40,6 +46,8 @@ class Command(BaseCommand):
             return
         directory = self._directory(options)
         tasks = extract(text, meeting_date=options["meeting_date"], directory=directory)
+        if options["model"]:
+            tasks = self._with_model(tasks, text, options["meeting_date"], directory)
         if options["json"]:
             payload = {"tasks": [task.as_dict() for task in tasks]}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -51,6 +59,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{number}. [{owners}] 时限 {deadline}{'，目标 ' + targets if targets else ''}")
             self.stdout.write(f"   {' '.join(task.text.split())}")
         self.stdout.write(f"共 {len(tasks)} 项任务。")
+
+    def _with_model(self, tasks: list[Task], text: str, meeting_date: date, directory: Directory) -> list[Task]:
+        if not llm.configured():
+            raise CommandError("没有配置大模型服务：请设置 LUOSHI_LLM_URL（OpenAI 兼容的接口地址）。")
+        try:
+            return llm.with_model(tasks, text, meeting_date=meeting_date, directory=directory)
+        except llm.ModelUnavailable as error:
+            raise CommandError(f"大模型服务没有回应：{error}") from error
 
     def _directory(self, options: dict[str, Any]) -> Directory:
         if options["directory"]:
