@@ -247,8 +247,13 @@ ATTITUDES = re.compile(
                 "积极作为 善于决策 积极配合 密切配合 亲力亲为 以身示范 率先垂范 团结一心 精神 "
                 "压实责任 夯实责任 协调联动 工作机制 "
                 # where to spend one's time and how to work: 把精力用在…, 在一线解决, 大兴调查研究
-                "精力 一线 调查研究"
+                "精力 一线 调查研究 "
+                # study and resolve, lessons and mottos: 学习领会…精神, 汲取…教训, 牢记…, 结合实际, 落到实处
+                "牢记 落到实处 看待 逐条对照"
             ),
+            r"汲取.{0,8}教训",
+            r"结合.{0,8}实际",
+            r"统一.{0,4}思想",
             r"意识$",
         )
     )
@@ -265,6 +270,10 @@ TERM_FOLLOWERS = (
 EXHORTED = ("大家", "我们", "全县上下", "各级干部")
 CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
 IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
+# X是Y的重要抓手: a clause that says what the work is (no modal), not a task
+EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
+# The end of a piece of work, which with a date makes a task of a statement: …7月底前全面完成
+COMPLETION = re.compile(r"完成|建成|完工|竣工|到位|投用|投产|交付|销号|清零|办结")
 # A time that opens a directing sentence before its verb: 今冬明春完成…, 年底前完成…
 TIME_LEAD = re.compile(
     r"^(?:今冬明春|今冬|明春|下半年|近期|年内|年底|本月底?|下月底?|"
@@ -282,8 +291,11 @@ DONE_BY = re.compile(
 MINUTES_LEAD = re.compile(
     r"(?:会议(?:要求|明确|强调|决定|责成|指出|议定|商定)[，,：:]?"
     # a speaker before the subject: 王刚强调，…; 某副县长在总结讲话中要求：…
-    rf"|[{HAN}]{{2,12}}?(?:强调|指出)[，,：:]|[{HAN}]{{2,16}}?在[{HAN}]{{0,12}}?讲话[中时]?(?:强调|要求|指出)[，,：:])"
+    rf"|[{HAN}]{{2,12}}?(?:强调|指出)[，,：:]|[{HAN}]{{2,16}}?在[{HAN}]{{0,12}}?讲话[中时]?(?:强调|要求|指出)[，,：:]"
+    # who requires it of whom: 他要求各乡镇…, 王副县长要求县交通局要…
+    rf"|(?:他|她|(?:(?![要按据照依])[{HAN}]){{2,12}}?)要求[，,：:]?)"
 )
+ENUMERATOR_AFTER = re.compile(rf"(?<=[{HAN}])(?:[{CN_NUMERAL}]是|[{CN_NUMERAL}]|首先|第[{CN_NUMERAL}]+)$")
 MINUTES_DIRECTIVE = re.compile(r"会议(要求|明确|强调|决定|指出要|同意|议定|责成|商定)")
 REVIEW_LEADS = re.compile(r"^(会议听取了|会议审议了|会议传达了|会议学习了|会议研究了|会上，)")
 
@@ -718,6 +730,10 @@ class Reader:
         if term.endswith(PERSON_SUFFIXES):
             return [term]
         parts = [p for p in re.split(r"(?=各(?!位))", term) if p]
+        if len(parts) > 1 and parts[0] == "各级":
+            parts = [parts[0] + parts[1], *parts[2:]]  # 各级各部门: the departments at every level
+            if len(parts) == 1:
+                return parts
         # 县指挥部各工作组: the groups of one body, one owner; 各乡镇各单位: two
         whole_body = not (parts[0].startswith("各") or parts[0] in UNIT_CLASSES)
         if (
@@ -755,8 +771,10 @@ class Reader:
                 offset += len(word)
             leads_clause = word is None or word in ("同时", "特别是", "尤其是", "其中", "另外", "此外")
             marker = self._marker(visible, offset, modals)
-            if marker is not None and (word != "要求"):
-                owners = self.noun_phrase(visible[offset:marker].rstrip("，, "))
+            if marker is not None:
+                # 各乡镇一要…；二要…: the list's number stands between the subject and its modal
+                phrase = ENUMERATOR_AFTER.sub("", visible[offset:marker].rstrip("，, "))
+                owners = self.noun_phrase(phrase)
                 if owners:
                     assigned = bool(re.match(r"牵头|(?:具体)?负责(?!人)", visible[marker:]))
                     found.append(Subject(offset, owners, leads_clause, assigned))
@@ -962,6 +980,7 @@ class _Context:
     section_directing: bool = False  # a section of 会议要求/议定 or under an addressee
     directing_level: int = -1  # the heading level where section_directing and addressee were set
     item_directing: bool = False  # an item with an assignment
+    chain: tuple[str, ...] = ()  # the subject of a sentence's clauses so far (县住建局要A；要B。)
 
     @property
     def directing(self) -> bool:
@@ -976,6 +995,7 @@ class _Context:
             self.section_directing, self.directing_level = True, level  # 二、会议议定以下事项：
         self.level = level
         self.owners, self.cooperators, self.item_directing, self.in_list = (), (), False, False
+        self.chain = ()
 
 
 def extract(
@@ -1099,6 +1119,8 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
                     break
                 notes.append(_visible(text[all_sentences[after].start : all_sentences[after].end]))
             tasks.extend(_read(reader, text, sentence, context, notes))
+        if not _visible(text[sentence.start : sentence.end]).endswith("；"):
+            context.chain = ()  # a full stop ends the sentence and its subject
     return tasks
 
 
@@ -1132,6 +1154,12 @@ def _read(
         context.owners, context.cooperators = owners, cooperators
         context.item_directing = True
     subjects = reader.subjects(raw)
+    # 县住建局要A；要B。 B has the subject that opened the sentence; a new subject inside it ends that
+    chained = context.chain
+    leading = sorted({s.at: s for s in subjects if not s.by_assignment}.values(), key=lambda s: s.at)
+    if leading:
+        opens = not modal_positions(visible[: leading[0].at])  # 就…，他指出…，他要求各部门一要…
+        context.chain = leading[0].owners if opens and len(leading) == 1 else ()
     if visible.rstrip().endswith(("：", ":")):
         if subjects and not owners:
             context.addressee = subjects[0].owners  # "各乡镇各单位要：" before a list
@@ -1153,8 +1181,11 @@ def _read(
     modals = modal_positions(visible)
     opening = _visible(visible[subject_start(visible, 0) :]).removeprefix("同时，")
     point = context.addressee and context.in_list and ITEM_MARK.match(compact)  # 各位副县长要：（1）…
+    # under 会议要求/强调…: 农村危房改造7月底前全面完成 is a task without a modal, by its date and its end
+    dated = context.directing and bool(COMPLETION.search(compact)) and reader.deadline(raw)[0] is not None
     imperative = (
         bool(point)
+        or dated
         or bool(APPROVED.match(compact) and FOLLOW_UP.search(compact))
         or (context.directing and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1))))
     )
@@ -1166,9 +1197,11 @@ def _read(
         return []
     if re.match(r"^[^，。]{0,20}既是", compact):
         return []  # an explanation of why the work matters (X既是…也是…)
+    if not modals and EXPLANATION.match(opening):
+        return []  # 推进企业上市是…的重要抓手: what the work is, not who must do it
 
     result: list[Task] = []
-    for piece in _split(reader, raw, visible, subjects, assigned=bool(owners)):
+    for piece in _split(reader, raw, visible, subjects, assigned=bool(owners), dated=dated):
         piece_text = text[sentence.start + piece.start : sentence.start + piece.end]
         piece_visible = outside_quotes(piece_text)
         if _attitudes_only(piece_visible, reader):
@@ -1190,6 +1223,8 @@ def _read(
             piece_owners, piece_coops = piece.owners, reader.partners(piece_text)
         elif owners:
             piece_owners, piece_coops = owners, cooperators
+        elif chained:
+            piece_owners, piece_coops = chained, ()
         elif context.owners:
             piece_owners, piece_coops = context.owners, context.cooperators
         else:
@@ -1255,17 +1290,21 @@ class _Piece:
 
 
 def _split(
-    reader: Reader, raw: str, visible: str, subjects: list[Subject], *, assigned: bool
+    reader: Reader, raw: str, visible: str, subjects: list[Subject], *, assigned: bool, dated: bool = False
 ) -> list[_Piece]:
     """Split where a clause starts with a new subject, or a new deadline, after a clause that
     already directs work (…要抓紧启动，县财政局要…；…立即启动…，力争明年6月底前…)."""
-    owner_cuts = set()
+    owner_cuts: set[int] = set()
     for subject in subjects:
         if not subject.leads_clause or (assigned and subject.by_assignment):
             continue
         comma = max(visible.rfind("，", 0, subject.at), visible.rfind(",", 0, subject.at))
-        if comma >= 0 and (assigned or modal_positions(visible[:comma])):
-            owner_cuts.add(comma + 1)
+        if comma < 0 or not (assigned or modal_positions(visible[:comma])):
+            continue
+        preceding = visible[max(owner_cuts, default=0) : comma]
+        if _bare_call(preceding, reader):
+            continue  # 三是要加强调度，各单位要明确专人…: the call is the next clause's heading
+        owner_cuts.add(comma + 1)
     bounds = [0, *sorted(owner_cuts), len(raw)]
     deadline_cuts = set()
     for start, end in pairwise(bounds):
@@ -1275,7 +1314,7 @@ def _split(
                 continue
             before, _ = reader.deadline(raw[start:at])
             after, _ = reader.deadline(raw[at:end])
-            directing = assigned or any(s.by_assignment for s in subjects if start <= s.at < at)
+            directing = assigned or dated or any(s.by_assignment for s in subjects if start <= s.at < at)
             if before and after and before != after and (directing or modal_positions(visible[start:at])):
                 deadline_cuts.add(at)
     pieces: list[_Piece] = []
@@ -1288,6 +1327,18 @@ def _split(
             owners = pieces[-1].owners  # …要立即启动，确保11月15日完成: the same subject
         pieces.append(_Piece(start, end, owners=owners, inherits=inherits))
     return pieces
+
+
+def _bare_call(clause: str, reader: Reader) -> bool:
+    """A short call with no subject, date or figure of its own (三是要加强调度), before a clause
+    that names who does what: it does not stand as a task of its own."""
+    han = len(re.findall(rf"[{HAN}]", _visible(clause[subject_start(clause, 0) :])))
+    return (
+        han <= 6
+        and not reader.subjects(clause)
+        and not reader.deadline(clause)[0]
+        and not reader.targets(clause)
+    )
 
 
 def directory_from(rows: Iterable[dict[str, object]]) -> Directory:

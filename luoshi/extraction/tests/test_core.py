@@ -195,7 +195,9 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
 @pytest.mark.parametrize(
     ("sentence", "owners"),
     [
-        ("会议要求，各级各部门要在9月底前完成自查。", ["各级", "各部门"]),
+        # 各级 qualifies the departments (at every level): one owner; written as a list, two
+        ("会议要求，各级各部门要在9月底前完成自查。", ["各级各部门"]),
+        ("会议要求，各级各部门各乡镇要在9月底前完成自查。", ["各级各部门", "各乡镇"]),
         ("会议强调，各级、各部门要在9月底前完成自查。", ["各级", "各部门"]),
         ("县总工会要在国庆节前完成困难职工走访。", ["县总工会"]),
         ("各园区、各乡镇要在10月底前完成排查。", ["各园区", "各乡镇"]),
@@ -206,6 +208,60 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
 def test_owners_named_as_bodies_groups_and_drafters(sentence, owners):
     (task,) = run(f"一、工作\n\n{sentence}", "2023-07-25")
     assert task["owners"] == owners
+
+
+def test_the_subject_of_a_sentence_holds_for_its_clauses_after_semicolons():
+    """县住建局要A；要B。 — B is the bureau's too; a full stop ends it."""
+    text = "一、工作\n\n县住建局要加快老旧小区改造，9月底前完成设计；要同步推进雨污分流改造。要抓好汛期值守。"
+    first, second, third = run(text, "2023-07-25")
+    assert first["owners"] == second["owners"] == ["县住建局"]
+    assert third["owners"] == []
+
+
+def test_an_enumerated_list_under_a_subject_keeps_its_subject():
+    text = (
+        "一、工作\n\n王副县长要求各乡镇一要在8月底前完成危房排查；二要建立问题整改台账，逐户销号；"
+        "三要落实改造资金，按月拨付到户。"
+    )
+    tasks = run(text, "2023-07-25")
+    assert [t["owners"] for t in tasks] == [["各乡镇"]] * 3
+    assert tasks[0]["deadline"] == "2023-08-31"
+
+
+def test_a_speaker_who_requires_is_not_the_owner():
+    (task,) = run("一、工作\n\n李副县长要求县交通局要在10月底前完成危桥加固。", "2023-07-25")
+    assert task["owners"] == ["县交通局"]
+
+
+def test_a_dated_end_of_work_under_the_meetings_direction_is_a_task():
+    """会议强调，…；X工作7月底前全面完成，8月底前完成验收。 — no modal, but a date and an end."""
+    text = (
+        "一、工作\n\n会议强调，要启动集镇公厕建设，确保8月底前全面建成；"
+        "危房改造工作7月底前全面完成，8月底前完成验收及资金拨付。"
+    )
+    tasks = run(text, "2023-07-10")
+    assert [t["deadline"] for t in tasks] == ["2023-08-31", "2023-07-31", "2023-08-31"]
+    # the same words reported as done, outside any direction, are no task
+    assert run("一、回顾\n\n上半年，危房改造工作已于6月底前全面完成。", "2023-07-10") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "会议强调，推进企业上市是深化金融改革、助推全区经济发展的重要抓手。",
+        "会议要求，要深刻汲取事故教训；要始终牢记安全第一。",
+        "会议要求，各乡镇要深入贯彻上级会议精神，紧密结合本乡实际，把各项工作落到实处。",
+        "他要求，一是要从改善人居环境的角度看待违建整治工作。",
+    ],
+)
+def test_explanations_lessons_and_mottos_are_no_tasks(sentence):
+    assert run(f"一、工作\n\n{sentence}", "2023-07-25") == []
+
+
+def test_a_bare_call_before_a_named_clause_is_its_heading_not_a_task():
+    text = "一、工作\n\n会议要求：三是要加强调度，各单位要明确一名负责人，每周报送进度。"
+    (task,) = run(text, "2023-07-25")
+    assert task["owners"] == ["各单位"] and task["text"].startswith("会议要求：三是要加强调度")
 
 
 def test_a_meeting_is_not_an_owner():
@@ -488,7 +544,8 @@ def test_a_speaker_before_the_subject_is_not_the_owner():
     )
     assert first["owners"] == ["各单位"]
     tasks = run(text, "2023-09-01")
-    assert [t["owners"] for t in tasks] == [["各项目业主单位"], [], ["县交通局"], ["各镇"]]
+    # 要加强安全巡查 follows a semicolon: the sentence's subject still holds
+    assert [t["owners"] for t in tasks] == [["各项目业主单位"], ["各项目业主单位"], ["县交通局"], ["各镇"]]
     assert tasks[0]["deadline"] == "2023-10-31" and tasks[2]["deadline"] == "2023-09-15"
 
 

@@ -60,7 +60,9 @@ class Command(BaseCommand):
             self.stdout.write(f"   {' '.join(task.text.split())}")
         self.stdout.write(f"共 {len(tasks)} 项任务。")
 
-    def _with_model(self, tasks: list[Task], text: str, meeting_date: date, directory: Directory) -> list[Task]:
+    def _with_model(
+        self, tasks: list[Task], text: str, meeting_date: date, directory: Directory
+    ) -> list[Task]:
         if not llm.configured():
             raise CommandError("没有配置大模型服务：请设置 LUOSHI_LLM_URL（OpenAI 兼容的接口地址）。")
         try:
