@@ -211,3 +211,15 @@ def test_the_command_refuses_the_model_when_none_is_configured(settings, tmp_pat
     settings.LUOSHI_LLM_TIMEOUT = 2
     with pytest.raises(CommandError, match="没有回应"):
         call_command("extract", document, "--meeting-date", "2023-07-25", "--directory", names, "--model")
+
+
+@pytest.mark.parametrize("content", ["", "不是 JSON", '[{"aliases": "甲"}]', '{"name": 1}'])
+def test_a_directory_file_that_cannot_be_read_is_refused_with_a_message(tmp_path, content):
+    from django.core.management import CommandError, call_command
+
+    document = tmp_path / "纪要.txt"
+    document.write_text(TEXT, encoding="utf-8")
+    names = tmp_path / "名录.json"
+    names.write_text(content, encoding="utf-8")
+    with pytest.raises(CommandError, match="名录文件读不了"):
+        call_command("extract", document, "--meeting-date", "2023-07-25", "--directory", names)

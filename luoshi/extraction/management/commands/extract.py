@@ -72,7 +72,13 @@ class Command(BaseCommand):
 
     def _directory(self, options: dict[str, Any]) -> Directory:
         if options["directory"]:
-            return directory_from(json.loads(options["directory"].read_text(encoding="utf-8")))
+            try:
+                rows = json.loads(options["directory"].read_text(encoding="utf-8"))
+                return directory_from(rows)
+            except (OSError, ValueError, TypeError, KeyError, AttributeError) as error:
+                raise CommandError(
+                    f"名录文件读不了：{options['directory']}（应为 JSON：[{{name, aliases, kind}}]）"
+                ) from error
         try:
             from luoshi.extraction.selectors import directory_for
             from luoshi.org.commands import region_named
