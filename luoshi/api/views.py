@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from luoshi.api import serializers as s
@@ -69,10 +70,32 @@ CONFLICT = {409: OpenApiResponse(s.ErrorSerializer, description="已被他人修
 # What every view shares
 
 
-def form_data(request: Request, *, base: Mapping[str, Any] | None = None) -> Any:
+# What a form post carries besides its fields: the CSRF token of a call made with a session.
+NOT_FIELDS = frozenset({"csrfmiddlewaretoken"})
+
+
+def unknown_fields_refuse(data: object, accepted: type[Serializer] | None, *, prefix: str = "") -> None:
+    """A field the endpoint does not know (not one of its input serializer's; none when `accepted`
+    is None) is a 400 that names it, never ignored: a misspelt `titel` would otherwise be a request
+    that succeeds and changes nothing."""
+    if not isinstance(data, Mapping):
+        return
+    known = set(accepted().fields) if accepted is not None else set()
+    unknown = [f"{prefix}{name}" for name in data if name not in known and name not in NOT_FIELDS]
+    if unknown:
+        error = ValidationError({name: [f"接口不认识字段“{name}”。"] for name in unknown})
+        error.summary = f"接口不认识字段“{'”“'.join(unknown)}”，请按接口文档填写字段名。"
+        raise error
+
+
+def form_data(
+    request: Request, *, accepted: type[Serializer] | None, base: Mapping[str, Any] | None = None
+) -> Any:
     """The request's fields for a Django form: a form post as it came, JSON as a dict (lists stay
-    lists: a multiple-choice field reads them), over `base` (an edit's current values)."""
+    lists: a multiple-choice field reads them), over `base` (an edit's current values). A field
+    that `accepted`, the endpoint's input serializer, does not have is refused."""
     data = request.data
+    unknown_fields_refuse(data, accepted)
     if isinstance(data, MultiValueDict):
         merged = MultiValueDict(
             {
@@ -153,6 +176,7 @@ def _milestones(data: Any) -> list[MilestoneInput] | None:
         raise ValidationError({"milestones": ["节点应为列表。"]})
     result = []
     for index, row in enumerate(rows):
+        unknown_fields_refuse(row, s.MilestoneInputSerializer, prefix=f"milestones[{index}].")
         form = MilestoneForm(row if isinstance(row, Mapping) else {})
         if not form.is_valid():
             raise ValidationError({f"milestones[{index}].{k}": list(v) for k, v in form.errors.items()})
@@ -231,7 +255,7 @@ class ItemListView(APIView):
     )
     def post(self, request: Request) -> Response:
         region = _acting_region(request)
-        data = form_data(request, base=initials(ItemForm))
+        data = form_data(request, accepted=s.ItemInputSerializer, base=initials(ItemForm))
         form = ItemForm(data, region=region)
         cleaned = checked(form)
         milestones = _milestones(data) or []
@@ -275,7 +299,7 @@ class ItemDetailView(APIView):
             for key, value in initial.items()
             if value is not None
         }
-        data = form_data(request, base=base)
+        data = form_data(request, accepted=s.ItemInputSerializer, base=base)
         if "version" not in request.data:
             raise ValidationError({"version": ["修改需要带上读取时的版本号 version。"]})
         as_of = clock.today()
@@ -313,7 +337,7 @@ class ItemActionView(APIView):
         item = _item(request, pk)
         if action not in Action.__members__.values():
             raise Http404
-        d = checked(TransitionForm(form_data(request)))
+        d = checked(TransitionForm(form_data(request, accepted=s.TransitionInputSerializer)))
         successor = None
         code = (d.get("successor") or "").strip()
         if code:
@@ -369,7 +393,12 @@ class ItemReportsView(APIView):
             raise services.NotAllowed(services.cannot_report_reason(item))
         as_of = clock.today()
         periods = selectors.report_periods_to_offer(item, as_of=as_of, calendar=work_calendar())
-        form = ReportForm(form_data(request), request.FILES or None, item=item, periods=periods)
+        form = ReportForm(
+            form_data(request, accepted=s.ReportInputSerializer),
+            request.FILES or None,
+            item=item,
+            periods=periods,
+        )
         checked(form)
         report = services.report_submit(
             actor=request.user,
@@ -402,7 +431,7 @@ class ReportVerifyView(APIView):
         report = scoped_object_or_404(_reports(request), pk=pk)
         if not rules.can_verify(request.user, report):
             raise services.NotAllowed(rules.cannot_verify_reason(request.user, report))
-        d = checked(VerifyForm(form_data(request)))
+        d = checked(VerifyForm(form_data(request, accepted=s.VerifyInputSerializer)))
         services.report_verify(
             actor=request.user,
             report=report,
@@ -423,6 +452,7 @@ class ReportApproveView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         report = scoped_object_or_404(_reports(request), pk=pk)
+        unknown_fields_refuse(request.data, None)
         services.report_approve(actor=request.user, report=report, as_of=clock.today())
         return Response(s.ReportSerializer(_reports(request).get(pk=pk)).data)
 
@@ -436,7 +466,7 @@ class ReportRejectView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         report = scoped_object_or_404(_reports(request), pk=pk)
-        d = checked(RejectForm(form_data(request)))
+        d = checked(RejectForm(form_data(request, accepted=s.RejectInputSerializer)))
         services.report_reject(actor=request.user, report=report, reason=d["reason"])
         return Response(s.ReportSerializer(_reports(request).get(pk=pk)).data)
 
@@ -485,7 +515,7 @@ class ItemInstructView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         item = _item(request, pk)
-        d = checked(InstructionForm(form_data(request)))
+        d = checked(InstructionForm(form_data(request, accepted=s.InstructionInputSerializer)))
         instruction = services.instruction_give(
             actor=request.user, item=item, text=d["text"], as_of=clock.today()
         )
@@ -501,6 +531,7 @@ class InstructionAcknowledgeView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         instruction = scoped_object_or_404(selectors.instruction_list_for(request.user), pk=pk)
+        unknown_fields_refuse(request.data, None)
         instruction = services.instruction_acknowledge(actor=request.user, instruction=instruction)
         return Response(s.InstructionSerializer(instruction).data)
 
@@ -536,7 +567,9 @@ class SupervisionListView(APIView):
     def post(self, request: Request) -> Response:
         region = _acting_region(request)
         form = SupervisionActionForm(
-            form_data(request), region=region, items=selectors.item_list_for(request.user)
+            form_data(request, accepted=s.SupervisionInputSerializer),
+            region=region,
+            items=selectors.item_list_for(request.user),
         )
         d = checked(form)
         action = services.supervision_action_record(
@@ -597,6 +630,7 @@ class NotificationReadView(APIView):
         responses={200: s.MarkReadSerializer, 400: ERRORS[400]},
     )
     def post(self, request: Request) -> Response:
+        unknown_fields_refuse(request.data, s.MarkReadInputSerializer)
         serializer = s.MarkReadInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         ids = serializer.validated_data.get("ids")

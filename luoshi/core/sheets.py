@@ -16,7 +16,7 @@ Reading: an upload is untrusted. A workbook is a zip, and 500 KB can unpack to h
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -263,9 +263,14 @@ class Errors:
 class Row:
     number: int  # as Excel shows it
     cells: dict[str, str]  # column key → the cell's text ("" when blank or the column is absent)
+    values: dict[str, object] = field(default_factory=dict)  # column key → the cell as read (a date…)
 
     def __getitem__(self, key: str) -> str:
         return self.cells.get(key, "")
+
+    def value(self, key: str) -> object:
+        """The cell as openpyxl read it (None when blank or the column is absent)."""
+        return self.values.get(key)
 
 
 @dataclass
@@ -276,6 +281,7 @@ class Table:
     columns: Sequence[Column]
     positions: dict[str, int] = field(default_factory=dict)
     rows: list[Row] = field(default_factory=list)
+    refused: bool = False  # no header, too many rows or unreadable: the error says which, no row is kept
 
     def error(self, row: Row | int, key: str, message: str) -> CellError:
         number = row.number if isinstance(row, Row) else row
@@ -289,25 +295,44 @@ def _header_text(value: object) -> str:
     return text(value).replace(" ", "").replace("\u3000", "").rstrip("*＊")
 
 
-def read_table(
-    sheet: Any, columns: Sequence[Column], *, limits: ImportLimits, errors: Errors, name: str = ""
-) -> Table:
-    """The sheet's rows below its header, as text by column; blank rows skipped.
+HeaderKey = Callable[[str], str | None]  # a header cell's text → its column's key, or None
 
-    The header is the first row (of the first HEADER_WITHIN) that names every required column. A
-    required cell left blank is an error of its own; what else is wrong with a cell is the caller's
-    to say, with `Table.error`. A sheet with more rows than the cap is refused at once, as a whole.
+
+def read_table(
+    sheet: Any,
+    columns: Sequence[Column],
+    *,
+    limits: ImportLimits,
+    errors: Errors,
+    name: str | None = None,
+    header_key: HeaderKey | None = None,
+) -> Table:
+    """The sheet's rows below its header, as text by column; rows blank in every column skipped.
+
+    The header is the first row (of the first HEADER_WITHIN) that names every required column: by
+    their labels and aliases, or by `header_key` for a sheet whose headers vary more than a list
+    says (1-6月累计, 同比增长（%）). A required cell left blank is an error of its own; what else is
+    wrong with a cell is the caller's to say, with `Table.error`. A sheet with more rows than the cap
+    is refused at once, as a whole. The errors name the sheet by `name`, by its title when None;
+    "" for a workbook of one sheet to import, whose errors need not name it.
     """
-    table = Table(sheet=name or getattr(sheet, "title", ""), columns=columns)
+    table = Table(sheet=getattr(sheet, "title", "") if name is None else name, columns=columns)
     by_header: dict[str, str] = {}
     for column in columns:
         for header in (column.label, *column.aliases):
             by_header[header.replace(" ", "")] = column.key
+
+    def key_of(value: object) -> str | None:
+        if header_key is not None:
+            return header_key(text(value))
+        return by_header.get(_header_text(value))
+
     required = {column.key for column in columns if column.required}
     where = f"“{table.sheet}”表" if table.sheet else "表格"
     first, last = getattr(sheet, "min_row", 1) or 1, getattr(sheet, "max_row", None)
     if last and last - first > limits.max_rows:
         errors.add(_rows_refusal(limits, where))
+        table.refused = True
         return table
     if hasattr(sheet, "reset_dimensions"):
         sheet.reset_dimensions()
@@ -315,7 +340,7 @@ def read_table(
     try:
         for number, values in sheet_rows(sheet):
             if header_at is None:
-                keys = [by_header.get(_header_text(value)) for value in values]
+                keys = [key_of(value) for value in values]
                 if required <= set(keys) and any(keys):
                     header_at = number
                     table.positions = {key: i for i, key in reversed(list(enumerate(keys))) if key}
@@ -324,25 +349,28 @@ def read_table(
                 continue
             if number - header_at > limits.max_rows:
                 errors.add(_rows_refusal(limits, where))
-                table.rows = []
+                table.rows, table.refused = [], True
                 return table
-            cells = {
-                key: text(values[position]) if position < len(values) else ""
+            raw = {
+                key: values[position] if position < len(values) else None
                 for key, position in table.positions.items()
             }
+            cells = {key: text(value) for key, value in raw.items()}
             if not any(cells.values()):
                 continue
-            row = Row(number=number, cells=cells)
+            row = Row(number=number, cells=cells, values=raw)
             for column in columns:
                 if column.required and not row[column.key]:
                     errors.add(table.error(row, column.key, "不能为空"))
             table.rows.append(row)
     except Unreadable as error:
         errors.add(SheetError(f"{where}第 {error.row:,} 行附近的内容已损坏，无法读取。{NOT_A_WORKBOOK}"))
+        table.rows, table.refused = [], True
         return table
     if header_at is None:
         names = "、".join(f"“{c.label}”" for c in columns if c.required)
         errors.add(SheetError(f"{where}中找不到表头（应有{names}等列）。"))
+        table.refused = True
     return table
 
 

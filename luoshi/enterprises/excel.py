@@ -3,36 +3,41 @@
 The header row (within the first rows) holds 企业名称 and 本月税收 (also 本月入库税收, 税收); 上年同月
 (also 上年同期) is optional. Amounts in 万元. Each row is one of the region's enterprises, by its
 name exactly (spaces at either end trimmed). All or nothing: every bad cell is named and nothing is
-kept unless there are none. The workbook goes through the items import's guards (luoshi.items.excel).
+kept unless there are none. The sheet is read as every sheet of a table is (luoshi.core.sheets.read_table),
+its guards included; a row with nothing in the columns read (a note below the table) is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO
 
-from openpyxl.utils import get_column_letter
-
-from luoshi.enterprises.models import Enterprise
-from luoshi.items.excel import (
-    HEADER_WITHIN,
+from luoshi.core.sheets import (
     NOT_A_WORKBOOK,
     CellError,
+    Column,
+    Errors,
     ImportLimits,
+    Row,
     SheetError,
-    _open_workbook,
-    _sheet_rows,
-    _text,
-    _too_many_rows,
-    _Unreadable,
+    Table,
+    open_workbook,
+    read_table,
     workbook_refusal,
 )
+from luoshi.core.sheets import text as _text
+from luoshi.enterprises.models import Enterprise
 from luoshi.org.models import Region
 
 NAME, AMOUNT, LAST_YEAR = "name", "amount", "last_year"
 LABELS = {NAME: "企业名称", AMOUNT: "本月税收（万元）", LAST_YEAR: "上年同月（万元）"}
+# The header row is the one with 企业名称; the rest are found by _header_key.
+COLUMNS = (
+    Column(NAME, LABELS[NAME], required=True),
+    Column(AMOUNT, LABELS[AMOUNT]),
+    Column(LAST_YEAR, LABELS[LAST_YEAR]),
+)
 BLANKS = {"", "-", "—", "——", "/"}
 PLACES = Decimal("0.01")
 LARGEST = Decimal(10) ** 12
@@ -95,81 +100,55 @@ def read_tax_sheet(source: IO[bytes], *, region: Region, limits: ImportLimits | 
     if refusal is not None:
         return TaxImport(errors=[SheetError(refusal)])
     try:
-        workbook = _open_workbook(source)
+        workbook = open_workbook(source)
     except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
         return TaxImport(errors=[SheetError(NOT_A_WORKBOOK)])
+    errors = Errors(limit=limits.max_errors)
     try:
         if not workbook.worksheets:
             return TaxImport(errors=[SheetError(NOT_A_WORKBOOK)])
-        return _Reader(workbook.worksheets[0], region=region, limits=limits).read()
-    except _Unreadable as error:
-        return TaxImport(
-            errors=[SheetError(f"表格第 {error.row:,} 行附近的内容已损坏，无法读取。{NOT_A_WORKBOOK}")]
+        table = read_table(
+            workbook.worksheets[0], COLUMNS, limits=limits, errors=errors, name="", header_key=_header_key
         )
     finally:
         workbook.close()
         source.seek(0)
+    return _Reader(table, errors, region=region).read()
 
 
 class _Reader:
-    def __init__(self, sheet: Any, *, region: Region, limits: ImportLimits) -> None:
-        self.sheet, self.limits = sheet, limits
-        self.first_row, self.last_row = sheet.min_row or 1, sheet.max_row
-        sheet.reset_dimensions()
+    def __init__(self, table: Table, errors: Errors, *, region: Region) -> None:
+        self.table, self.errors = table, errors
         self.by_name = {e.name.strip(): e for e in Enterprise.objects.filter(region=region)}
-        self.positions: dict[str, int] = {}
         self.seen: dict[int, int] = {}
         self.result = TaxImport()
 
     def _error(self, row: int, key: str, message: str) -> None:
-        error = CellError(
-            row=row, column=get_column_letter(self.positions[key] + 1), label=LABELS[key], message=message
-        )
-        if len(self.result.errors) < self.limits.max_errors:
-            self.result.errors.append(error)
-        else:
-            self.result.errors_not_listed += 1
+        self.errors.add(self.table.error(row, key, message))
 
     def read(self) -> TaxImport:
-        limits = self.limits
-        if self.last_row and self.last_row - self.first_row > limits.max_rows:
-            return TaxImport(
-                errors=[
-                    _too_many_rows(limits, f"表格自身记录的范围有 {self.last_row - self.first_row + 1:,} 行")
-                ]
-            )
-        header_at: int | None = None
-        for number, values in _sheet_rows(self.sheet):
-            if header_at is None:
-                keys = [_header_key(v) for v in values]
-                if NAME in keys:
-                    header_at = number
-                    self.positions = {key: i for i, key in reversed(list(enumerate(keys))) if key}
-                    if AMOUNT not in self.positions:
-                        return TaxImport(errors=[SheetError("表格缺少“本月税收”列。")])
-                elif number >= HEADER_WITHIN:
-                    break
-                continue
-            if number - header_at > limits.max_rows:
-                return TaxImport(errors=[_too_many_rows(limits, f"读到第 {number:,} 行时停止")])
-            self._row(number, values)
-        if header_at is None:
-            return TaxImport(errors=[SheetError("表格中找不到表头（“企业名称”所在的行）。")])
-        if self.result.ok and not self.result.rows:
-            self.result.errors.append(SheetError("表格中没有企业的税收数据。"))
-        return self.result
+        table, result = self.table, self.result
+        if table.refused:
+            return self._with_errors()
+        if AMOUNT not in table.positions:
+            return TaxImport(errors=[SheetError("表格缺少“本月税收”列。")])
+        for row in table.rows:
+            self._row(row)
+        if not self.errors and not result.rows:
+            self.errors.add(SheetError("表格中没有企业的税收数据。"))
+        return self._with_errors()
 
-    def _cell(self, values: Sequence[Any], key: str) -> Any:
-        position = self.positions.get(key)
-        return values[position] if position is not None and position < len(values) else None
+    def _with_errors(self) -> TaxImport:
+        result = self.result
+        if self.errors:
+            result.rows = []
+        result.errors, result.errors_not_listed = self.errors.listed, self.errors.not_listed
+        return result
 
-    def _row(self, number: int, values: Sequence[Any]) -> None:
-        if not any(_text(v) for v in values):
-            return
-        name = _text(self._cell(values, NAME))
+    def _row(self, row: Row) -> None:
+        number, name = row.number, row[NAME]
         if not name:
-            self._error(number, NAME, "缺少企业名称")
-            return
+            return  # read_table named the blank cell
         enterprise = self.by_name.get(name)
         if enterprise is None:
             self._error(number, NAME, f"本县没有名为“{name}”的企业")
@@ -182,7 +161,7 @@ class _Reader:
         failed = False
         for key in (AMOUNT, LAST_YEAR):
             try:
-                figures[key] = _amount(self._cell(values, key))
+                figures[key] = _amount(row.value(key))
             except ValueError as error:
                 self._error(number, key, str(error))
                 failed = True

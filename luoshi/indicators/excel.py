@@ -19,37 +19,34 @@ county's figure for the indicator (a peer's, for the rank; a cumulative indicato
 region's own figure. One sheet may hold both.
 
 All or nothing: every bad cell is named (第N行 X列（列名）：…) and nothing is kept unless there are
-none. The workbook goes through the items import's guards (luoshi.items.excel): its zip directory
-against the caps before openpyxl opens it, then a streaming read that stops at the row cap.
+none. The sheet is read as every sheet of a table is (luoshi.core.sheets.read_table): its zip
+directory against the caps before openpyxl opens it, then a streaming read that stops at the row cap;
+a row with nothing in the columns read (a note below the table) is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO
 
-from openpyxl.utils import get_column_letter
-
+from luoshi.core.sheets import (
+    NOT_A_WORKBOOK,
+    CellError,
+    Column,
+    Errors,
+    ImportLimits,
+    Row,
+    SheetError,
+    Table,
+    open_workbook,
+    read_table,
+    workbook_refusal,
+)
+from luoshi.core.sheets import text as _text
 from luoshi.indicators.compute import Type
 from luoshi.indicators.models import COUNTED, KIND, Indicator, Value
 from luoshi.indicators.rules import CLOSED
-
-# The items import's guards: the caps, the check of the zip before opening, the streaming read.
-from luoshi.items.excel import (
-    HEADER_WITHIN,
-    NOT_A_WORKBOOK,
-    CellError,
-    ImportLimits,
-    SheetError,
-    _open_workbook,
-    _sheet_rows,
-    _text,
-    _too_many_rows,
-    _Unreadable,
-    workbook_refusal,
-)
 from luoshi.org.models import Region
 
 NAME, UNIT, MONTH, CUMULATIVE, GROWTH, REGION = "name", "unit", "month", "cumulative", "growth", "region"
@@ -61,6 +58,11 @@ LABELS = {
     GROWTH: "同比增长（%）",
     REGION: "县区",
 }
+# The sheet's header row is the one with 指标名称; the rest are found by _header_key.
+COLUMNS = (
+    Column(NAME, LABELS[NAME], required=True),
+    *(Column(key, LABELS[key]) for key in (UNIT, MONTH, CUMULATIVE, GROWTH, REGION)),
+)
 # A sheet's way of saying "no figure".
 BLANKS = {"", "-", "—", "——", "/", "…", "……"}
 WAN_PER_YI = Decimal(10000)
@@ -158,27 +160,25 @@ def read_indicators_sheet(
     if refusal is not None:
         return IndicatorImport(errors=[SheetError(refusal)])
     try:
-        workbook = _open_workbook(source)
+        workbook = open_workbook(source)
     except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
         return IndicatorImport(errors=[SheetError(NOT_A_WORKBOOK)])
+    errors = Errors(limit=limits.max_errors)
     try:
         if not workbook.worksheets:
             return IndicatorImport(errors=[SheetError(NOT_A_WORKBOOK)])
-        return _Reader(workbook.worksheets[0], region=region, year=year, month=month, limits=limits).read()
-    except _Unreadable as error:
-        return IndicatorImport(
-            errors=[SheetError(f"表格第 {error.row:,} 行附近的内容已损坏，无法读取。{NOT_A_WORKBOOK}")]
+        table = read_table(
+            workbook.worksheets[0], COLUMNS, limits=limits, errors=errors, name="", header_key=_header_key
         )
     finally:
         workbook.close()
         source.seek(0)
+    return _Reader(table, errors, region=region, year=year, month=month).read()
 
 
 class _Reader:
-    def __init__(self, sheet: Any, *, region: Region, year: int, month: int, limits: ImportLimits) -> None:
-        self.sheet, self.limits, self.month = sheet, limits, month
-        self.first_row, self.last_row = sheet.min_row or 1, sheet.max_row
-        sheet.reset_dimensions()
+    def __init__(self, table: Table, errors: Errors, *, region: Region, year: int, month: int) -> None:
+        self.table, self.errors, self.month = table, errors, month
         indicators = (
             Indicator.objects.filter(item__region=region, item__year=year, item__kind=KIND)
             .exclude(item__status__in=CLOSED)
@@ -191,60 +191,41 @@ class _Reader:
             indicator__in=list(self.by_name.values()), year=year, month__in=wanted, is_current=True
         )
         self.current = {(v.indicator_id, v.month): v for v in values}
-        self.positions: dict[str, int] = {}
+        self.positions = table.positions
         self.seen: dict[tuple[int, str], int] = {}  # (indicator, a peer county or "") → its row
         self.result = IndicatorImport()
 
     def _error(self, row: int, key: str, message: str) -> None:
-        column = get_column_letter(self.positions[key] + 1)
-        error = CellError(row=row, column=column, label=LABELS[key], message=message)
-        if len(self.result.errors) < self.limits.max_errors:
-            self.result.errors.append(error)
-        else:
-            self.result.errors_not_listed += 1
+        self.errors.add(self.table.error(row, key, message))
 
     def read(self) -> IndicatorImport:
-        limits = self.limits
-        if self.last_row and self.last_row - self.first_row > limits.max_rows:
-            where = f"表格自身记录的范围有 {self.last_row - self.first_row + 1:,} 行"
-            return IndicatorImport(errors=[_too_many_rows(limits, where)])
-        header_at: int | None = None
-        for number, values in _sheet_rows(self.sheet):
-            if header_at is None:
-                keys = [_header_key(v) for v in values]
-                if NAME in keys:
-                    header_at = number
-                    self.positions = {key: i for i, key in reversed(list(enumerate(keys))) if key}
-                    if MONTH not in self.positions and CUMULATIVE not in self.positions:
-                        return IndicatorImport(errors=[SheetError("表格缺少“本月”或“1-本月累计”列。")])
-                elif number >= HEADER_WITHIN:
-                    break
-                continue
-            if number - header_at > limits.max_rows:
-                return IndicatorImport(errors=[_too_many_rows(limits, f"读到第 {number:,} 行时停止")])
-            self._row(number, values)
-        if header_at is None:
-            return IndicatorImport(errors=[SheetError("表格中找不到表头（“指标名称”所在的行）。")])
-        if self.result.ok and not self.result.rows and not self.result.peers:
-            self.result.errors.append(SheetError("表格中没有指标数据。"))
-        return self.result
+        table, result = self.table, self.result
+        if table.refused:
+            return self._with_errors()
+        if MONTH not in self.positions and CUMULATIVE not in self.positions:
+            return IndicatorImport(errors=[SheetError("表格缺少“本月”或“1-本月累计”列。")])
+        for row in table.rows:
+            self._row(row)
+        if not self.errors and not result.rows and not result.peers:
+            self.errors.add(SheetError("表格中没有指标数据。"))
+        return self._with_errors()
 
-    def _cell(self, values: Sequence[Any], key: str) -> Any:
-        position = self.positions.get(key)
-        return values[position] if position is not None and position < len(values) else None
+    def _with_errors(self) -> IndicatorImport:
+        result = self.result
+        if self.errors:
+            result.rows, result.peers = [], []
+        result.errors, result.errors_not_listed = self.errors.listed, self.errors.not_listed
+        return result
 
-    def _row(self, number: int, values: Sequence[Any]) -> None:
-        if not any(_text(v) for v in values):
-            return
-        name = _text(self._cell(values, NAME))
+    def _row(self, row: Row) -> None:
+        number, name = row.number, row[NAME]
         if not name:
-            self._error(number, NAME, "缺少指标名称")
-            return
+            return  # read_table named the blank cell
         indicator = self.by_name.get(name)
         if indicator is None:
             self._error(number, NAME, f"本县{self.month}月所在年度没有名为“{name}”的考核指标")
             return
-        county = _text(self._cell(values, REGION))
+        county = row[REGION]
         peer = bool(county) and county != self.region_name
         once = (indicator.pk, county if peer else "")
         if once in self.seen:
@@ -252,12 +233,12 @@ class _Reader:
             self._error(number, NAME, f"{whose}指标“{name}”与第{self.seen[once]}行重复")
             return
         self.seen[once] = number
-        errors = len(self.result.errors) + self.result.errors_not_listed
-        factor = self._factor(number, values, indicator)
+        errors = self.errors.count
+        factor = self._factor(row, indicator)
         figures: dict[str, Decimal | None] = {}
         for key, places in ((MONTH, VALUE_PLACES), (CUMULATIVE, VALUE_PLACES), (GROWTH, GROWTH_PLACES)):
             try:
-                figures[key] = _figure(self._cell(values, key), places)
+                figures[key] = _figure(row.value(key), places)
             except ValueError as error:
                 self._error(number, key, str(error))
                 figures[key] = None
@@ -269,7 +250,7 @@ class _Reader:
                 and (indicator.type == Type.COUNT or indicator.unit in COUNTED)
             ):
                 self._error(number, key, f"“{indicator.item.title}”是计数，不能为负数")
-        if len(self.result.errors) + self.result.errors_not_listed > errors or factor is None:
+        if self.errors.count > errors or factor is None:
             return
         if peer:
             self._peer(number, indicator, county, figures, factor)
@@ -306,8 +287,8 @@ class _Reader:
         value = None if figure is None else (figure * factor).quantize(VALUE_PLACES, rounding=ROUND_HALF_UP)
         self.result.peers.append(PlannedPeer(number, indicator, county, value, figures[GROWTH]))
 
-    def _factor(self, number: int, values: Sequence[Any], indicator: Indicator) -> Decimal | None:
-        unit = _text(self._cell(values, UNIT))
+    def _factor(self, row: Row, indicator: Indicator) -> Decimal | None:
+        number, unit = row.number, row[UNIT]
         if not unit or unit == indicator.unit:
             return Decimal(1)
         factor = CONVERSIONS.get((unit, indicator.unit))

@@ -39,8 +39,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from luoshi.core import registry
 from luoshi.core.dates import resolve_date
 
-# The guards every import of a sheet shares (luoshi.core.sheets), under the names the ledgers'
-# imports know them by here.
+# The guards every import of a sheet shares (luoshi.core.sheets), under the names this module and its
+# tests know them by. (The other ledgers' one-sheet imports read through core.sheets.read_table; this
+# one reads its own way: in chunks, with the breakdown table's headers and a progress callback.)
 from luoshi.core.sheets import MB as MB
 from luoshi.core.sheets import NOT_A_WORKBOOK, CellError, ImportLimits, SheetError, safe_row, workbook_refusal
 from luoshi.core.sheets import Unreadable as _Unreadable

@@ -11,7 +11,7 @@ class OrgConfig(AppConfig):
         from luoshi.core import registry as core_registry
         from luoshi.org.audit import grant_words, region_names, region_of_user
         from luoshi.org.imports import ORG_IMPORT
-        from luoshi.org.models import Membership, Region
+        from luoshi.org.models import Membership, Region, mask_email, mask_phone
 
         registry.register_organisation(
             registry.Organisation(
@@ -23,3 +23,6 @@ class OrgConfig(AppConfig):
             )
         )
         core_registry.register_import(ORG_IMPORT)
+        # Personal data: the audit log keeps it masked, as the pages show it.
+        registry.register_personal("org.Person", "phone", mask_phone)
+        registry.register_personal("org.User", "email", mask_email)

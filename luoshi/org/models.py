@@ -332,6 +332,14 @@ def split_names(value: str) -> list[str]:
     return [part for part in value.split() if part]
 
 
+def mask_email(email: str) -> str:
+    """w***@example.com: the first letter of the mailbox and the domain."""
+    mailbox, at, domain = email.strip().rpartition("@")
+    if not at:
+        return mask_phone(email)
+    return f"{mailbox[:1]}***@{domain}"
+
+
 def mask_phone(phone: str) -> str:
     """138****5678 for a mobile number; keep only the last four digits of anything else."""
     digits = phone.strip()

@@ -36,6 +36,7 @@ from luoshi.audit.models import Action as AuditAction
 from luoshi.audit.services import audit_build, audit_record, audit_record_all
 from luoshi.core.sheets import (
     NOT_A_WORKBOOK,
+    CellError,
     Column,
     Errors,
     ImportLimits,
@@ -67,6 +68,7 @@ ROLES_NOTE = "领导、督查办、单位负责人、单位填报员、观察员
 KIND_NAMES = "镇、街道办、部门、督查办或其他"
 KEPT_WHEN_BLANK = frozenset({"aliases", "wecom_webhook", "dingtalk_webhook", "code"})
 CONFLICT = "导入时与他人同时所做的修改冲突（例如单位名称已被占用），请重新导入。"
+UNUSABLE_USERNAME = "用户名“{username}”不能使用，请换一个用户名。"
 
 UNIT_COLUMNS = (
     Column("name", "单位全称", required=True, width=34, note="如“某某县发展和改革局”"),
@@ -250,13 +252,15 @@ def org_read(
         plan.errors.add(SheetError(NOT_A_WORKBOOK))
         return plan
     try:
+        # In the workbook's order, in which its errors are listed.
+        columns_of = dict(SHEETS)
         by_name = {sheet.title.strip(): sheet for sheet in workbook.worksheets}
         tables: dict[str, Table] = {}
-        for name, columns in SHEETS:
-            if name in by_name:
+        for name in dict.fromkeys(sheet.title.strip() for sheet in workbook.worksheets):
+            if name in columns_of:
                 plan.sheets.append(name)
                 tables[name] = read_table(
-                    by_name[name], columns, limits=limits, errors=plan.errors, name=name
+                    by_name[name], columns_of[name], limits=limits, errors=plan.errors, name=name
                 )
     finally:
         workbook.close()
@@ -273,11 +277,14 @@ def org_read(
 
 
 class _Planner:
-    """Checks the rows against the region's organisation as the import will leave it."""
+    """Checks the rows against the region's organisation as the import will leave it.
+
+    The sheets are checked in the order their references need (units first), some in two passes;
+    their errors are listed as a person reads the workbook: by sheet, row, then column."""
 
     def __init__(self, plan: OrgPlan, tables: dict[str, Table]) -> None:
         self.plan, self.tables, self.region = plan, tables, plan.region
-        self.errors = plan.errors
+        self.found: list[CellError] = []
         self.existing = list(Unit.objects.filter(region=self.region).select_related("parent"))
         # name, short name or code → unit, as the import will leave them (filled by _units)
         self.units: dict[str, Unit] = {}
@@ -302,7 +309,7 @@ class _Planner:
                 self.units.setdefault(key, unit)
 
     def error(self, sheet: str, row: Row, key: str, message: str) -> None:
-        self.errors.add(self.tables[sheet].error(row, key, message))
+        self.found.append(self.tables[sheet].error(row, key, message))
 
     def run(self) -> None:
         if UNITS in self.tables:
@@ -313,6 +320,10 @@ class _Planner:
             self._leaders(self.tables[LEADERS])
         if ACCOUNTS in self.tables:
             self._accounts(self.tables[ACCOUNTS])
+        sheets = {name: position for position, name in enumerate(self.plan.sheets)}
+        # A cell found wrong twice for the same reason (each role of a row) is listed once.
+        for error in sorted(dict.fromkeys(self.found), key=lambda e: _place(sheets, e)):
+            self.plan.errors.add(error)
 
     def unit(self, sheet: str, row: Row, key: str) -> Unit | None:
         name = row[key]
@@ -517,9 +528,19 @@ class _Planner:
 
     def _accounts(self, table: Table) -> None:
         usernames = {row["username"] for row in table.rows}
-        users = {user.username: user for user in User.objects.filter(username__in=usernames)}
+        users = {
+            user.username: user
+            for user in User.objects.filter(username__in=usernames).select_related("person__unit")
+        }
         held: dict[int, set[tuple[int, str]]] = defaultdict(set)
-        other_region: set[int] = set()
+        # An account of another county: by a role held there, or by its person (its roles taken away).
+        other_region = {
+            user.pk
+            for user in users.values()
+            if user.person is not None
+            and user.person.unit is not None
+            and user.person.unit.region_id != self.region.pk
+        }
         for seat in Membership.objects.filter(user__in=users.values()).select_related("unit"):
             held[seat.user_id].add((seat.unit_id, seat.role))
             if seat.unit.region_id != self.region.pk:
@@ -546,7 +567,8 @@ class _Planner:
             if user is not None and (
                 user.is_superuser or (user.pk in other_region and not _superuser(actor))
             ):
-                self.error(ACCOUNTS, row, "username", f"用户名“{username}”已被其他行政区或系统管理人员使用")
+                # Where the account is, or whose it is, is not this county's to know.
+                self.error(ACCOUNTS, row, "username", UNUSABLE_USERNAME.format(username=username))
                 continue
             unit = self.unit(ACCOUNTS, row, "unit")
             roles: list[str] = []
@@ -597,6 +619,12 @@ class _Planner:
                     if problem:
                         self.error(ACCOUNTS, row, "roles", problem)
         self.plan.accounts = list(plans.values())
+
+
+def _place(sheets: dict[str, int], error: CellError) -> tuple[int, int, int, str]:
+    """Where the error's cell is, for the order of the list (A…Z before AA; an absent column last)."""
+    column = error.column if error.column.isalpha() else "ZZZZ"
+    return (sheets.get(error.sheet, len(sheets)), error.row, len(column), column)
 
 
 def _label(key: str) -> str:

@@ -6,35 +6,33 @@ The header row (within the first rows) holds 问题 and 责任单位 and 整改�
 optional. A deadline may be written 2023-09-30, 2023年9月30日 or 9月底前 (of the sheet's year).
 
 All or nothing: every bad cell is named (第N行 X列（列名）：…) and nothing is kept unless there are
-none. The workbook goes through the items import's guards (luoshi.items.excel): its zip directory
-against the caps before openpyxl opens it, then a streaming read that stops at the row cap.
+none. The sheet is read as every sheet of a table is (luoshi.core.sheets.read_table): its zip
+directory against the caps before openpyxl opens it, then a streaming read that stops at the row cap;
+a row with nothing in the columns read (a note below the table) is skipped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from openpyxl.utils import get_column_letter
-
-# The items import's guards and cell readers (as the indicators' month sheet uses them).
-from luoshi.items.excel import (
-    HEADER_WITHIN,
+from luoshi.core.sheets import (
     NOT_A_WORKBOOK,
     CellError,
-    Directory,
+    Column,
+    Errors,
     ImportLimits,
+    Row,
     SheetError,
-    _date,
-    _max_length,
-    _open_workbook,
-    _sheet_rows,
-    _text,
-    _too_many_rows,
-    _Unreadable,
+    Table,
+    open_workbook,
+    read_table,
     workbook_refusal,
 )
+from luoshi.core.sheets import text as _text
+
+# The items import's cell readers (as its sheet reads the same names and dates).
+from luoshi.items.excel import Directory, _date, _max_length
 from luoshi.items.models import Source
 from luoshi.org.models import Region
 from luoshi.rectification.models import Problem
@@ -67,6 +65,8 @@ HEADERS = {
     FOUND: ("反馈日期", "发现日期"),
 }
 LABELS = {key: names[0] for key, names in HEADERS.items()}
+# The header row is the one with 问题; the others are found by _header_key.
+COLUMNS = tuple(Column(key, LABELS[key], required=key == TITLE) for key in HEADERS)
 # Each column's field of ProblemInput.
 COLUMN_FIELDS = {
     TITLE: "title",
@@ -135,81 +135,57 @@ def read_problems_sheet(
     if refusal is not None:
         return ProblemSheet(errors=[SheetError(refusal)])
     try:
-        workbook = _open_workbook(source)
+        workbook = open_workbook(source)
     except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
         return ProblemSheet(errors=[SheetError(NOT_A_WORKBOOK)])
+    errors = Errors(limit=limits.max_errors)
     try:
         if not workbook.worksheets:
             return ProblemSheet(errors=[SheetError(NOT_A_WORKBOOK)])
-        return _Reader(workbook.worksheets[0], region=region, year=year, limits=limits).read()
-    except _Unreadable as error:
-        return ProblemSheet(
-            errors=[SheetError(f"表格第 {error.row:,} 行附近的内容已损坏，无法读取。{NOT_A_WORKBOOK}")]
+        table = read_table(
+            workbook.worksheets[0], COLUMNS, limits=limits, errors=errors, name="", header_key=_header_key
         )
     finally:
         workbook.close()
         source.seek(0)
+    return _Reader(table, errors, region=region, year=year).read()
 
 
 class _Reader:
-    def __init__(self, sheet: Any, *, region: Region, year: int, limits: ImportLimits) -> None:
-        self.sheet, self.limits, self.year = sheet, limits, year
-        self.first_row, self.last_row = sheet.min_row or 1, sheet.max_row
-        sheet.reset_dimensions()
+    def __init__(self, table: Table, errors: Errors, *, region: Region, year: int) -> None:
+        self.table, self.errors, self.year = table, errors, year
         self.directory = Directory(region)
-        self.positions: dict[str, int] = {}
         self.result = ProblemSheet()
 
     def _error(self, row: int, key: str, message: str) -> None:
-        column = get_column_letter(self.positions[key] + 1)
-        error = CellError(row=row, column=column, label=LABELS[key], message=message)
-        if len(self.result.errors) < self.limits.max_errors:
-            self.result.errors.append(error)
-        else:
-            self.result.errors_not_listed += 1
+        self.errors.add(self.table.error(row, key, message))
 
     def read(self) -> ProblemSheet:
-        limits = self.limits
-        if self.last_row and self.last_row - self.first_row > limits.max_rows:
-            where = f"表格自身记录的范围有 {self.last_row - self.first_row + 1:,} 行"
-            return ProblemSheet(errors=[_too_many_rows(limits, where)])
-        header_at: int | None = None
-        for number, values in _sheet_rows(self.sheet):
-            if header_at is None:
-                keys = [_header_key(v) for v in values]
-                if TITLE in keys:
-                    header_at = number
-                    self.positions = {key: i for i, key in reversed(list(enumerate(keys))) if key}
-                    missing = [LABELS[key] for key in REQUIRED if key not in self.positions]
-                    if missing:
-                        return ProblemSheet(errors=[SheetError(f"表格缺少“{'”“'.join(missing)}”列。")])
-                elif number >= HEADER_WITHIN:
-                    break
-                continue
-            if number - header_at > limits.max_rows:
-                return ProblemSheet(errors=[_too_many_rows(limits, f"读到第 {number:,} 行时停止")])
-            self._row(number, values)
-        if header_at is None:
-            return ProblemSheet(
-                errors=[SheetError("表格中找不到表头（“问题”“责任单位”“整改时限”所在的行）。")]
-            )
-        if self.result.ok and not self.result.rows:
-            self.result.errors.append(SheetError("表格中没有问题。"))
-        self.result.columns = frozenset(COLUMN_FIELDS[key] for key in self.positions)
-        return self.result
+        table, result = self.table, self.result
+        if table.refused:
+            return self._with_errors()
+        missing = [LABELS[key] for key in REQUIRED if key not in table.positions]
+        if missing:
+            return ProblemSheet(errors=[SheetError(f"表格缺少“{'”“'.join(missing)}”列。")])
+        for row in table.rows:
+            self._row(row)
+        if not self.errors and not result.rows:
+            self.errors.add(SheetError("表格中没有问题。"))
+        result.columns = frozenset(COLUMN_FIELDS[key] for key in table.positions)
+        return self._with_errors()
 
-    def _cell(self, values: Sequence[Any], key: str) -> Any:
-        position = self.positions.get(key)
-        return values[position] if position is not None and position < len(values) else None
+    def _with_errors(self) -> ProblemSheet:
+        result = self.result
+        if self.errors:
+            result.rows = []
+        result.errors, result.errors_not_listed = self.errors.listed, self.errors.not_listed
+        return result
 
-    def _row(self, number: int, values: Sequence[Any]) -> None:
-        if not any(_text(v) for v in values):
-            return
-        errors = len(self.result.errors) + self.result.errors_not_listed
-        text = {key: _text(self._cell(values, key)) for key in HEADERS}
-        for key in (TITLE, UNIT):
-            if not text[key]:
-                self._error(number, key, "不能为空")
+    def _row(self, row: Row) -> None:
+        number, errors = row.number, self.errors.count
+        text = {key: row[key] for key in HEADERS}
+        if not text[UNIT]:
+            self._error(number, UNIT, "不能为空")  # 问题's blank cell read_table named
         if len(text[TITLE]) > _TITLE_MAX:
             self._error(number, TITLE, f"不能超过{_TITLE_MAX}个字")
         for key, limit in _LIMITS.items():
@@ -227,12 +203,12 @@ class _Reader:
                 self._error(number, key, str(error))
         for key in (DEADLINE, FOUND):
             try:
-                parsed[key] = _date(self._cell(values, key), self.year)
+                parsed[key] = _date(row.value(key), self.year)
             except ValueError as error:
                 self._error(number, key, str(error))
         if parsed.get(DEADLINE, True) is None:
             self._error(number, DEADLINE, "不能为空")
-        if len(self.result.errors) + self.result.errors_not_listed > errors:
+        if not text[TITLE] or self.errors.count > errors:
             return
         self.result.rows.append(
             ProblemInput(

@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from luoshi.api.ledgers import _value
 from luoshi.api.tests.conftest import api_client
+from luoshi.audit.models import AuditEvent
 from luoshi.bulletins import services as bulletin_services
 from luoshi.bulletins.periods import parse as parse_period
 from luoshi.conftest import client_for
@@ -230,3 +231,51 @@ def test_a_ledger_registered_later_has_its_route_without_changing_the_api(superv
 
 def test_a_ledgers_detail_masks_personal_fields(supervisor):
     assert _value(Lead._meta.get_field("contact_phone"), "13912345678") == "139****5678"
+
+
+def test_a_patch_that_changes_nothing_keeps_the_version_and_writes_no_audit_entry(supervisor, fagaiju_item):
+    client = api_client(supervisor)
+    url = f"/api/v1/items/{fagaiju_item.pk}/"
+    read = client.get(url).json()
+    audited = AuditEvent.objects.filter(object_type="items.Item", object_id=str(fagaiju_item.pk)).count()
+    events = fagaiju_item.events.count()
+    same = client.patch(url, {"title": read["title"], "version": read["version"]}, format="json")
+    assert same.status_code == 200, same.json()
+    assert same.json()["version"] == read["version"]
+    only_version = client.patch(url, {"version": read["version"]}, format="json")
+    assert only_version.status_code == 200 and only_version.json()["version"] == read["version"]
+    assert Item.objects.get(pk=fagaiju_item.pk).version == read["version"]
+    assert (
+        AuditEvent.objects.filter(object_type="items.Item", object_id=str(fagaiju_item.pk)).count() == audited
+    )
+    assert fagaiju_item.events.count() == events
+    # A change still moves the version on, and a stale version is still refused.
+    changed = client.patch(url, {"title": "改过的标题", "version": read["version"]}, format="json")
+    assert changed.status_code == 200 and changed.json()["version"] == read["version"] + 1
+    stale = client.patch(url, {"title": "改过的标题", "version": read["version"]}, format="json")
+    assert stale.status_code == 409
+
+
+def test_a_field_the_api_does_not_know_is_refused_by_its_name(supervisor, fagaiju_item, fagaiju):
+    client = api_client(supervisor)
+    url = f"/api/v1/items/{fagaiju_item.pk}/"
+    version = client.get(url).json()["version"]
+    typo = client.patch(url, {"titel": "拼错的字段", "version": version}, format="json")
+    assert typo.status_code == 400
+    error = typo.json()["error"]
+    assert error["code"] == "invalid" and list(error["fields"]) == ["titel"]
+    assert "titel" in error["message"] and "不认识" in error["message"]
+    assert Item.objects.get(pk=fagaiju_item.pk).version == version
+    created = client.post(
+        "/api/v1/items/",
+        {"title": "接口立项", "year": 2023, "lead_unit": fagaiju.pk, "deadline": "2023-12-31", "owner": 1},
+        format="json",
+    )
+    assert created.status_code == 400 and list(created.json()["error"]["fields"]) == ["owner"]
+    assert not Item.objects.filter(title="接口立项").exists()
+    action = client.post(
+        f"/api/v1/items/{fagaiju_item.pk}/actions/suspend/", {"reasn": "等待上级批复"}, format="json"
+    )
+    assert action.status_code == 400 and list(action.json()["error"]["fields"]) == ["reasn"]
+    marked = client.post("/api/v1/notifications/read/", {"id": [1]}, format="json")
+    assert marked.status_code == 400 and list(marked.json()["error"]["fields"]) == ["id"]

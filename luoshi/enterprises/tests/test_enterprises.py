@@ -13,8 +13,11 @@ from django.core.management import call_command
 from openpyxl import Workbook
 
 from luoshi.conftest import client_for, demo_user
+from luoshi.core.sheets import MB, ImportLimits
+from luoshi.enterprises.excel import read_tax_sheet
 from luoshi.enterprises.models import Enterprise, TaxRecord
 from luoshi.items.models import Status
+from luoshi.org.models import Region
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +114,37 @@ def test_the_office_opens_a_candidates_cultivation_item(demo):
     item = candidate.cultivation_item
     assert item is not None and item.kind == "enterprise" and item.status == Status.ASSIGNED
     assert item.lead_unit_id == candidate.unit_id
+
+
+def test_a_tax_list_refused_as_a_whole_says_why_and_a_note_below_it_is_skipped(demo):
+    zhashui = Region.objects.get(name="柞水县")
+
+    def workbook(header: list[object], *rows: list[object]) -> io.BytesIO:
+        book = Workbook()
+        book.active.append(["2023年6月重点税源企业纳税情况"])
+        book.active.append(header)
+        for row in rows:
+            book.active.append(row)
+        data = io.BytesIO()
+        book.save(data)
+        data.seek(0)
+        return data
+
+    def errors(data: io.BytesIO, **kwargs) -> list[str]:
+        return [str(e) for e in read_tax_sheet(data, region=zhashui, **kwargs).errors]
+
+    mine = "柞水大西沟矿业有限公司"
+    assert errors(workbook(["名称", "金额"], [mine, 1])) == ["表格中找不到表头（应有“企业名称”等列）。"]
+    assert errors(workbook(["企业名称", "备注"], [mine, ""])) == ["表格缺少“本月税收”列。"]
+    assert errors(workbook(["企业名称", "本月税收"])) == ["表格中没有企业的税收数据。"]
+    header = ["序号", "纳税人名称", "本月入库税收(万元)", "上年同期"]
+    assert errors(workbook(header, [1, None, 3, None], [2, mine, None, 1])) == [
+        "第3行 B列（企业名称）：不能为空",
+        "第4行 C列（本月税收（万元））：缺少本月税收",
+    ]
+    result = read_tax_sheet(workbook(header, [1, mine, 12.5, 10], ["注：单位万元"]), region=zhashui)
+    assert result.ok, result.errors
+    assert [(r.amount, r.last_year) for r in result.rows] == [(Decimal("12.50"), Decimal("10.00"))]
+    limits = ImportLimits(max_rows=3, max_unpacked_bytes=50 * MB, max_errors=10)
+    refused = errors(workbook(header, *[[1, mine, 1, 1]] * 5), limits=limits)
+    assert len(refused) == 1 and "超过每次最多导入 3 行的上限" in refused[0]

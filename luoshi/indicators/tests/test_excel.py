@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from openpyxl import Workbook
 
 from luoshi.conftest import client_for
+from luoshi.core.sheets import MB, ImportLimits
 from luoshi.indicators import services
 from luoshi.indicators.compute import Type
 from luoshi.indicators.excel import read_indicators_sheet
@@ -225,3 +226,43 @@ def test_a_growth_written_with_its_percent_sign_is_a_number(ledger, zhashui):
     result = read(sheet(["测试财政收入", "亿元", "", 4.5, "6.1%"]), zhashui)
     assert result.ok, result.errors
     assert result.rows[0].growth == D("6.1")
+
+
+def test_a_sheet_is_refused_as_a_whole_with_what_is_wrong_with_it(ledger, zhashui):
+    """What the statistics bureau's sheet is refused for, when it is the sheet and not a cell."""
+
+    def errors(content: bytes) -> list[str]:
+        return [str(error) for error in read(content, zhashui).errors]
+
+    assert errors(sheet(["测试财政收入", 4.5], header=["名称", "数值"])) == [
+        "表格中找不到表头（应有“指标名称”等列）。"
+    ]
+    assert errors(sheet(["测试财政收入", "亿元"], header=["指标名称", "单位"])) == [
+        "表格缺少“本月”或“1-本月累计”列。"
+    ]
+    assert errors(sheet()) == ["表格中没有指标数据。"]
+    limits = ImportLimits(max_rows=3, max_unpacked_bytes=50 * MB, max_errors=10)
+    long = sheet(*[["测试财政收入", "亿元", None, 4.5, None]] * 5)
+    refused = read_indicators_sheet(io.BytesIO(long), region=zhashui, year=2023, month=6, limits=limits)
+    assert len(refused.errors) == 1 and "超过每次最多导入 3 行的上限" in str(refused.errors[0])
+
+
+def test_the_sheets_own_ways_of_writing_its_headers_are_read(ledger, zhashui):
+    """1-6月累计, 同比增长(%) in half-width brackets, a name left blank named by row and column, a
+    row of nothing but a note in a column the import does not read skipped."""
+    header = ["序号", "指标名称", "计量单位", "本月数", "1—6月累计", "同比增长(%)"]
+    result = read(
+        sheet(
+            [1, "测试财政收入", "亿元", None, 4.5, 6.1],
+            [2, None, "家", None, 7, None],
+            ["注：本表为快报数"],
+            header=header,
+        ),
+        zhashui,
+    )
+    assert [str(e) for e in result.errors] == ["第4行 B列（指标名称）：不能为空"]
+    ok = read(
+        sheet([1, "测试财政收入", "亿元", None, 4.5, 6.1], ["注：本表为快报数"], header=header), zhashui
+    )
+    assert ok.ok, ok.errors
+    assert (ok.rows[0].value, ok.rows[0].growth) == (D("4.5"), D("6.1"))

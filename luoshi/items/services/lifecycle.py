@@ -194,15 +194,15 @@ def item_update(
     labels: Mapping[str, str] | None = None,
 ) -> Item:
     """Edit an item. Refused with Conflict when someone changed it since `expected_version`.
-    `labels` name fields as the item's ledger does, in the timeline (item_fields_apply)."""
+    `labels` name fields as the item's ledger does, in the timeline (item_fields_apply).
+
+    An edit that changes nothing (the same fields, units and milestones) saves nothing: the
+    version stays, and neither the timeline nor the audit log has an entry for it."""
     if not rules.can_edit_item(actor, item):
         raise NotAllowed(rules.cannot_edit_reason(actor, item))
-    claimed = Item.objects.filter(pk=item.pk, version=expected_version).update(version=F("version") + 1)
-    if not claimed:
-        latest = ItemEvent.objects.filter(item=item, actor__isnull=False).select_related("actor").first()
-        who = f"{latest.actor}于{_describe_moment(latest.at)}" if latest and latest.actor else "他人"
-        raise Conflict(f"该事项已被{who}修改，你的修改没有保存。请刷新页面，在最新内容上重新修改。")
     item = Item.objects.select_for_update(of=("self",)).get(pk=item.pk)
+    if item.version != expected_version:
+        raise _conflict(item)
     _check_belongs(item.region, data)
     names = [name for name in EDITABLE_FIELDS if name != "code" or data.code.strip()]
     changes = item_fields_apply(item, data, names, labels)
@@ -212,6 +212,13 @@ def item_update(
             "、".join(map(str, old_support)) or "（空）",
             "、".join(map(str, data.support_units)) or "（空）",
         ]
+    if not changes and not _milestones_differ(item, data.milestones):
+        return item
+    # The row is locked; the condition still guards a database without row locks (SQLite).
+    claimed = Item.objects.filter(pk=item.pk, version=expected_version).update(version=F("version") + 1)
+    if not claimed:
+        raise _conflict(item)
+    item.version = expected_version + 1
     item.updated_at = clock.now()
     _save_item(item)
     item.support_units.set(data.support_units)
@@ -224,6 +231,18 @@ def item_update(
     _refresh_progress(item)
     _recolour([item], as_of)
     return item
+
+
+def _conflict(item: Item) -> Conflict:
+    latest = ItemEvent.objects.filter(item=item, actor__isnull=False).select_related("actor").first()
+    who = f"{latest.actor}于{_describe_moment(latest.at)}" if latest and latest.actor else "他人"
+    return Conflict(f"该事项已被{who}修改，你的修改没有保存。请刷新页面，在最新内容上重新修改。")
+
+
+def _milestones_differ(item: Item, milestones: Sequence[MilestoneInput]) -> bool:
+    """Whether saving `milestones` would change the item's: one added, removed, edited or moved."""
+    stored = [(m.pk, m.name, m.due, m.done_on) for m in item.milestones.all()]
+    return stored != [(m.pk, m.name, m.due, m.done_on) for m in milestones]
 
 
 @transaction.atomic

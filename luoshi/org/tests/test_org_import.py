@@ -239,3 +239,65 @@ class TestPages:
         assert 'data-testid="one-time-password"' in response.content.decode()
         assert Region.objects.get(code=COUNTY_CODE).parent.name == CITY
         assert Client().get("/setup/").status_code == 302  # to the login page
+
+
+class TestRefusalsTellNothingAndComeInOrder:
+    def test_a_username_of_another_county_is_refused_like_any_unusable_one(self, county):
+        other = county_init(
+            data=CountyInput(
+                name="邻县",
+                code="610999",
+                city_name=CITY,
+                supervisor_username="lx-duchaban",
+                supervisor_name="邻",
+            ),
+            today=date(2026, 3, 2),
+            add=True,
+        ).region
+        superuser()
+        admin = county_admin(county)
+        accounts = [
+            ["lx-duchaban", "冒名", "县发改局", "单位填报员"],
+            ["root", "冒名", "县发改局", "单位填报员"],
+        ]
+        upload = io.BytesIO(workbook_bytes(accounts=accounts))
+        upload.name = "org.xlsx"
+        page = client_for(admin).post("/org/import/", {"file": upload, "dry_run": "1"}).content.decode()
+        assert "“账号”表 第2行 A列（用户名）：用户名“lx-duchaban”不能使用，请换一个用户名" in page
+        assert "“账号”表 第3行 A列（用户名）：用户名“root”不能使用，请换一个用户名" in page
+        for telling in ("行政区", other.name, "系统管理", "已被"):
+            assert telling not in page.split("没有导入任何内容")[-1].split("</ul>")[0]
+        assert not Membership.objects.filter(user__username="lx-duchaban", unit__region=county).exists()
+        # Its roles taken away, the account is still the other county's, by its person.
+        Membership.objects.filter(user__username="lx-duchaban").delete()
+        plan = read(workbook_bytes(accounts=accounts[:1]), county, actor=admin)
+        assert (
+            "“账号”表 第2行 A列（用户名）：用户名“lx-duchaban”不能使用，请换一个用户名。"
+            in plan.errors.lines()
+        )
+
+    def test_the_errors_are_listed_by_sheet_then_row_then_column(self, county):
+        units = [row[:] for row in UNITS]
+        units[1][4] = "县计委"  # 第3行 上级单位 unknown: found in a second pass over the sheet
+        units[2][3] = "局"  # 第4行 类型
+        people = [row[:] for row in PEOPLE]
+        people[0][3] = "打电话找他"  # 第2行 电话
+        people[0][1] = "县外事办"  # 第2行 单位, before 电话
+        accounts = [row[:] for row in ACCOUNTS]
+        accounts[0][2] = "县督查办"
+        accounts[0][3] = "督查办、审计员"  # 第2行 审计员: found in a second pass over the sheet
+        accounts[1][3] = "县长"  # 第3行 not a role
+        plan = read(workbook_bytes(units=units, people=people, accounts=accounts), county)
+        places = [(e.sheet, e.row, e.column) for e in plan.errors.listed]
+        assert places == [
+            ("单位", 3, "E"),
+            ("单位", 4, "D"),
+            ("人员", 2, "B"),
+            ("人员", 2, "D"),
+            ("账号", 2, "D"),
+            ("账号", 3, "D"),
+        ], plan.errors.lines()
+        assert (
+            plan.errors.lines()[4]
+            == "“账号”表 第2行 D列（角色）：审计员不能兼任其他角色，也不能是系统管理人员（三员分立）。"
+        )

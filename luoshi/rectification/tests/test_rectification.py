@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
@@ -264,6 +264,20 @@ def test_every_bad_cell_is_named_and_nothing_kept(zhashui):
     assert "第3行 F列（整改时限）：不能为空" in messages
     assert "第4行 A列（问题）：不能为空" in messages
     assert not result.rows
+
+
+def test_a_sheet_refused_as_a_whole_says_why_and_a_note_below_it_is_skipped(zhashui):
+    def errors(rows: list[list[object]]) -> list[str]:
+        return [str(error) for error in read_problems_sheet(_sheet(rows), region=zhashui, year=2023).errors]
+
+    assert errors([["名称", "单位"], ["疑似图斑 A", "营盘镇"]]) == ["表格中找不到表头（应有“问题”等列）。"]
+    assert errors([["问题", "地点"], ["疑似图斑 A", "营盘镇"]]) == ["表格缺少“责任单位”“整改时限”列。"]
+    assert errors([HEADER]) == ["表格中没有问题。"]
+    header = ["序号", "问题名称", "牵头单位", "完成时限"]
+    rows = [[1, "疑似图斑 A", "营盘镇", datetime(2023, 9, 30)], ["注：时限以县委督查室通知为准"]]
+    result = read_problems_sheet(_sheet([header, *rows]), region=zhashui, year=2023)
+    assert result.ok, result.errors
+    assert [(r.title, r.deadline, r.row) for r in result.rows] == [("疑似图斑 A", date(2023, 9, 30), 3)]
 
 
 def test_the_template_row_reads_back(zhashui):

@@ -348,6 +348,29 @@ def test_password_hashes_and_robot_secrets_are_never_written(auditor, fagaiju_re
     assert fagaiju_reporter.password.encode() not in b"".join(export.streaming_content)
 
 
+def test_a_persons_phone_and_an_accounts_email_are_masked_on_the_auditors_page(
+    auditor, fagaiju_reporter, fagaiju
+):
+    person = Person.objects.create(unit=fagaiju, name="电话测试", phone="13900001111")
+    person.phone = "13912345678"
+    person.save()
+    fagaiju_reporter.email = "wanqing.private@example.com"
+    fagaiju_reporter.save()
+    page = page_of(client_for(auditor))
+    assert "电话测试" in page
+    for personal in ("13900001111", "13912345678", "wanqing.private"):
+        assert personal not in page
+    assert "139****5678" in page and "@example.com" in page
+    written = json.dumps(list(AuditEvent.objects.values("summary", "changes")), ensure_ascii=False)
+    assert "13912345678" not in written and "wanqing.private" not in written
+    export = client_for(auditor).get("/audit/export.xlsx")
+    sheet = load_workbook(io.BytesIO(b"".join(export.streaming_content))).worksheets[0]
+    cells = json.dumps(
+        [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)], ensure_ascii=False
+    )
+    assert "电话测试" in cells and "13912345678" not in cells and "wanqing.private" not in cells
+
+
 # --- who reads it ----------------------------------------------------------------------------------
 
 
