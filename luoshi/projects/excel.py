@@ -24,12 +24,12 @@ from functools import partial
 from itertools import islice
 from typing import IO, Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from luoshi.core.sheets import safe_row
+from luoshi.core.sheets import ImportLimits, open_workbook, safe_row, workbook_refusal
 from luoshi.items.excel import HEADER_FILL, HEADER_FONT, CellError, Directory, SheetError, _date, _text
 from luoshi.items.models import ProgressReport, ReportStatus, Verdict
 from luoshi.org.models import Region
@@ -186,8 +186,11 @@ def open_sheet(source: IO[bytes], *, marks: Sequence[str]) -> Sheet:
         return Sheet(
             error=SheetError(f"文件超过{MAX_BYTES // 1024 // 1024}MB，请只保留台账所在的工作表后再上传。")
         )
+    refusal = workbook_refusal(source, limits=ImportLimits.from_settings(max_rows=MAX_ROWS))
+    if refusal:
+        return Sheet(error=SheetError(refusal))  # what it unpacks to, before openpyxl opens it
     try:
-        workbook = load_workbook(source, read_only=True, data_only=True)
+        workbook = open_workbook(source)
     except Exception:  # openpyxl raises many kinds for a file that is not an xlsx workbook
         return Sheet(error=SheetError("无法读取这个文件：请上传 .xlsx 格式的 Excel 表格。"))
     try:

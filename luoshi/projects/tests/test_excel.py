@@ -217,3 +217,17 @@ def test_another_county_and_a_unit_cannot_import(ledger, supervisor, zhenan_supe
         assert upload(client_for(fagaiju_head), url, rows, year="2023").status_code == 403
     assert not ProgressReport.objects.filter(item=started.item).exists()
     assert Project.objects.count() == 2
+
+
+def test_a_workbook_that_unpacks_to_hundreds_of_megabytes_is_refused_before_it_is_read(ledger, supervisor):
+    """The ledger and the month's investments are checked as the other imports are: by the zip's
+    directory, before openpyxl opens what it would unpack to."""
+    from luoshi.items.tests.test_import_limits import bomb
+
+    client = client_for(supervisor)
+    for url, fields in (("/projects/import/", {"year": "2023"}), ("/projects/investments/import/", {})):
+        upload_file = SimpleUploadedFile("台账.xlsx", bomb().getvalue())
+        response = client.post(url, {"file": upload_file, **fields})
+        assert response.status_code == 400, url
+        (error,) = errors_of(response)
+        assert "解压后有" in str(error) and "没有读取" in str(error)
