@@ -526,6 +526,8 @@ LUOSHI_LLM_URL = os.environ.get("LUOSHI_LLM_URL", "").strip().rstrip("/")
 LUOSHI_LLM_MODEL = os.environ.get("LUOSHI_LLM_MODEL", "").strip()
 LUOSHI_LLM_API_KEY = os.environ.get("LUOSHI_LLM_API_KEY", "").strip()
 LUOSHI_LLM_TIMEOUT = int(os.environ.get("LUOSHI_LLM_TIMEOUT", "120"))
+# the longest answer asked for (a 20,000-character speech has some 60 tasks: about 6,000 tokens)
+LUOSHI_LLM_MAX_TOKENS = int(os.environ.get("LUOSHI_LLM_MAX_TOKENS", "8192"))
 # "立即" in a speech is given this many working days from the meeting (the office's time limit),
 # so that an item is not overdue on the day it is assigned.
 LUOSHI_IMMEDIATE_WORKDAYS = int(os.environ.get("LUOSHI_IMMEDIATE_WORKDAYS", "5"))

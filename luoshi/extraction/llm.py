@@ -52,6 +52,7 @@ def extract(text: str, *, meeting_date: date, directory: core.Directory) -> list
     payload: dict[str, Any] = {
         "model": settings.LUOSHI_LLM_MODEL or "default",
         "temperature": 0,
+        "max_tokens": settings.LUOSHI_LLM_MAX_TOKENS,  # a server's default may be its whole context
         "messages": [{"role": "system", "content": PROMPT}, {"role": "user", "content": question}],
         "response_format": {"type": "json_object"},
     }

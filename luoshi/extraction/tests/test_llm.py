@@ -83,6 +83,7 @@ def test_answers_are_validated_and_merged_with_the_rules(model):
     assert (
         request["body"]["model"] == "county-model" and "县财政局" in request["body"]["messages"][1]["content"]
     )
+    assert request["body"]["max_tokens"] == 8192  # bounded: a server's default may be its whole context
     assert [(t.owners, t.deadline) for t in merged] == [
         (("县财政局",), date(2023, 8, 31)),
         (("县交通运输局",), date(2023, 9, 10)),
