@@ -151,7 +151,9 @@ OWNER_SUFFIXES = words(
     "委 办 部 中心 站 所 院 公司 企业 集团 政府 队 同志 干部 机关 室 科 股 "
     "处 馆 学校 医院 银行 委员会 管委会 村委会 居委会 分队 小分队 工作队 主体 办公室 人员 "
     # bodies named by their kind: 爱卫会, 总工会, 工商联, 科协, 园区; and 各级 (各级各部门)
-    "会 联 协 园区 各级"
+    "会 联 协 园区 各级 "
+    # 各县市, 各群团组织, 全体帮扶责任人
+    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人"
 )
 # Words ending in 会 that name a meeting, not a body.
 MEETING_WORDS = (
@@ -218,7 +220,8 @@ NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|
 # Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
 VERBS = "|".join(
     (
-        *words("督促 组织 指导 按照 对照 根据 围绕 针对 推进 加快 做好 确保 力争 要求 协调 引导 帮助 推动"),
+        r"组织(?=[实开召协动发好])",  # a verb, not 县委组织部 or 群团组织
+        *words("督促 指导 按照 对照 根据 围绕 针对 推进 加快 做好 确保 力争 要求 协调 引导 帮助 推动"),
         "将",
         "把",
         "对",
@@ -270,6 +273,14 @@ TERM_FOLLOWERS = (
 EXHORTED = ("大家", "我们", "全县上下", "各级干部")
 CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
 IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
+# The second point of a list and after: 二要…, 三是…, 其次…
+LATER_POINT = re.compile(rf"^(?:[二三四五六七八九十]+(?:是|要)|其次|再次|最后|第[二三四五六七八九十]+)")
+# What may stand between a subject and its modal: 各镇办对发现的问题必须…, 县住建局在8月底前要…
+PREPOSITION = re.compile(r"对|把|将|按照|根据|围绕|针对|结合|在|从|向|就")
+# 县交运、发改等部门 / 教育局等相关部门: units named, then the others by their kind
+SOME_AND_OTHERS = re.compile(
+    r"(?P<named>[^等]{2,30}?)等(?P<group>(?:相关|有关|其他|各)?(?:部门|单位|镇办|乡镇|镇街|街道))"
+)
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
 EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
 # The end of a piece of work, which with a date makes a task of a statement: …7月底前全面完成
@@ -718,7 +729,7 @@ class Reader:
         if bare.endswith(MEETING_WORDS) or (bare.endswith("各级") and bare != "各级"):
             return False
         if re.search(
-            r"按照|对照|根据|围绕|针对|督促|组织|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
+            r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
             term,
         ):
             return False
@@ -775,6 +786,9 @@ class Reader:
                 # 各乡镇一要…；二要…: the list's number stands between the subject and its modal
                 phrase = ENUMERATOR_AFTER.sub("", visible[offset:marker].rstrip("，, "))
                 owners = self.noun_phrase(phrase)
+                preposition = PREPOSITION.search(phrase, 2)
+                if not owners and preposition and not re.search("[，,]", phrase):
+                    owners = self.noun_phrase(phrase[: preposition.start()])  # 各镇办对…问题必须…
                 if owners:
                     assigned = bool(re.match(r"牵头|(?:具体)?负责(?!人)", visible[marker:]))
                     found.append(Subject(offset, owners, leads_clause, assigned))
@@ -805,6 +819,9 @@ class Reader:
         phrase = phrase.strip()
         if not phrase or len(phrase) > 30 or re.search(VERBS, phrase):
             return ()
+        listed = SOME_AND_OTHERS.fullmatch(phrase)
+        if listed:
+            return self._some_and_others(listed["named"], listed["group"])
         owners: list[str] = []
         for part in re.split(r"、|和|及|与|以及|，|,", phrase):
             part = part.strip()
@@ -814,6 +831,17 @@ class Reader:
                 return ()
             owners.extend(self._split_compound(part))
         return self._people(owners)
+
+    def _some_and_others(self, named: str, group: str) -> tuple[str, ...]:
+        """县交运、发改等部门 → 县交运, 发改 (their short names stand for units); 教育局等相关部门 →
+        教育局, 相关部门 (the others are named as a group of their own)."""
+        parts = [p.strip() for p in re.split(r"、|和|及|与|，|,", named) if p.strip()]
+        if not parts or not all(re.fullmatch(rf"[{HAN}（）()]{{2,16}}", p) for p in parts):
+            return ()
+        if not any(self._owner_term(p) for p in parts) and len(parts) < 2:
+            return ()
+        others = [group] if re.match(r"(?:相关|有关|其他|各)", group) else []
+        return self._people([*parts, *others])
 
     def _owner_term(self, part: str) -> bool:
         match = self.term.fullmatch(part)
@@ -980,7 +1008,7 @@ class _Context:
     section_directing: bool = False  # a section of 会议要求/议定 or under an addressee
     directing_level: int = -1  # the heading level where section_directing and addressee were set
     item_directing: bool = False  # an item with an assignment
-    chain: tuple[str, ...] = ()  # the subject of a sentence's clauses so far (县住建局要A；要B。)
+    chain: tuple[str, ...] = ()  # the subject of an enumerated list in one sentence (各乡镇一要A；二要B。)
 
     @property
     def directing(self) -> bool:
@@ -1092,9 +1120,14 @@ def _in_original(task: Task, text: str, where: list[int]) -> Task:
 def _extract(text: str, meeting_date: date, directory: Directory | None) -> list[Task]:
     reader = Reader(directory or Directory(), meeting_date)
     all_sentences = sentences(text)
+    # Lines of their own after a point that name who and by when (牵头单位：A / 责任单位：B).
+    note_line = [NOTE_LINE.match(_visible(text[s.start : s.end])) is not None for s in all_sentences]
     headings = []
     for index, sentence in enumerate(all_sentences):
         following = all_sentences[index + 1] if index + 1 < len(all_sentences) else None
+        if following and note_line[index + 1] and not note_line[index]:
+            headings.append("")  # （一）地区生产总值增长7%以上 / 责任单位：区发改局: a row of a task table
+            continue
         before = all_sentences[index - 1] if index else None
         previous = _visible(text[before.start : before.end]) if before else ""
         # the last point of a list (…；（3）…。) is no heading
@@ -1103,8 +1136,6 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
     # A structured document (two headings of its first kind or more) opens with a preamble.
     first = next((h for h in headings if h), "")
     preamble = headings.index(first) if first and headings.count(first) >= 2 else 0
-    # Lines of their own after a point that name who and by when (牵头单位：A / 责任单位：B).
-    note_line = [NOTE_LINE.match(_visible(text[s.start : s.end])) is not None for s in all_sentences]
     context = _Context()
     tasks: list[Task] = []
     for index, sentence in enumerate(all_sentences):
@@ -1154,12 +1185,17 @@ def _read(
         context.owners, context.cooperators = owners, cooperators
         context.item_directing = True
     subjects = reader.subjects(raw)
-    # 县住建局要A；要B。 B has the subject that opened the sentence; a new subject inside it ends that
-    chained = context.chain
+    # 他要求各乡镇一要A；二要B；三要C。 The subject opening a list is the addressee of its points, up to
+    # the full stop. A plain 县住建局要A；要B。 carries nothing: each ； ends a task, and a task's owner
+    # is not inherited from the task before (the guidelines).
+    chained = context.chain if LATER_POINT.match(compact[subject_start(compact, 0) :]) else ()
     leading = sorted({s.at: s for s in subjects if not s.by_assignment}.values(), key=lambda s: s.at)
     if leading:
-        opens = not modal_positions(visible[: leading[0].at])  # 就…，他指出…，他要求各部门一要…
-        context.chain = leading[0].owners if opens and len(leading) == 1 else ()
+        first = leading[0].at
+        modal = next((m for m in modal_positions(visible) if m > first), None)
+        opens = not modal_positions(visible[:first])  # 就…，他指出…，他要求各部门一要…
+        listed = modal is not None and ENUMERATOR_AFTER.search(visible[first:modal].rstrip("，, "))
+        context.chain = leading[0].owners if opens and listed and len(leading) == 1 else ()
     if visible.rstrip().endswith(("：", ":")):
         if subjects and not owners:
             context.addressee = subjects[0].owners  # "各乡镇各单位要：" before a list

@@ -202,6 +202,19 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
         ("县总工会要在国庆节前完成困难职工走访。", ["县总工会"]),
         ("各园区、各乡镇要在10月底前完成排查。", ["各园区", "各乡镇"]),
         ("会议原则同意县财政局拟草的《资金管理办法》，修改完善后印发。", ["县财政局"]),
+        # units by their short names, then the others: named ones, and a group only when it is one
+        ("会议强调，县交运、发改等部门要在10月底前谋划一批新项目。", ["县交运", "发改"]),
+        ("会议要求，教育局等相关部门要在开学前完成校舍排查。", ["教育局", "相关部门"]),
+        # a phrase between the subject and its modal
+        ("各镇办对督导发现的问题必须在10日内整改到位。", ["各镇办"]),
+        ("县住建局在8月底前要完成危房排查。", ["县住建局"]),
+        # bodies of other kinds
+        ("各县市要在年底前完成城市发展规划修编。", ["各县市"]),
+        (
+            "各乡镇、各群团组织、企事业单位、学校要在9月底前完成宣传动员。",
+            ["各乡镇", "各群团组织", "企事业单位", "学校"],
+        ),
+        ("县委组织部要在9月底前完成干部培训。", ["县委组织部"]),
         ("会议同意县水利局起草并经合法性审查的《河道管理方案》，修改后印发实施。", ["县水利局"]),
     ],
 )
@@ -210,12 +223,12 @@ def test_owners_named_as_bodies_groups_and_drafters(sentence, owners):
     assert task["owners"] == owners
 
 
-def test_the_subject_of_a_sentence_holds_for_its_clauses_after_semicolons():
-    """县住建局要A；要B。 — B is the bureau's too; a full stop ends it."""
+def test_a_subject_is_not_carried_past_a_semicolon():
+    """县住建局要A；要B。 — each ； ends a task, and a task does not inherit the one before's owner."""
     text = "一、工作\n\n县住建局要加快老旧小区改造，9月底前完成设计；要同步推进雨污分流改造。要抓好汛期值守。"
     first, second, third = run(text, "2023-07-25")
-    assert first["owners"] == second["owners"] == ["县住建局"]
-    assert third["owners"] == []
+    assert first["owners"] == ["县住建局"]
+    assert second["owners"] == third["owners"] == []
 
 
 def test_an_enumerated_list_under_a_subject_keeps_its_subject():
@@ -262,6 +275,21 @@ def test_a_bare_call_before_a_named_clause_is_its_heading_not_a_task():
     text = "一、工作\n\n会议要求：三是要加强调度，各单位要明确一名负责人，每周报送进度。"
     (task,) = run(text, "2023-07-25")
     assert task["owners"] == ["各单位"] and task["text"].startswith("会议要求：三是要加强调度")
+
+
+def test_a_task_tables_rows_are_tasks_with_the_unit_under_each():
+    """A 责任分解 notice: each target on a line of its own, its 责任单位 on the next."""
+    text = (
+        "目标任务责任分解方案\n\n一、主要预期目标\n\n（一）地区生产总值增长7%以上\n\n责任单位：区发展和改革局\n\n"
+        "（二）规上工业增加值增长12%以上\n\n责任单位：区科技和经信局\n\n二、重点工作\n\n"
+        "（一）项目建设\n\n1.新开工项目50个以上。\n\n牵头单位：区发展和改革局"
+    )
+    tasks = run(text, "2023-01-03")
+    assert [(t["text"], t["owners"]) for t in tasks] == [
+        ("（一）地区生产总值增长7%以上", ["区发展和改革局"]),
+        ("（二）规上工业增加值增长12%以上", ["区科技和经信局"]),
+        ("1.新开工项目50个以上。", ["区发展和改革局"]),
+    ]
 
 
 def test_a_meeting_is_not_an_owner():
@@ -544,8 +572,7 @@ def test_a_speaker_before_the_subject_is_not_the_owner():
     )
     assert first["owners"] == ["各单位"]
     tasks = run(text, "2023-09-01")
-    # 要加强安全巡查 follows a semicolon: the sentence's subject still holds
-    assert [t["owners"] for t in tasks] == [["各项目业主单位"], ["各项目业主单位"], ["县交通局"], ["各镇"]]
+    assert [t["owners"] for t in tasks] == [["各项目业主单位"], [], ["县交通局"], ["各镇"]]
     assert tasks[0]["deadline"] == "2023-10-31" and tasks[2]["deadline"] == "2023-09-15"
 
 
