@@ -274,7 +274,7 @@ EXHORTED = ("大家", "我们", "全县上下", "各级干部")
 CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
 IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
 # The second point of a list and after: 二要…, 三是…, 其次…
-LATER_POINT = re.compile(rf"^(?:[二三四五六七八九十]+(?:是|要)|其次|再次|最后|第[二三四五六七八九十]+)")
+LATER_POINT = re.compile(r"^(?:[二三四五六七八九十]+(?:是|要)|其次|再次|最后|第[二三四五六七八九十]+)")
 # What may stand between a subject and its modal: 各镇办对发现的问题必须…, 县住建局在8月底前要…
 PREPOSITION = re.compile(r"对|把|将|按照|根据|围绕|针对|结合|在|从|向|就")
 # 县交运、发改等部门 / 教育局等相关部门: units named, then the others by their kind
