@@ -252,8 +252,12 @@ ATTITUDES = re.compile(
                 # where to spend one's time and how to work: 把精力用在…, 在一线解决, 大兴调查研究
                 "精力 一线 调查研究 "
                 # study and resolve, lessons and mottos: 学习领会…精神, 汲取…教训, 牢记…, 结合实际, 落到实处
-                "牢记 落到实处 看待 逐条对照"
+                "牢记 落到实处 看待 逐条对照 "
+                # duty, teamwork and spirit: 认真履责, 接受调度, 一盘棋, 齐抓共管, 昂扬的斗志, 学深悟透
+                "履责 履职 接受调度 主动配合 一盘棋 齐抓共管 斗志 状态 全身心 学深悟透 重要论述"
             ),
+            r"确保(?:各项)?(?:工作)?任务(?:顺利|按期|如期)?完成$",
+            r"党的.{0,6}领导",
             r"汲取.{0,8}教训",
             r"结合.{0,8}实际",
             r"统一.{0,4}思想",
@@ -281,6 +285,10 @@ PREPOSITION = re.compile(r"对|把|将|按照|根据|围绕|针对|结合|在|�
 SOME_AND_OTHERS = re.compile(
     r"(?P<named>[^等]{2,30}?)等(?P<group>(?:相关|有关|其他|各)?(?:部门|单位|镇办|乡镇|镇街|街道))"
 )
+# What a piece of work is done on, beside a call to attitude: …推进交通重点项目建设, …开展排查整治
+WORK_OBJECTS = re.compile(r"项目|建设|工程|排查|整治|整改|改造|治理|清理|检查|验收|资金|台账|方案|隐患|设施")
+# The meeting as reported: who held it, who came
+NARRATION = re.compile(r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|作了?(?:讲话|发言|汇报)")
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
 EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
 # The end of a piece of work, which with a date makes a task of a statement: …7月底前全面完成
@@ -1009,6 +1017,7 @@ class _Context:
     directing_level: int = -1  # the heading level where section_directing and addressee were set
     item_directing: bool = False  # an item with an assignment
     chain: tuple[str, ...] = ()  # the subject of an enumerated list in one sentence (各乡镇一要A；二要B。)
+    measures: bool = False  # a sentence of measures so far: 针对X要…；针对Y，严格督促…；
 
     @property
     def directing(self) -> bool:
@@ -1023,7 +1032,7 @@ class _Context:
             self.section_directing, self.directing_level = True, level  # 二、会议议定以下事项：
         self.level = level
         self.owners, self.cooperators, self.item_directing, self.in_list = (), (), False, False
-        self.chain = ()
+        self.chain, self.measures = (), False
 
 
 def extract(
@@ -1133,9 +1142,14 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
         # the last point of a list (…；（3）…。) is no heading
         element = previous.endswith(("；", ";")) and ITEM_MARK.match(previous) is not None
         headings.append("" if element else is_heading(text, sentence, following))
-    # A structured document (two headings of its first kind or more) opens with a preamble.
+    # A structured document (two headings of its first kind or more) opens with a preamble; not a
+    # report whose points are sentences of their own (会议强调，一要…。…二要…。): what precedes them directs
     first = next((h for h in headings if h), "")
     preamble = headings.index(first) if first and headings.count(first) >= 2 else 0
+    if first == "item" and re.search(
+        r"会议(?:要求|强调|指出|明确)|(?:强调|要求|指出)[，：]", text[: all_sentences[preamble].start]
+    ):
+        preamble = 0
     context = _Context()
     tasks: list[Task] = []
     for index, sentence in enumerate(all_sentences):
@@ -1151,7 +1165,7 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
                 notes.append(_visible(text[all_sentences[after].start : all_sentences[after].end]))
             tasks.extend(_read(reader, text, sentence, context, notes))
         if not _visible(text[sentence.start : sentence.end]).endswith("；"):
-            context.chain = ()  # a full stop ends the sentence and its subject
+            context.chain, context.measures = (), False  # a full stop ends the sentence
     return tasks
 
 
@@ -1223,8 +1237,13 @@ def _read(
         bool(point)
         or dated
         or bool(APPROVED.match(compact) and FOLLOW_UP.search(compact))
-        or (context.directing and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1))))
+        or (
+            (context.directing or context.measures)
+            and bool(IMPERATIVE_START.match(TIME_LEAD.sub("", opening, count=1)))
+        )
     )
+    if modals:
+        context.measures = True  # the measures after this one's ； direct as it does
     if not (modals or owners or subjects or imperative or noted_owners):
         return []
     if _exhortation(modals, visible, reader) or _style_only(compact, visible, reader):
@@ -1233,6 +1252,8 @@ def _read(
         return []
     if re.match(r"^[^，。]{0,20}既是", compact):
         return []  # an explanation of why the work matters (X既是…也是…)
+    if not modals and NARRATION.search(compact):
+        return []  # 张县长主持召开…调度会，相关部门负责人参加会议: who met, not what they must do
     if not modals and EXPLANATION.match(opening):
         return []  # 推进企业上市是…的重要抓手: what the work is, not who must do it
 
@@ -1314,7 +1335,12 @@ def _style_only(compact: str, visible: str, reader: Reader) -> bool:
     clauses = len(re.findall(r"[，,]", compact)) + 1
     if han > 40 or clauses > 3 or not any(word in compact for word in STYLE_WORDS):
         return False
-    return not (reader.deadline(visible)[0] or reader.targets(visible))
+    if reader.deadline(visible)[0] or reader.targets(visible):
+        return False
+    # 要提高认识，凝聚合力、加速推进交通重点项目建设: a call, then a piece of work of its own
+    after = compact[modal_positions(compact)[0] :] if modal_positions(compact) else compact
+    pieces = [p for p in re.split(r"[，,；;。！？、]", after) if p and not ATTITUDES.search(p)]
+    return not any(len(re.findall(rf"[{HAN}]", p)) >= 8 and WORK_OBJECTS.search(p) for p in pieces)
 
 
 @dataclass

@@ -292,6 +292,48 @@ def test_a_task_tables_rows_are_tasks_with_the_unit_under_each():
     ]
 
 
+def test_measures_after_a_directing_one_in_the_same_sentence_are_tasks():
+    """针对X要…；针对Y，严格督促…；对Z，加大检查频次。 — one sentence of measures, the first directing."""
+    text = (
+        "10月9日，街道召开重点工作部署会。\n\n针对背街小巷要安排专人每日巡查；"
+        "针对沿街商户，严格落实门前三包责任制；对施工工地，加大扬尘检查频次。下午还召开了座谈会。"
+    )
+    tasks = run(text, "2023-10-09")
+    assert [t["text"][:4] for t in tasks] == ["针对背街", "针对沿街", "对施工工"]
+
+
+def test_a_reports_points_after_the_meeting_stressed_keep_what_came_before():
+    """会议指出，…各部门要…。会议强调，一要…。对…开展…。二要…。 — the opening directs too."""
+    text = (
+        "我县召开防汛调度会\n\n6月1日，我县召开防汛调度会。\n\n"
+        "会议指出，各乡镇、各部门要在6月10日前完成防汛物资清点。\n\n"
+        "会议强调，一要抓好隐患排查。对辖区内河道堤防开展一次全面排查，建立问题清单。"
+        "二要抓好在建工程度汛。对涉水在建工程编制度汛方案。三要抓好转移避险。合理布置转移路线和安置点。"
+    )
+    tasks = run(text, "2023-06-01")
+    assert tasks[0]["owners"] == ["各乡镇", "各部门"] and tasks[0]["deadline"] == "2023-06-10"
+    assert any(t["text"].startswith("对辖区内河道堤防") for t in tasks)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "张县长主持召开项目调度会，相关部门和乡镇主要负责人参加会议。",
+        "各责任单位要认真履责、主动配合、接受调度，形成齐抓共管工作合力。",
+        "各责任单位要牢固树立一盘棋思想，主动作为，密切配合，确保任务完成。",
+    ],
+)
+def test_who_met_and_calls_to_duty_are_no_tasks(sentence):
+    assert run(f"一、工作\n\n{sentence}", "2023-07-25") == []
+
+
+def test_a_call_to_attitude_with_a_piece_of_work_of_its_own_is_a_task():
+    (task,) = run(
+        "一、工作\n\n会议要求，各镇各有关部门要提高认识，凝聚合力、加速推进交通重点项目建设。", "2023-07-25"
+    )
+    assert task["owners"] == ["各镇", "各有关部门"]
+
+
 def test_a_meeting_is_not_an_owner():
     (task,) = run("一、工作\n\n全县安全生产大会要求，各镇要在9月底前完成排查。", "2023-07-25")
     assert task["owners"] == ["各镇"]
