@@ -279,6 +279,14 @@ CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
 IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
 # The second point of a list and after: 二要…, 三是…, 其次…
 LATER_POINT = re.compile(r"^(?:[二三四五六七八九十]+(?:是|要)|其次|再次|最后|第[二三四五六七八九十]+)")
+# A quarter naming the period of some work (四季度安全生产工作), not when it is done (四季度完成…)
+QUARTER_AS_PERIOD = re.compile(
+    rf"(?!完成|开工|建成|实现|启动|竣工|投产|投用|全面|前|末|底|内)[{HAN}]{{1,8}}?工作"
+)
+# A deadline that opens a clause before its subject
+DATE_BEFORE_SUBJECT = re.compile(
+    r"(?:\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|中旬|上旬|下旬)?|年底|年内|本月底?|下周|近期)(?:之前|以前|前)[，,]?"
+)
 # What may stand between a subject and its modal: 各镇办对发现的问题必须…, 县住建局在8月底前要…
 PREPOSITION = re.compile(r"对|把|将|按照|根据|围绕|针对|结合|在|从|向|就")
 # 县交运、发改等部门 / 教育局等相关部门: units named, then the others by their kind
@@ -286,7 +294,9 @@ SOME_AND_OTHERS = re.compile(
     r"(?P<named>[^等]{2,30}?)等(?P<group>(?:相关|有关|其他|各)?(?:部门|单位|镇办|乡镇|镇街|街道))"
 )
 # What a piece of work is done on, beside a call to attitude: …推进交通重点项目建设, …开展排查整治
-WORK_OBJECTS = re.compile(r"项目|建设|工程|排查|整治|整改|改造|治理|清理|检查|验收|资金|台账|方案|隐患|设施")
+WORK_OBJECTS = re.compile(
+    r"项目|建设|工程|排查|整治|整改|改造|治理|清理|检查|验收|资金|台账|方案|隐患|设施|绿化|美化|开展|实施"
+)
 # The meeting as reported: who held it, who came
 NARRATION = re.compile(r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|作了?(?:讲话|发言|汇报)")
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
@@ -788,6 +798,9 @@ class Reader:
                 continue
             if word:
                 offset += len(word)
+            dated = DATE_BEFORE_SUBJECT.match(visible, offset)
+            if dated and word is None:
+                offset = dated.end()  # 8月7日前金元村、石宝沟村要完成…
             leads_clause = word is None or word in ("同时", "特别是", "尤其是", "其中", "另外", "此外")
             marker = self._marker(visible, offset, modals)
             if marker is not None:
@@ -814,7 +827,7 @@ class Reader:
         for i in range(len(window)):
             at = offset + i
             if at in modals or re.match(
-                r"都(?!是)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合",
+                r"都(?!是)|将(?=对|从|于|在|组织|开展|进行|按|继续|全力|加快|进一步|启动|实施|召开|适时|持续|加大|全面|会同|牵头|成立|建立|制定|出台)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合",
                 visible[at:],
             ):
                 return at
@@ -954,6 +967,9 @@ class Reader:
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if any(word in visible[clause_start + 1 : match.start()] for word in CONDITIONS):
                     continue  # 发现火情立即报告: how to react, not when the work is done
+            following = visible[match.end() : match.end() + 12]
+            if match.group("q") and QUARTER_AS_PERIOD.match(following):
+                continue  # 中秋国庆假期及四季度安全生产工作: the work of a period, not its deadline
             clause_end = re.search(r"[，,；;。！？]|$", visible[match.end() :])
             if "基础上" in visible[match.end() : match.end() + (clause_end.start() if clause_end else 0)]:
                 continue  # 在三季度工作的基础上: what the work builds on
@@ -1317,7 +1333,7 @@ def _exhortation(modals: list[int], visible: str, reader: Reader) -> bool:
     text = visible.replace(" ", "")
     if not re.search("(?:" + "|".join(EXHORTED) + r")(?:更|都|也|一定)?(?:要|必须|务必|应该|需要)", text):
         return False
-    return not (reader.deadline(visible)[0] or reader.targets(visible))
+    return not (reader.deadline(visible)[0] or reader.targets(visible) or _work_of_its_own(_visible(text)))
 
 
 def _attitudes_only(visible: str, reader: Reader) -> bool:
@@ -1337,10 +1353,14 @@ def _style_only(compact: str, visible: str, reader: Reader) -> bool:
         return False
     if reader.deadline(visible)[0] or reader.targets(visible):
         return False
-    # 要提高认识，凝聚合力、加速推进交通重点项目建设: a call, then a piece of work of its own
+    return not _work_of_its_own(compact)
+
+
+def _work_of_its_own(compact: str) -> bool:
+    """要提高认识，凝聚合力、加速推进交通重点项目建设: beside the calls, a piece of work of its own."""
     after = compact[modal_positions(compact)[0] :] if modal_positions(compact) else compact
     pieces = [p for p in re.split(r"[，,；;。！？、]", after) if p and not ATTITUDES.search(p)]
-    return not any(len(re.findall(rf"[{HAN}]", p)) >= 8 and WORK_OBJECTS.search(p) for p in pieces)
+    return any(len(re.findall(rf"[{HAN}]", p)) >= 8 and WORK_OBJECTS.search(p) for p in pieces)
 
 
 @dataclass

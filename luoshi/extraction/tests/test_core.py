@@ -215,6 +215,9 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
             ["各乡镇", "各群团组织", "企事业单位", "学校"],
         ),
         ("县委组织部要在9月底前完成干部培训。", ["县委组织部"]),
+        # what a unit will do (将 with its act), and a deadline before the subject
+        ("区政府办公室将对各项目标任务的落实情况进行全程跟踪督办。", ["区政府办公室"]),
+        ("8月7日前金元村、石宝沟村要完成河道清漂。", ["金元村", "石宝沟村"]),
         ("会议同意县水利局起草并经合法性审查的《河道管理方案》，修改后印发实施。", ["县水利局"]),
     ],
 )
@@ -332,6 +335,18 @@ def test_a_call_to_attitude_with_a_piece_of_work_of_its_own_is_a_task():
         "一、工作\n\n会议要求，各镇各有关部门要提高认识，凝聚合力、加速推进交通重点项目建设。", "2023-07-25"
     )
     assert task["owners"] == ["各镇", "各有关部门"]
+
+
+def test_jiang_as_ba_is_no_promise_and_a_quarter_naming_a_period_is_no_deadline():
+    # 将 as 把 in a review: no subject, no task
+    assert run("一、回顾\n\n今年以来，县财政局将资金及时拨付到位。", "2023-07-25") == []
+    (task,) = run(
+        "一、工作\n\n会议要求，县应急局要全面加强国庆假期及四季度安全生产工作，开展隐患排查整治。",
+        "2023-09-20",
+    )
+    assert task["deadline"] is None
+    (dated,) = run("一、工作\n\n县财政局要在四季度完成资金拨付工作。", "2023-07-25")
+    assert dated["deadline"] == "2023-12-31"
 
 
 def test_a_meeting_is_not_an_owner():
