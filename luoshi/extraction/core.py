@@ -153,7 +153,7 @@ OWNER_SUFFIXES = words(
     # bodies named by their kind: 爱卫会, 总工会, 工商联, 科协, 园区; and 各级 (各级各部门)
     "会 联 协 园区 各级 "
     # 各县市, 各群团组织, 全体帮扶责任人
-    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人"
+    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构"
 )
 # Words ending in 会 that name a meeting, not a body.
 MEETING_WORDS = (
@@ -226,7 +226,7 @@ VERBS = "|".join(
         "把",
         "对",
         "为",
-        "在",
+        r"(?<!所)在",  # 所在乡镇: the town it lies in, an owner
         "从",
     )
 )
@@ -286,6 +286,10 @@ QUARTER_AS_PERIOD = re.compile(
 # A deadline that opens a clause before its subject
 DATE_BEFORE_SUBJECT = re.compile(
     r"(?:\d{1,2}月\d{1,2}日|\d{1,2}月(?:底|末|中旬|上旬|下旬)?|年底|年内|本月底?|下周|近期)(?:之前|以前|前)[，,]?"
+)
+# 须 alone means "must" before how or when the work is done: 须在…前, 均须按…, 须及时报送
+BARE_XU = re.compile(
+    r"(?<=[均都应亦并，,])须|须(?=在|于|按|经|报|及时|严格|立即|全面|认真|做好|落实|完成|确保|提前|每|由|将|对)"
 )
 # What may stand between a subject and its modal: 各镇办对发现的问题必须…, 县住建局在8月底前要…
 PREPOSITION = re.compile(r"对|把|将|按照|根据|围绕|针对|结合|在|从|向|就")
@@ -592,6 +596,8 @@ def modal_positions(text: str) -> list[int]:
                 continue
             if word == "须" and text[max(0, at - 1) : at] in ("必", "无"):
                 continue
+            if word == "须" and not BARE_XU.match(text, at):
+                continue  # 龙须门, 胡须: a name's character, not "must"
             if word == "一律" and text[max(0, at - 1) : at] in ("不", "非"):
                 continue
             found.append(at)
@@ -746,6 +752,8 @@ class Reader:
             return False
         if bare.endswith(MEETING_WORDS) or (bare.endswith("各级") and bare != "各级"):
             return False
+        if modal_positions(bare):
+            return False  # 每月要形成工作专报向镇党委: a clause, not a name
         if re.search(
             r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
             term,
@@ -806,6 +814,7 @@ class Reader:
             if marker is not None:
                 # 各乡镇一要…；二要…: the list's number stands between the subject and its modal
                 phrase = ENUMERATOR_AFTER.sub("", visible[offset:marker].rstrip("，, "))
+                phrase = phrase.removesuffix("之间")  # 各部门之间要加强沟通
                 owners = self.noun_phrase(phrase)
                 preposition = PREPOSITION.search(phrase, 2)
                 if not owners and preposition and not re.search("[，,]", phrase):
@@ -1074,6 +1083,7 @@ def extract(
 HALF_WIDTH = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", "(": "（", ")": "）"}
 # A half-width mark that stands as Chinese punctuation: not inside a number (1,200, 18:00, 3.5).
 HALF_WIDTH_MARK = re.compile(r"[,;:!?()]")
+AS_WRITTEN = {ord(full): half for half, full in HALF_WIDTH.items()}
 
 
 def full_width(text: str) -> str:
@@ -1138,8 +1148,23 @@ def _in_original(task: Task, text: str, where: list[int]) -> Task:
         d_start, d_end = span(task.deadline_span, task.deadline_span + len(task.deadline_text))
         words = text[d_start:d_end]
     return replace(
-        task, start=start, end=end, text=text[start:end], targets=tuple(targets), deadline_text=words
+        task,
+        start=start,
+        end=end,
+        text=text[start:end],
+        targets=tuple(targets),
+        deadline_text=words,
+        owners=tuple(_as_written(name, text[start:end]) for name in task.owners),
+        cooperators=tuple(_as_written(name, text[start:end]) for name in task.cooperators),
     )
+
+
+def _as_written(name: str, words: str) -> str:
+    """A name read with full-width marks (各街道（镇）) as the text writes it (各街道(镇))."""
+    if name in words:
+        return name
+    written = name.translate(AS_WRITTEN)
+    return written if written in words else name
 
 
 def _extract(text: str, meeting_date: date, directory: Directory | None) -> list[Task]:
@@ -1416,7 +1441,7 @@ def _bare_call(clause: str, reader: Reader) -> bool:
     that names who does what: it does not stand as a task of its own."""
     han = len(re.findall(rf"[{HAN}]", _visible(clause[subject_start(clause, 0) :])))
     return (
-        han <= 6
+        han <= 8
         and not reader.subjects(clause)
         and not reader.deadline(clause)[0]
         and not reader.targets(clause)

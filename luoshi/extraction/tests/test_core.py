@@ -218,6 +218,11 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
         # what a unit will do (将 with its act), and a deadline before the subject
         ("区政府办公室将对各项目标任务的落实情况进行全程跟踪督办。", ["区政府办公室"]),
         ("8月7日前金元村、石宝沟村要完成河道清漂。", ["金元村", "石宝沟村"]),
+        # as written, half-width marks included; bodies of other kinds; a subject among others
+        ("各街道(镇)要在9月底前完成征迁摸底。", ["各街道(镇)"]),
+        ("区绩效考评机构要在年底前完成考核。", ["区绩效考评机构"]),
+        ("针对病险水库，所在乡镇要在汛前完成巡查。", ["所在乡镇"]),
+        ("要强化统筹协调，各部门之间要在9月底前建立会商机制。", ["各部门"]),
         ("会议同意县水利局起草并经合法性审查的《河道管理方案》，修改后印发实施。", ["县水利局"]),
     ],
 )
@@ -347,6 +352,18 @@ def test_jiang_as_ba_is_no_promise_and_a_quarter_naming_a_period_is_no_deadline(
     assert task["deadline"] is None
     (dated,) = run("一、工作\n\n县财政局要在四季度完成资金拨付工作。", "2023-07-25")
     assert dated["deadline"] == "2023-12-31"
+
+
+def test_xu_in_a_name_is_no_modal():
+    assert (
+        run(
+            "龙须门公路改建工程项目调度会\n\n2月14日，县长主持召开龙须门公路改建工程项目调度会。",
+            "2023-02-14",
+        )
+        == []
+    )
+    (task,) = run("一、工作\n\n各单位须在9月底前报送材料。", "2023-07-25")
+    assert task["owners"] == ["各单位"]
 
 
 def test_a_meeting_is_not_an_owner():
@@ -582,7 +599,8 @@ def test_half_width_punctuation_reads_as_full_width_and_offsets_hold():
         "要强化资金保障,县财政局要于9月30日前拨付配套资金50万元。"
     )
     tasks = run(text, "2023-05-08")
-    assert [t["owners"] for t in tasks] == [[], ["县水利局"], [], ["县财政局"]]
+    # 要强化资金保障 is a bare call before the bureau's clause: one task with it
+    assert [t["owners"] for t in tasks] == [[], ["县水利局"], ["县财政局"]]
     for task in tasks:
         assert text[task["start"] : task["end"]] == task["text"]
     assert tasks[-1]["deadline"] == "2023-09-30" and tasks[-1]["text"].endswith("50万元。")
