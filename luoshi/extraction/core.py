@@ -623,6 +623,10 @@ def is_heading(text: str, sentence: Sentence, following: Sentence | None) -> str
         return "subsection"
     if ITEM.match(visible) and han <= HEADING_MAX and (continues or sentence.bold):
         return "item"
+    minutes = MINUTES_LEAD.match(visible)
+    point = visible[minutes.end() :] if minutes else ""
+    if point and ITEM.match(point) and len(re.findall(rf"[{HAN}]", point)) <= HEADING_MAX and continues:
+        return "item"  # 会议强调，一要抓好隐患排查。对…: the meeting's first point, its words below
     if sentence.bold and han <= HEADING_MAX:
         return "item"
     return ""
@@ -1198,6 +1202,8 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
             continue
         if headings[index]:
             context.enter(headings[index], text[sentence.start : sentence.end])
+            if MINUTES_DIRECTIVE.match(_visible(text[sentence.start : sentence.end])):
+                context.section_directing = True  # 会议强调，一要…。: what follows is directed
         elif index >= preamble:
             notes = []
             for after in range(index + 1, len(all_sentences)):

@@ -321,6 +321,8 @@ def test_a_reports_points_after_the_meeting_stressed_keep_what_came_before():
     tasks = run(text, "2023-06-01")
     assert tasks[0]["owners"] == ["各乡镇", "各部门"] and tasks[0]["deadline"] == "2023-06-10"
     assert any(t["text"].startswith("对辖区内河道堤防") for t in tasks)
+    # the points themselves (一要抓好隐患排查。) head the words below them: no tasks of their own
+    assert not any(t["text"].startswith(("会议强调，一要", "二要", "三要")) for t in tasks)
 
 
 @pytest.mark.parametrize(
