@@ -324,7 +324,7 @@ DONE_BY = re.compile(
 MINUTES_LEAD = re.compile(
     r"(?:会议(?:要求|明确|强调|决定|责成|指出|议定|商定)[，,：:]?"
     # a speaker before the subject: 王刚强调，…; 某副县长在总结讲话中要求：…
-    rf"|[{HAN}]{{2,12}}?(?:强调|指出)[，,：:]|[{HAN}]{{2,16}}?在[{HAN}]{{0,12}}?讲话[中时]?(?:强调|要求|指出)[，,：:]"
+    rf"|(?:他|她|[{HAN}]{{2,12}}?)(?:强调|指出)[，,：:]|[{HAN}]{{2,16}}?在[{HAN}]{{0,12}}?讲话[中时]?(?:强调|要求|指出)[，,：:]"
     # who requires it of whom: 他要求各乡镇…, 王副县长要求县交通局要…
     rf"|(?:他|她|(?:(?![要按据照依])[{HAN}]){{2,12}}?)要求[，,：:]?)"
 )
@@ -1195,10 +1195,11 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
         r"会议(?:要求|强调|指出|明确)|(?:强调|要求|指出)[，：]", text[: all_sentences[preamble].start]
     ):
         preamble = 0
+    slogans = _parallel_slogans(text, all_sentences)
     context = _Context()
     tasks: list[Task] = []
     for index, sentence in enumerate(all_sentences):
-        if note_line[index]:
+        if note_line[index] or index in slogans:
             continue
         if headings[index]:
             context.enter(headings[index], text[sentence.start : sentence.end])
@@ -1214,6 +1215,19 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
         if not _visible(text[sentence.start : sentence.end]).endswith("；"):
             context.chain, context.measures = (), False  # a full stop ends the sentence
     return tasks
+
+
+def _parallel_slogans(text: str, all_sentences: list[Sentence]) -> set[int]:
+    """Short sentences that end alike (要一刻不松强征迁。…要一抓到底强征迁。…要一心同担强征迁。):
+    the slogans that head a speech's parts, each followed by what it means, are no tasks."""
+    endings: dict[str, list[int]] = {}
+    for index, sentence in enumerate(all_sentences):
+        compact = _visible(text[sentence.start : sentence.end])
+        words = compact[subject_start(compact, 0) :]
+        han = re.findall(rf"[{HAN}]", words)
+        if words.endswith(("。", "！")) and 4 <= len(han) <= 10:
+            endings.setdefault("".join(han[-3:]), []).append(index)
+    return {index for group in endings.values() if len(group) >= 3 for index in group}
 
 
 def _read(

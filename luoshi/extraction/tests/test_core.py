@@ -368,6 +368,16 @@ def test_xu_in_a_name_is_no_modal():
     assert task["owners"] == ["各单位"]
 
 
+def test_parallel_slogans_that_head_a_speechs_parts_are_no_tasks():
+    text = (
+        "区长在推进会上讲话。他强调，要一刻不松抓招商。招商是发展的生命线，各部门要在9月底前各报一条线索。"
+        "要一抓到底抓招商。签约项目要早落地。要一心同担抓招商。各镇要主动对接客商。"
+    )
+    tasks = run(text, "2023-07-25")
+    assert not any(t["text"].endswith("抓招商。") for t in tasks)
+    assert [t["owners"] for t in tasks if t["owners"]] == [["各部门"], ["各镇"]]
+
+
 def test_a_meeting_is_not_an_owner():
     (task,) = run("一、工作\n\n全县安全生产大会要求，各镇要在9月底前完成排查。", "2023-07-25")
     assert task["owners"] == ["各镇"]
