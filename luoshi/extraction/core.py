@@ -305,6 +305,11 @@ WORK_OBJECTS = re.compile(
 NARRATION = re.compile(r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|作了?(?:讲话|发言|汇报)")
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
 EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
+# What the meeting decided to do: a task whoever is named
+DECIDED = re.compile(
+    r"^会议(?:决定|议定|商定|明确)[，,：:]?[^。；]{0,30}?"
+    r"(?:开展|实施|启动|成立|建立|组织|安排|拨付|召开|下达|出台|制定|筹措|划拨|列入)"
+)
 # The end of a piece of work, which with a date makes a task of a statement: …7月底前全面完成
 COMPLETION = re.compile(r"完成|建成|完工|竣工|到位|投用|投产|交付|销号|清零|办结")
 # A time that opens a directing sentence before its verb: 今冬明春完成…, 年底前完成…
@@ -1294,9 +1299,11 @@ def _read(
     point = context.addressee and context.in_list and ITEM_MARK.match(compact)  # 各位副县长要：（1）…
     # under 会议要求/强调…: 农村危房改造7月底前全面完成 is a task without a modal, by its date and its end
     dated = context.directing and bool(COMPLETION.search(compact)) and reader.deadline(raw)[0] is not None
+    decided = DECIDED.match(compact) is not None  # 会议决定在全镇集中开展…专项行动
     imperative = (
         bool(point)
         or dated
+        or decided
         or bool(APPROVED.match(compact) and FOLLOW_UP.search(compact))
         or (
             (context.directing or context.measures)

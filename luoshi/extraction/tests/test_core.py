@@ -378,6 +378,12 @@ def test_parallel_slogans_that_head_a_speechs_parts_are_no_tasks():
     assert [t["owners"] for t in tasks if t["owners"]] == [["各部门"], ["各镇"]]
 
 
+def test_what_the_meeting_decided_to_do_is_a_task():
+    (task,) = run("一、工作\n\n会议决定在全镇集中开展农村人居环境整治专项行动。", "2023-07-25")
+    assert task["owners"] == []
+    assert run("一、工作\n\n会议明确，今年是乡村振兴的开局之年。", "2023-07-25") == []
+
+
 def test_a_meeting_is_not_an_owner():
     (task,) = run("一、工作\n\n全县安全生产大会要求，各镇要在9月底前完成排查。", "2023-07-25")
     assert task["owners"] == ["各镇"]
