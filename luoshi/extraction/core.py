@@ -128,6 +128,15 @@ QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 PARENS = {"（": "）", "(": ")"}
 # A note after a task that names who and by when: （责任单位：…；配合单位：…；完成时限：…）
 ANNOTATION_KEYS = r"责任单位|牵头单位|主办单位|责任领导|责任人|配合单位|协办单位|完成时限|时限要求|完成时间"
+# A task table's header cells: the task's column, and the columns of who and by when, which the
+# extractor reads as the notes after a task (（牵头单位：A；配合单位：B；完成时限：C）)
+TASK_HEADER = re.compile(
+    r"^(?:重点|主要|具体|目标)?(?:工作)?(?:任务|内容|措施|事项|举措)(?:内容|名称|措施)?$"
+)
+NOTE_HEADER = re.compile(
+    r"^(?:牵头单位|主办单位|责任单位|配合单位|协办单位|牵头领导|责任领导|分管领导|包抓领导|责任人|"
+    r"(?:完成)?时限|完成时间|时间节点|时间要求)$"
+)
 NOTE_LINE = re.compile(rf"^(?:{ANNOTATION_KEYS}|牵头领导)\s*[：:]")
 ANNOTATION = re.compile(rf"[（(](?=[^）)]*(?:{ANNOTATION_KEYS}))([^）)]*)[）)]")
 CN_NUMERAL = "一二三四五六七八九十"
@@ -474,12 +483,24 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
             or NOTE_LINE.match(line) is not None
             or NOTE_LINE.match(following) is not None
             or re.match(r"^\d+[.．、](?!\d)", following) is not None
+            # the cells of a table flattened to a line each: a row's number, a header, a list of units
+            or any(_table_cell(cell) for cell in (line, following))
         )
         if last and last not in TERMINAL + "：:" and len(line) >= full and not authors:
             soft.append((match.start(), match.end()))
         else:
             start = match.end()
     return soft
+
+
+def _table_cell(line: str) -> bool:
+    """A line that is a cell of a flattened table: 1, 序号, 牵头单位, 区发改局、区财政局."""
+    if re.fullmatch(r"\d{1,3}|序号|编号", line) or TASK_HEADER.match(line) or NOTE_HEADER.match(line):
+        return True
+    if not line or re.search(r"[：:。；;！？]", line) or line.endswith(("、", "，", ",")):
+        return False  # a line of running text that wraps in the middle of a list
+    names = re.split(r"[、，,]", line)
+    return all(0 < len(name) <= 15 and name.endswith((*OWNER_SUFFIXES, "）", ")")) for name in names)
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
@@ -1201,10 +1222,14 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
     ):
         preamble = 0
     slogans = _parallel_slogans(text, all_sentences)
+    table_tasks, table_others = _flat_table(text, all_sentences)
     context = _Context()
     tasks: list[Task] = []
     for index, sentence in enumerate(all_sentences):
-        if note_line[index] or index in slogans:
+        if note_line[index] or index in slogans or index in table_others:
+            continue
+        if index in table_tasks:
+            tasks.extend(_read(reader, text, sentence, context, table_tasks[index]))
             continue
         if headings[index]:
             context.enter(headings[index], text[sentence.start : sentence.end])
@@ -1220,6 +1245,66 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
         if not _visible(text[sentence.start : sentence.end]).endswith("；"):
             context.chain, context.measures = (), False  # a full stop ends the sentence
     return tasks
+
+
+def _flat_table(text: str, all_sentences: list[Sentence]) -> tuple[dict[int, list[str]], set[int]]:
+    """A task table that a web page flattened to one cell a line: its header (序号 / 主要工作举措 /
+    牵头单位 / 配合单位 …), then each row's number and cells in the header's order. Returns the
+    sentences of each row's task cell with the row's notes (牵头单位：A), and the sentences of its
+    other cells, which are no tasks. A leader's column is left out where units are named."""
+    paragraphs: dict[int, list[int]] = {}
+    for index, sentence in enumerate(all_sentences):
+        paragraphs.setdefault(sentence.paragraph, []).append(index)
+    order = list(paragraphs)
+    words = {
+        p: _visible("".join(text[all_sentences[i].start : all_sentences[i].end] for i in paragraphs[p]))
+        for p in order
+    }
+    tasks: dict[int, list[str]] = {}
+    others: set[int] = set()
+    position = 0
+    while position < len(order):
+        header: list[str] = []
+        while position + len(header) < len(order):
+            cell = words[order[position + len(header)]]
+            if not (cell in ("序号", "编号") or TASK_HEADER.match(cell) or NOTE_HEADER.match(cell)):
+                break
+            header.append(cell)
+        columns = [c for c in header if c not in ("序号", "编号")]
+        task_column = next((i for i, c in enumerate(columns) if TASK_HEADER.match(c)), None)
+        if (
+            task_column is None
+            or not any(NOTE_HEADER.match(c) for c in columns)
+            or header[0] not in ("序号", "编号")
+        ):
+            position += max(len(header), 1)
+            continue
+        others.update(i for p in order[position : position + len(header)] for i in paragraphs[p])
+        position += len(header)
+        units = any(re.search("单位", c) for c in columns)
+        while position < len(order) and SECTION.match(words[order[position]]):
+            position += 1  # 一、做大做强主导产业: a section row before the first row
+        while position < len(order) and re.fullmatch(r"\d{1,3}", words[order[position]]):
+            others.update(paragraphs[order[position]])
+            cells = order[position + 1 : position + 1 + len(columns)]
+            cells = cells[
+                : next((k for k, p in enumerate(cells) if re.fullmatch(r"\d{1,3}", words[p])), len(cells))
+            ]
+            notes = [
+                f"{name}：{words[p]}"
+                for name, p in zip(columns, cells, strict=False)
+                if not TASK_HEADER.match(name) and not (units and re.search("领导|责任人", name))
+            ]
+            for k, p in enumerate(cells):
+                for i in paragraphs[p]:
+                    if k == task_column:
+                        tasks[i] = notes
+                    else:
+                        others.add(i)
+            position += 1 + len(cells)
+            while position < len(order) and SECTION.match(words[order[position]]):
+                position += 1  # 二、发展现代服务业: a section row between the rows
+    return tasks, others
 
 
 def _parallel_slogans(text: str, all_sentences: list[Sentence]) -> set[int]:

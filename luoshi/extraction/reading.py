@@ -7,7 +7,6 @@ Offsets of extracted tasks are characters into the text returned here; `luoshi e
 from __future__ import annotations
 
 import io
-import re
 from pathlib import PurePosixPath
 
 from docx import Document as DocxDocument
@@ -15,6 +14,8 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
+
+from luoshi.extraction.core import NOTE_HEADER, TASK_HEADER
 
 ACCEPTED = (".txt", ".docx", ".pdf")
 
@@ -66,15 +67,6 @@ def docx_text(data: bytes) -> str:
             for cell in block.iter(qn("w:tc")):
                 lines.extend(_paragraph(p) for p in cell.iter(qn("w:p")))
     return "\n".join(lines).strip("\n") + "\n"
-
-
-# The headers of a task table's columns: the task itself, and the notes on who and by when that the
-# extractor reads from a bracket after a task (（牵头单位：A；配合单位：B；完成时限：C）).
-TASK_HEADER = re.compile(r"^(?:重点|主要|具体|目标)?(?:工作)?(?:任务|内容|措施|事项)(?:内容|名称|措施)?$")
-NOTE_HEADER = re.compile(
-    r"^(?:牵头单位|主办单位|责任单位|配合单位|协办单位|牵头领导|责任领导|分管领导|包抓领导|责任人|"
-    r"(?:完成)?时限|完成时间|时间节点|时间要求)$"
-)
 
 
 def task_table_lines(rows: list[list[str]]) -> list[str] | None:

@@ -384,6 +384,26 @@ def test_what_the_meeting_decided_to_do_is_a_task():
     assert run("一、工作\n\n会议明确，今年是乡村振兴的开局之年。", "2023-07-25") == []
 
 
+def test_a_task_table_flattened_to_a_cell_a_line_is_read_row_by_row():
+    """A web page's 任务分解表: the header's cells, then each row's number and cells, one a line."""
+    text = (
+        "关于印发重点工作任务分解表的通知\n\n各镇、各部门：\n\n现将任务分解表印发给你们，请认真贯彻执行。\n\n"
+        "重点工作任务分解表\n\n序号\n\n主要工作举措\n\n牵头单位\n\n配合单位\n\n责任领导\n\n"
+        "一、壮大主导产业\n\n1\n\n加快建设肉牛全产业链，年内引进加工企业2家以上。\n\n县农业农村局\n\n"
+        "县发改局、县工信局\n\n王明\n\n2\n\n推进工业园区标准化厂房建设。\n\n县工业园区管委会\n\n"
+        "县自然资源局\n\n二、改善民生\n\n3\n\n新建改造农村公路50公里。\n\n县交通运输局\n\n各镇\n\n李华"
+    )
+    tasks = run(text, "2024-01-15")
+    table = [t for t in tasks if t["owners"] and t["owners"][0].startswith("县") and t["cooperators"]]
+    assert [(t["text"][:6], t["owners"], t["cooperators"]) for t in table] == [
+        ("加快建设肉牛", ["县农业农村局"], ["县发改局", "县工信局"]),
+        ("推进工业园区", ["县工业园区管委会"], ["县自然资源局"]),
+        ("新建改造农村", ["县交通运输局"], ["各镇"]),
+    ]
+    # the cells of units and leaders are no tasks, nor the header
+    assert not any(t["text"].strip() in ("县农业农村局", "王明", "牵头单位") for t in tasks)
+
+
 def test_a_meeting_is_not_an_owner():
     (task,) = run("一、工作\n\n全县安全生产大会要求，各镇要在9月底前完成排查。", "2023-07-25")
     assert task["owners"] == ["各镇"]
