@@ -162,7 +162,7 @@ OWNER_SUFFIXES = words(
     # bodies named by their kind: 爱卫会, 总工会, 工商联, 科协, 园区; and 各级 (各级各部门)
     "会 联 协 园区 各级 "
     # 各县市, 各群团组织, 全体帮扶责任人
-    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构"
+    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区"
 )
 # Words ending in 会 that name a meeting, not a body.
 MEETING_WORDS = (
@@ -806,7 +806,7 @@ class Reader:
         if (
             len(parts) > 1
             and not whole_body
-            and all(p.endswith(UNIT_CLASSES) or p.endswith(OWNER_SUFFIXES) for p in parts)
+            and all(p.endswith(UNIT_CLASSES) or p.endswith(OWNER_SUFFIXES) or p == "各地" for p in parts)
         ):
             return parts
         words: list[str] = []
@@ -1073,6 +1073,7 @@ class _Context:
     item_directing: bool = False  # an item with an assignment
     chain: tuple[str, ...] = ()  # the subject of an enumerated list in one sentence (各乡镇一要A；二要B。)
     measures: bool = False  # a sentence of measures so far: 针对X要…；针对Y，严格督促…；
+    salutation: tuple[str, ...] = ()  # a notice's addressees on a line of their own (各承办单位：)
 
     @property
     def directing(self) -> bool:
@@ -1224,6 +1225,11 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
     slogans = _parallel_slogans(text, all_sentences)
     table_tasks, table_others = _flat_table(text, all_sentences)
     context = _Context()
+    for sentence in all_sentences[:12]:  # 各镇人民政府、街道办事处，区政府各部门： at a notice's head
+        if sentence.first_in_paragraph and sentence.last_in_paragraph:
+            context.salutation = _salutation(reader, _visible(text[sentence.start : sentence.end]))
+            if context.salutation:
+                break
     tasks: list[Task] = []
     for index, sentence in enumerate(all_sentences):
         if note_line[index] or index in slogans or index in table_others:
@@ -1305,6 +1311,19 @@ def _flat_table(text: str, all_sentences: list[Sentence]) -> tuple[dict[int, lis
             while position < len(order) and SECTION.match(words[order[position]]):
                 position += 1  # 二、发展现代服务业: a section row between the rows
     return tasks, others
+
+
+def _salutation(reader: Reader, compact: str) -> tuple[str, ...]:
+    """The addressees a notice opens with, a line of names ending in a colon (各承办单位：)."""
+    if not compact.endswith(("：", ":")) or re.search(r"参会|参加|出席|列席|与会|主持|记录|抄送", compact):
+        return ()  # 参会领导：… is who came, not whom the notice is for
+    names: list[str] = []
+    for group in re.split(r"[，,]", compact[:-1]):
+        owners, end = reader.owner_list(group, 0)
+        if not owners or end != len(group):
+            return ()
+        names.extend(owners)
+    return tuple(names)
 
 
 def _parallel_slogans(text: str, all_sentences: list[Sentence]) -> set[int]:
@@ -1438,7 +1457,7 @@ def _read(
         elif context.owners:
             piece_owners, piece_coops = context.owners, context.cooperators
         else:
-            piece_owners, piece_coops = context.addressee, ()
+            piece_owners, piece_coops = context.addressee or context.salutation, ()
         base = sentence.start + piece.start
         deadline, words, deadline_span = noted_deadline[0], noted_deadline[1], -1
         if deadline is None:

@@ -215,6 +215,8 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
             ["各乡镇", "各群团组织", "企事业单位", "学校"],
         ),
         ("县委组织部要在9月底前完成干部培训。", ["县委组织部"]),
+        ("各地区各部门要在9月底前完成数据核对。", ["各地区", "各部门"]),
+        ("会议指出，各地各部门要在汛前完成河道清障。", ["各地", "各部门"]),
         # what a unit will do (将 with its act), and a deadline before the subject
         ("区政府办公室将对各项目标任务的落实情况进行全程跟踪督办。", ["区政府办公室"]),
         ("8月7日前金元村、石宝沟村要完成河道清漂。", ["金元村", "石宝沟村"]),
@@ -402,6 +404,16 @@ def test_a_task_table_flattened_to_a_cell_a_line_is_read_row_by_row():
     ]
     # the cells of units and leaders are no tasks, nor the header
     assert not any(t["text"].strip() in ("县农业农村局", "王明", "牵头单位") for t in tasks)
+
+
+def test_a_notices_addressees_own_what_no_one_else_is_named_for():
+    text = (
+        "关于做好提案办理工作的通知\n\n各承办单位：\n\n为做好今年提案办理工作，现就有关事项通知如下：\n\n"
+        "一、明确责任\n\n要抓紧与各提案人联系沟通，做好面商办理。县交通局要在6月底前办结全部提案。\n\n"
+        "二、按时报送\n\n要将答复函抄送县政府办公室一份。\n\n参会领导：\n\n张三、李四"
+    )
+    tasks = run(text, "2024-03-01")
+    assert [t["owners"] for t in tasks] == [["各承办单位"], ["县交通局"], ["各承办单位"]]
 
 
 def test_a_meeting_is_not_an_owner():
