@@ -311,6 +311,7 @@ WORK_OBJECTS = re.compile(
     r"项目|建设|工程|排查|整治|整改|改造|治理|清理|检查|验收|资金|台账|方案|隐患|设施|绿化|美化|开展|实施"
 )
 # The meeting as reported: who held it, who came
+MEETING_HELD = re.compile(r"召开|进行了|带队|调研|视察")
 NARRATION = re.compile(r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|作了?(?:讲话|发言|汇报)")
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
 EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
@@ -1426,6 +1427,9 @@ def _read(
         return []  # an explanation of why the work matters (X既是…也是…)
     if not modals and NARRATION.search(compact):
         return []  # 张县长主持召开…调度会，相关部门负责人参加会议: who met, not what they must do
+    purpose = all(re.match("确保|力争", visible[m:]) for m in modals)
+    if modals and purpose and MEETING_HELD.search(_visible(visible[: modals[0]])):
+        return []  # 推进会召开，会议对整治行动进行了再部署，确保取得实效: the meeting's own aim
     if not modals and EXPLANATION.match(opening):
         return []  # 推进企业上市是…的重要抓手: what the work is, not who must do it
 

@@ -333,6 +333,7 @@ def test_a_reports_points_after_the_meeting_stressed_keep_what_came_before():
         "张县长主持召开项目调度会，相关部门和乡镇主要负责人参加会议。",
         "各责任单位要认真履责、主动配合、接受调度，形成齐抓共管工作合力。",
         "各责任单位要牢固树立一盘棋思想，主动作为，密切配合，确保任务完成。",
+        "9月10日，全区市容整治推进会召开，会议对整治行动进行了再部署，确保取得实效。",
     ],
 )
 def test_who_met_and_calls_to_duty_are_no_tasks(sentence):
