@@ -128,6 +128,10 @@ QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 PARENS = {"（": "）", "(": ")"}
 # A note after a task that names who and by when: （责任单位：…；配合单位：…；完成时限：…）
 ANNOTATION_KEYS = r"责任单位|牵头单位|主办单位|责任领导|责任人|配合单位|协办单位|完成时限|时限要求|完成时间"
+# A point's closing bracket that assigns it: （区国土分局牵头，区规划分局、区级相关部门配合）
+LEAD_BRACKET = re.compile(
+    r"[（(]([^（）()：:]{2,60}?)牵头(?:[，,；;]([^（）()：:]{2,120}?)(?:配合|协助|参与))?[）)]"
+)
 # A task table's header cells: the task's column, and the columns of who and by when, which the
 # extractor reads as the notes after a task (（牵头单位：A；配合单位：B；完成时限：C）)
 TASK_HEADER = re.compile(
@@ -1225,6 +1229,16 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
         preamble = 0
     slogans = _parallel_slogans(text, all_sentences)
     table_tasks, table_others = _flat_table(text, all_sentences)
+    # 1.精简审批手续。加快…。5月底前…。（区政务服务局牵头，区发改局配合）: each sentence of the point
+    bracketed: dict[int, list[str]] = {}
+    for sentence in all_sentences:
+        lead = (
+            LEAD_BRACKET.search(text[sentence.start : sentence.end]) if sentence.last_in_paragraph else None
+        )
+        if lead:
+            bracketed[sentence.paragraph] = [f"牵头单位：{lead[1]}"] + (
+                [f"配合单位：{lead[2]}"] if lead[2] else []
+            )
     context = _Context()
     for sentence in all_sentences[:12]:  # 各镇人民政府、街道办事处，区政府各部门： at a notice's head
         if sentence.first_in_paragraph and sentence.last_in_paragraph:
@@ -1237,6 +1251,11 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
             continue
         if index in table_tasks:
             tasks.extend(_read(reader, text, sentence, context, table_tasks[index]))
+            continue
+        if sentence.paragraph in bracketed and not headings[index]:
+            if LEAD_BRACKET.fullmatch(_visible(text[sentence.start : sentence.end])):
+                continue  # the bracket itself, standing after the point's last full stop
+            tasks.extend(_read(reader, text, sentence, context, bracketed[sentence.paragraph]))
             continue
         if headings[index]:
             context.enter(headings[index], text[sentence.start : sentence.end])

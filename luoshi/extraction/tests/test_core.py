@@ -417,6 +417,22 @@ def test_a_notices_addressees_own_what_no_one_else_is_named_for():
     assert [t["owners"] for t in tasks] == [["各承办单位"], ["县交通局"], ["各承办单位"]]
 
 
+def test_a_points_closing_bracket_assigns_each_of_its_sentences():
+    """政策措施: 1.标题。措施一。措施二。（A牵头，B、C配合） — every measure of the point is A's."""
+    text = (
+        "一、提高审批效率\n"
+        "1. 精简审批手续。全面推行网上审批，扩大上线服务单位范围。5月底前实现中介超市上线运行。"
+        "（区政务服务局牵头，区发改局、区住建局配合）\n"
+        "2. 提高土地审批效率。6亩以下的土地转让手续由区政府审查后办理登记。（区自然资源分局牵头）"
+    )
+    tasks = run(text, "2024-01-10")
+    assert [(t["owners"], t["cooperators"], t["deadline"]) for t in tasks] == [
+        (["区政务服务局"], ["区发改局", "区住建局"], None),
+        (["区政务服务局"], ["区发改局", "区住建局"], "2024-05-31"),
+        (["区自然资源分局"], [], None),
+    ]
+
+
 def test_a_meeting_is_not_an_owner():
     (task,) = run("一、工作\n\n全县安全生产大会要求，各镇要在9月底前完成排查。", "2023-07-25")
     assert task["owners"] == ["各镇"]
