@@ -166,7 +166,7 @@ OWNER_SUFFIXES = words(
     # bodies named by their kind: 爱卫会, 总工会, 工商联, 科协, 园区; and 各级 (各级各部门)
     "会 联 协 园区 各级 "
     # 各县市, 各群团组织, 全体帮扶责任人
-    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区"
+    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区 一把手"
 )
 # Words ending in 会 that name a meeting, not a body.
 MEETING_WORDS = (
@@ -229,7 +229,11 @@ SUBJECT_LEADS = (
     "此外",
 )
 # An owner's name does not start with a modal or a preposition.
-NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|由|让|使|给|会议"
+NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|由|让|使|给|与|跟|同|会议"
+# A verb or a time at the head of a phrase, or a time in it, makes it a clause: 成立指挥部, 三年以内…
+NOT_A_NAME = re.compile(
+    r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好)|以内|以上|以下|年内|之前"
+)
 # Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
 VERBS = "|".join(
     (
@@ -316,7 +320,9 @@ WORK_OBJECTS = re.compile(
 )
 # The meeting as reported: who held it, who came
 MEETING_HELD = re.compile(r"召开|进行了|带队|调研|视察")
-NARRATION = re.compile(r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|作了?(?:讲话|发言|汇报)")
+NARRATION = re.compile(
+    r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|表态|作了?(?:讲话|发言|汇报)"
+)
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
 EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
 # What the meeting decided to do: a task whoever is named
@@ -787,8 +793,8 @@ class Reader:
             return False
         if bare.endswith(MEETING_WORDS) or (bare.endswith("各级") and bare != "各级"):
             return False
-        if modal_positions(bare):
-            return False  # 每月要形成工作专报向镇党委: a clause, not a name
+        if modal_positions(bare) or NOT_A_NAME.search(bare):
+            return False  # 每月要形成专报向镇党委, 成立指挥部, 三年以内乡镇卫生院: a clause, not a name
         if re.search(
             r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
             term,
@@ -882,8 +888,8 @@ class Reader:
     def noun_phrase(self, phrase: str) -> tuple[str, ...]:
         """The owners a subject phrase names (A、B和C), or () when it is not a list of owners."""
         phrase = phrase.strip()
-        if not phrase or len(phrase) > 30 or re.search(VERBS, phrase):
-            return ()
+        if not phrase or len(phrase) > 30 or re.search(VERBS, phrase) or re.match(r"与|和|及|同|跟", phrase):
+            return ()  # 与村干部要沟通: with whom, the subject left unsaid
         listed = SOME_AND_OTHERS.fullmatch(phrase)
         if listed:
             return self._some_and_others(listed["named"], listed["group"])

@@ -433,6 +433,16 @@ def test_a_points_closing_bracket_assigns_each_of_its_sentences():
     ]
 
 
+def test_a_clause_is_no_owner():
+    text = (
+        "一、工作\n\n各乡镇要抽调精干力量，成立指挥部，9月底前组织好项目集中开工。"
+        "与村干部要积极沟通协调，及时清除房顶积雪。三年以内乡镇卫生院要完成标准化建设。"
+        "甲镇、乙镇负责同志进行了表态发言。"
+    )
+    tasks = run(text, "2023-07-25")
+    assert [t["owners"] for t in tasks] == [["各乡镇"], [], []]
+
+
 def test_a_meeting_is_not_an_owner():
     (task,) = run("一、工作\n\n全县安全生产大会要求，各镇要在9月底前完成排查。", "2023-07-25")
     assert task["owners"] == ["各镇"]
