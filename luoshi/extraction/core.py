@@ -128,7 +128,7 @@ QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』"}
 PARENS = {"（": "）", "(": ")"}
 # A note after a task that names who and by when: （责任单位：…；配合单位：…；完成时限：…）
 ANNOTATION_KEYS = r"责任单位|牵头单位|主办单位|责任领导|责任人|配合单位|协办单位|完成时限|时限要求|完成时间"
-# A point's closing bracket that assigns it: （区国土分局牵头，区规划分局、区级相关部门配合）
+# A point's closing bracket that assigns it: （县水利局牵头，县财政局、县级有关部门配合）
 LEAD_BRACKET = re.compile(
     r"[（(]([^（）()：:]{2,60}?)牵头(?:[，,；;]([^（）()：:]{2,120}?)(?:配合|协助|参与))?[）)]"
 )
@@ -310,7 +310,7 @@ BARE_XU = re.compile(
 )
 # What may stand between a subject and its modal: 各镇办对发现的问题必须…, 县住建局在8月底前要…
 PREPOSITION = re.compile(r"对|把|将|按照|根据|围绕|针对|结合|在|从|向|就")
-# 县交运、发改等部门 / 教育局等相关部门: units named, then the others by their kind
+# 县农业、水务等部门 / 卫健局等相关部门: units named, then the others by their kind
 SOME_AND_OTHERS = re.compile(
     r"(?P<named>[^等]{2,30}?)等(?P<group>(?:相关|有关|其他|各)?(?:部门|单位|镇办|乡镇|镇街|街道))"
 )
@@ -634,7 +634,7 @@ def modal_positions(text: str) -> list[int]:
             if word == "须" and text[max(0, at - 1) : at] in ("必", "无"):
                 continue
             if word == "须" and not BARE_XU.match(text, at):
-                continue  # 龙须门, 胡须: a name's character, not "must"
+                continue  # 凤须岭, 胡须: a name's character, not "must"
             if word == "一律" and text[max(0, at - 1) : at] in ("不", "非"):
                 continue
             found.append(at)
@@ -794,7 +794,7 @@ class Reader:
         if bare.endswith(MEETING_WORDS) or (bare.endswith("各级") and bare != "各级"):
             return False
         if modal_positions(bare) or NOT_A_NAME.search(bare):
-            return False  # 每月要形成专报向镇党委, 成立指挥部, 三年以内乡镇卫生院: a clause, not a name
+            return False  # 每周要形成简报向镇党委, 成立指挥部, 两年以内村卫生室: a clause, not a name
         if re.search(
             r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
             term,
@@ -849,7 +849,7 @@ class Reader:
                 offset += len(word)
             dated = DATE_BEFORE_SUBJECT.match(visible, offset)
             if dated and word is None:
-                offset = dated.end()  # 8月7日前金元村、石宝沟村要完成…
+                offset = dated.end()  # 9月5日前东河村、柳湾村要完成…
             leads_clause = word is None or word in ("同时", "特别是", "尤其是", "其中", "另外", "此外")
             marker = self._marker(visible, offset, modals)
             if marker is not None:
@@ -904,7 +904,7 @@ class Reader:
         return self._people(owners)
 
     def _some_and_others(self, named: str, group: str) -> tuple[str, ...]:
-        """县交运、发改等部门 → 县交运, 发改 (their short names stand for units); 教育局等相关部门 →
+        """县农业、水务等部门 → 县农业, 水务 (their short names stand for units); 卫健局等相关部门 →
         教育局, 相关部门 (the others are named as a group of their own)."""
         parts = [p.strip() for p in re.split(r"、|和|及|与|，|,", named) if p.strip()]
         if not parts or not all(re.fullmatch(rf"[{HAN}（）()]{{2,16}}", p) for p in parts):
@@ -1019,7 +1019,7 @@ class Reader:
                     continue  # 发现火情立即报告: how to react, not when the work is done
             following = visible[match.end() : match.end() + 12]
             if match.group("q") and QUARTER_AS_PERIOD.match(following):
-                continue  # 中秋国庆假期及四季度安全生产工作: the work of a period, not its deadline
+                continue  # 四季度森林防火工作: the work of a period, not its deadline
             clause_end = re.search(r"[，,；;。！？]|$", visible[match.end() :])
             if "基础上" in visible[match.end() : match.end() + (clause_end.start() if clause_end else 0)]:
                 continue  # 在三季度工作的基础上: what the work builds on
@@ -1218,7 +1218,7 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
     for index, sentence in enumerate(all_sentences):
         following = all_sentences[index + 1] if index + 1 < len(all_sentences) else None
         if following and note_line[index + 1] and not note_line[index]:
-            headings.append("")  # （一）地区生产总值增长7%以上 / 责任单位：区发改局: a row of a task table
+            headings.append("")  # （一）税收收入增长6%以上 / 责任单位：县税务局: a row of a task table
             continue
         before = all_sentences[index - 1] if index else None
         previous = _visible(text[before.start : before.end]) if before else ""
@@ -1235,7 +1235,7 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
         preamble = 0
     slogans = _parallel_slogans(text, all_sentences)
     table_tasks, table_others = _flat_table(text, all_sentences)
-    # 1.精简审批手续。加快…。5月底前…。（区政务服务局牵头，区发改局配合）: each sentence of the point
+    # 1.优化审批。推行…。5月底前…。（县行政审批局牵头，县商务局配合）: each sentence of the point
     bracketed: dict[int, list[str]] = {}
     for sentence in all_sentences:
         lead = (
@@ -1353,7 +1353,7 @@ def _salutation(reader: Reader, compact: str) -> tuple[str, ...]:
 
 
 def _parallel_slogans(text: str, all_sentences: list[Sentence]) -> set[int]:
-    """Short sentences that end alike (要一刻不松强征迁。…要一抓到底强征迁。…要一心同担强征迁。):
+    """Short sentences that end alike (要一鼓作气抓招商。…要久久为功抓招商。…要同心协力抓招商。):
     the slogans that head a speech's parts, each followed by what it means, are no tasks."""
     endings: dict[str, list[int]] = {}
     for index, sentence in enumerate(all_sentences):
@@ -1454,9 +1454,9 @@ def _read(
         return []  # 张县长主持召开…调度会，相关部门负责人参加会议: who met, not what they must do
     purpose = all(re.match("确保|力争", visible[m:]) for m in modals)
     if modals and purpose and MEETING_HELD.search(_visible(visible[: modals[0]])):
-        return []  # 推进会召开，会议对整治行动进行了再部署，确保取得实效: the meeting's own aim
+        return []  # 秋收推进会召开，会议对秋种任务进行了分解，确保颗粒归仓: the meeting's own aim
     if not modals and EXPLANATION.match(opening):
-        return []  # 推进企业上市是…的重要抓手: what the work is, not who must do it
+        return []  # 建好产业园区是…的重要抓手: what the work is, not who must do it
 
     result: list[Task] = []
     for piece in _split(reader, raw, visible, subjects, assigned=bool(owners), dated=dated):
@@ -1542,7 +1542,7 @@ def _style_only(compact: str, visible: str, reader: Reader) -> bool:
 
 
 def _work_of_its_own(compact: str) -> bool:
-    """要提高认识，凝聚合力、加速推进交通重点项目建设: beside the calls, a piece of work of its own."""
+    """要提高认识，形成合力、加快推进农村公路改造工程: beside the calls, a piece of work of its own."""
     after = compact[modal_positions(compact)[0] :] if modal_positions(compact) else compact
     pieces = [p for p in re.split(r"[，,；;。！？、]", after) if p and not ATTITUDES.search(p)]
     return any(len(re.findall(rf"[{HAN}]", p)) >= 8 and WORK_OBJECTS.search(p) for p in pieces)
