@@ -166,7 +166,9 @@ OWNER_SUFFIXES = words(
     # bodies named by their kind: 爱卫会, 总工会, 工商联, 科协, 园区; and 各级 (各级各部门)
     "会 联 协 园区 各级 "
     # 各县市, 各群团组织, 全体帮扶责任人
-    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区 一把手"
+    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区 一把手 "
+    # heads of a command, a team or a chief's charge: 项目指挥长, 各河长
+    "指挥长 组长 队长 河长 林长 路长 田长 网格长 校长 行长 卡点"
 )
 # Words ending in 会 that name a meeting, not a body.
 MEETING_WORDS = (
@@ -246,6 +248,14 @@ VERBS = "|".join(
         r"(?<!所)在",  # 所在乡镇: the town it lies in, an owner
         "从",
     )
+)
+# 县委、县政府督查办: one office of the committee and the government
+PARTY_COMMITTEE = re.compile(r"[县市区州旗镇乡]?(?:党)?委")
+JOINT_OFFICE = re.compile(r"[县市区州旗镇乡](?:人民)?政府[{HAN}]{2,8}$".replace("{HAN}", HAN))
+# A time, a frequency or an adverb between a subject and its modal: 区委常委下周要…, 负责人每个月要…,
+# 全县各级各部门一定要…
+AFTER_SUBJECT = re.compile(
+    r"(?:下周|本周|本月|下月|每周|每月|每个月|每季度|每半月|每天|每日|近期|今后|年内|一定|也|还|均|更)+$"
 )
 # What may stand before a clause's subject: spaces, bold markup, a list number.
 LEAD = re.compile(
@@ -856,6 +866,7 @@ class Reader:
                 # 各乡镇一要…；二要…: the list's number stands between the subject and its modal
                 phrase = ENUMERATOR_AFTER.sub("", visible[offset:marker].rstrip("，, "))
                 phrase = phrase.removesuffix("之间")  # 各部门之间要加强沟通
+                phrase = AFTER_SUBJECT.sub("", phrase) if len(phrase) > 2 else phrase
                 owners = self.noun_phrase(phrase)
                 preposition = PREPOSITION.search(phrase, 2)
                 if not owners and preposition and not re.search("[，,]", phrase):
@@ -894,14 +905,52 @@ class Reader:
         if listed:
             return self._some_and_others(listed["named"], listed["group"])
         owners: list[str] = []
-        for part in re.split(r"、|和|及|与|以及|，|,", phrase):
-            part = part.strip()
-            if not part:
-                continue
-            if not self._owner_term(part):
-                return ()
+        parts = self._conjuncts(phrase)
+        if not parts:
+            return ()
+        for part in parts:
             owners.extend(self._split_compound(part))
         return self._people(owners)
+
+    def _conjuncts(self, phrase: str) -> list[str]:
+        """A phrase's owners joined by 、和及与 (not inside brackets: 各乡镇（街道、办事处）), as many
+        as make names: 区发展和改革局和统计局 → 区发展和改革局, 统计局; 县委、县政府督查办 is one
+        office of both. [] when the phrase is not a list of owners."""
+        spans: list[tuple[int, int]] = []
+        cursor = depth = 0
+        for at, char in enumerate(phrase):
+            depth += 1 if char in "（(" else -1 if char in "）)" else 0
+            if depth == 0 and char in "、和及与，,":
+                spans.append((cursor, at))
+                cursor = at + 1
+        spans.append((cursor, len(phrase)))
+
+        def name(start: int, end: int) -> str | None:
+            text = phrase[spans[start][0] : spans[end - 1][1]].strip().removeprefix("以")
+            office_of_both = end < len(spans) and JOINT_OFFICE.match(phrase, spans[end][0])
+            if office_of_both and PARTY_COMMITTEE.fullmatch(text):
+                return None  # 县委、县政府督查办: the committee is half of the office's name
+            both = re.fullmatch(rf"{PARTY_COMMITTEE.pattern}、{JOINT_OFFICE.pattern}", text)
+            return text if text and (both or self._owner_term(text)) else None
+
+        # most[i]: the most names atoms[:i] make, and where the last of them starts
+        most: list[tuple[int, int] | None] = [(0, 0), *([None] * len(spans))]
+        for end in range(1, len(spans) + 1):
+            for start in range(end):
+                before, so_far = most[start], most[end]
+                if before is None or (so_far is not None and so_far[0] >= before[0] + 1):
+                    continue
+                if name(start, end):
+                    most[end] = (before[0] + 1, start)
+        parts: list[str] = []
+        end = len(spans)
+        while end:
+            last = most[end]
+            if last is None:
+                return []
+            parts.append(name(last[1], end) or "")
+            end = last[1]
+        return parts[::-1]
 
     def _some_and_others(self, named: str, group: str) -> tuple[str, ...]:
         """县农业、水务等部门 → 县农业, 水务 (their short names stand for units); 卫健局等相关部门 →
@@ -1395,17 +1444,15 @@ def _read(
         context.owners, context.cooperators = owners, cooperators
         context.item_directing = True
     subjects = reader.subjects(raw)
-    # 他要求各乡镇一要A；二要B；三要C。 The subject opening a list is the addressee of its points, up to
-    # the full stop. A plain 县住建局要A；要B。 carries nothing: each ； ends a task, and a task's owner
-    # is not inherited from the task before (the guidelines).
-    chained = context.chain if LATER_POINT.match(compact[subject_start(compact, 0) :]) else ()
+    # 县住建局要A；要B；三要C。 The subject that opens a sentence is the addressee of its later clauses
+    # that name none, up to the full stop (the guidelines' section addressee: 各镇办各部门要…); a full
+    # stop ends it (no sentence-to-sentence inheritance).
+    chained = context.chain
     leading = sorted({s.at: s for s in subjects if not s.by_assignment}.values(), key=lambda s: s.at)
     if leading:
-        first = leading[0].at
-        modal = next((m for m in modal_positions(visible) if m > first), None)
-        opens = not modal_positions(visible[:first])  # 就…，他指出…，他要求各部门一要…
-        listed = modal is not None and ENUMERATOR_AFTER.search(visible[first:modal].rstrip("，, "))
-        context.chain = leading[0].owners if opens and listed and len(leading) == 1 else ()
+        opens = not modal_positions(visible[: leading[0].at])  # 就…，他指出…，他要求各部门一要…
+        if opens and leading[0].leads_clause:
+            context.chain = leading[0].owners
     if visible.rstrip().endswith(("：", ":")):
         if subjects and not owners:
             context.addressee = subjects[0].owners  # "各乡镇各单位要：" before a list

@@ -226,6 +226,16 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
         ("针对病险水库，所在乡镇要在汛前完成巡查。", ["所在乡镇"]),
         ("要强化统筹协调，各部门之间要在9月底前建立会商机制。", ["各部门"]),
         ("会议同意县水利局起草并经合法性审查的《河道管理方案》，修改后印发实施。", ["县水利局"]),
+        # a time or an adverb between the subject and its modal; heads of a command
+        ("县委常委下周要到分包的村开展入户走访。", ["县委常委"]),
+        ("驻村干部每个月要走访一次低保户。", ["驻村干部"]),
+        ("全镇各级各部门一定要在9月底前完成自查。", ["全镇各级各部门"]),
+        ("项目指挥长要在月底前完成征迁政策培训。", ["项目指挥长"]),
+        # 和 inside a name and between names; a list in brackets; one office of two bodies
+        ("县卫生和健康局和县医保局要在10月底前完成对账。", ["县卫生和健康局", "县医保局"]),
+        ("各镇(街道、园区)要在9月底前完成排查。", ["各镇(街道、园区)"]),
+        ("县委、县政府督查室每周要通报一次进度。", ["县委、县政府督查室"]),
+        ("县委、县政府要在年底前完成机构调整。", ["县委", "县政府"]),
     ],
 )
 def test_owners_named_as_bodies_groups_and_drafters(sentence, owners):
@@ -233,12 +243,23 @@ def test_owners_named_as_bodies_groups_and_drafters(sentence, owners):
     assert task["owners"] == owners
 
 
-def test_a_subject_is_not_carried_past_a_semicolon():
-    """县住建局要A；要B。 — each ； ends a task, and a task does not inherit the one before's owner."""
-    text = "一、工作\n\n县住建局要加快老旧小区改造，9月底前完成设计；要同步推进雨污分流改造。要抓好汛期值守。"
-    first, second, third = run(text, "2023-07-25")
-    assert first["owners"] == ["县住建局"]
-    assert second["owners"] == third["owners"] == []
+def test_a_sentences_subject_is_carried_to_its_later_clauses_not_past_its_full_stop():
+    """县住建局要A；要B。要C。 — each ； ends a task, but a clause that names no one is still the
+    sentence's subject's (the section addressee of the guidelines); a full stop ends the sentence,
+    and nothing is inherited from the sentence before."""
+    text = (
+        "一、工作\n\n县住建局要加快老旧小区改造，9月底前完成设计；要同步推进雨污分流改造；"
+        "对排查出的积水点，限期整改到位。要抓好汛期值守。"
+    )
+    first, second, third, fourth = run(text, "2023-07-25")
+    assert first["owners"] == second["owners"] == third["owners"] == ["县住建局"]
+    assert fourth["owners"] == []
+
+
+def test_a_later_clause_with_a_subject_of_its_own_keeps_it_and_passes_it_on():
+    text = "一、工作\n\n各乡镇要完成危房排查；县财政局要按月拨付补助资金；要公开资金去向。"
+    tasks = run(text, "2023-07-25")
+    assert [t["owners"] for t in tasks] == [["各乡镇"], ["县财政局"], ["县财政局"]]
 
 
 def test_an_enumerated_list_under_a_subject_keeps_its_subject():
@@ -724,7 +745,7 @@ def test_a_speaker_before_the_subject_is_not_the_owner():
     )
     assert first["owners"] == ["各单位"]
     tasks = run(text, "2023-09-01")
-    assert [t["owners"] for t in tasks] == [["各项目业主单位"], [], ["县交通局"], ["各镇"]]
+    assert [t["owners"] for t in tasks] == [["各项目业主单位"], ["各项目业主单位"], ["县交通局"], ["各镇"]]
     assert tasks[0]["deadline"] == "2023-10-31" and tasks[2]["deadline"] == "2023-09-15"
 
 
