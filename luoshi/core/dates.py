@@ -10,6 +10,7 @@
     明年3月底                                            → next year
     今年3月底                                            → this year, never rolled forward
     本月底（前）, 月底前, 本月内 / 下月底（前）, 下个月底  → the end of this / next month
+    本周五前, 下周三前 / 本周内, 下周                     → that day of this / next week; its Sunday
     立即, 马上                                           → the reference day itself (when allowed)
     元旦前, 五一前, 国庆节前                              → the day before the festival (31 December…)
     春节前, 清明节前, 端午节前, 中秋节前                  → the day before its official holiday begins
@@ -80,6 +81,9 @@ _YEAR_END = re.compile(_PREFIX + r"(?:年底|年末|年内|年终)(?:前|之前|
 _QUARTER = re.compile(_PREFIX + rf"第?(?P<quarter>{NUMBER})季度(?:末|底)?(?:前|之前|以前)?$")
 _HALF = re.compile(_PREFIX + r"上半年(?:末|底)?(?:前|之前|以前|内)?$")
 _RELATIVE_MONTH = re.compile(r"^(?P<which>本|当|下个?|次)?月份?(?P<end>底|末|内)?(?:前|之前|以前|内)?$")
+_WEEK = re.compile(
+    r"^(?P<which>本|这|下)(?:个)?(?:周|星期)(?P<day>[一二三四五六日天])?(?:之前|以前|前|内|末)?$"
+)
 _NOW = re.compile(r"^(?:立即|马上|立刻|即刻)$")
 _BEFORE = r"(?:前|之前|以前)"
 _HOLIDAY = re.compile(
@@ -116,6 +120,11 @@ def resolve_date(
     match = _HOLIDAY.match(text)
     if match:
         return _before_festival(match, reference)
+    match = _WEEK.match(text)
+    if match:
+        weekday = 7 if match["day"] in (None, "日", "天") else "一二三四五六".index(match["day"]) + 1
+        monday = reference - timedelta(days=reference.weekday())
+        return monday + timedelta(days=(7 if match["which"] == "下" else 0) + weekday - 1)
 
     def year_of(match: re.Match[str], month: int) -> int:
         if match["year"]:

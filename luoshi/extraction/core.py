@@ -231,7 +231,7 @@ SUBJECT_LEADS = (
     "此外",
 )
 # An owner's name does not start with a modal or a preposition.
-NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经|由|让|使|给|与|跟|同|会议"
+NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经(?![济信开发管])|由|让|使|给|与|跟|同|会议"
 # A verb or a time at the head of a phrase, or a time in it, makes it a clause: 成立指挥部, 三年以内…
 NOT_A_NAME = re.compile(
     r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好)|以内|以上|以下|年内|之前"
@@ -289,6 +289,12 @@ ATTITUDES = re.compile(
             r"结合.{0,8}实际",
             r"统一.{0,4}思想",
             r"意识$",
+            # study and political resolve: 深入学习…精神, 把思想和行动统一到…上来, 增强"四个意识"
+            r"学习.{0,24}精神",
+            r"统一到.{0,40}上来",
+            r"思想和行动",
+            r"底线思维|风险意识|警惕|懈怠|麻痹|侥幸|冲刺状态|讲政治",
+            r"坚持.{0,6}导向",
         )
     )
 )
@@ -301,7 +307,7 @@ TERM_FOLLOWERS = (
     "[明确安指报上提研制建抓加严深全统推落开组强完积主认定及尽切狠迅会联立亲汇]"
 )
 
-EXHORTED = ("大家", "我们", "全县上下", "各级干部")
+EXHORTED = ("大家", "我们", "全[县区市镇乡州旗]上下", "各级干部", "党员干部", "广大干部")
 CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
 IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
 # The second point of a list and after: 二要…, 三是…, 其次…
@@ -372,10 +378,10 @@ ABOVE_UNITS = re.compile(r"(?:以上|上述)(?:责任)?(?:单位|部门)")
 REPORTED_DIRECTIVE = re.compile(r"[，,](?:会议)?(?:强调|要求|指出|明确|责成)[，,：:]?(?:要|各|县|市|区|由)")
 
 # A decision approved, then what is done with it: 会议原则同意《…》，修改完善后印发。
-APPROVED = re.compile(r"^会议(?:原则|审议|研究)?(?:同意|通过)")
+APPROVED = re.compile(r"^(?:会议)?(?:原则|审议|研究)?(?:同意|通过)(?!了)")
 # Who drafted what the meeting approved (会议原则同意县财政局拟草的《…》): the owner of its follow-up.
 DRAFTED_BY = re.compile(
-    r"同意(?P<unit>[^，,。；;《》“”]{2,20}?)(?:拟草|起草|草拟|拟定|拟订|制定|提交|报送|提出)(?:并[^，,。；;《》]{0,12})?的"
+    r"同意(?P<unit>[^，,。；;《》“”]{2,40}?)(?:拟草|起草|草拟|拟定|拟订|制定|提交|报送|提出)(?:并[^，,。；;《》]{0,12})?的"
 )
 FOLLOW_UP = re.compile(r"[，,][^，,。；]*?(?:修改完善|修改|完善|印发|发布|实施|执行|提交|报送|报请|办理)")
 
@@ -399,6 +405,7 @@ DATE_PHRASE = re.compile(
     rf"|(?P<q>第?[一二三四1-4]\s*季度(?:末|底)?(?:\s*(?:之前|以前|前))?)"
     rf"|(?P<rel>(?:本|当|下个?)?月(?:底|末|内)(?:之前|以前|前)?)"
     rf"|(?P<now>立即|马上|立刻|即刻)"
+    rf"|(?P<week>(?:本|下)(?:周|星期)(?:[一二三四五六日天](?:之前|以前|前)?|之前|以前|前|内)|下周(?=要|必须|务必|须))"
     rf"|(?P<hol>(?:元旦|春节|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?)\s*(?:之前|以前|前))"
     rf"|(?P<span>(?<![\d{CN_NUMERAL}月])[\d{CN_NUMERAL}两]{{1,3}}\s*个?\s*(?:工作日|天|日|周|星期|月)\s*(?:之内|以内|内))"
     rf"|(?P<half>半个月(?:之内|以内|内))"
@@ -888,7 +895,7 @@ class Reader:
         for i in range(len(window)):
             at = offset + i
             if at in modals or re.match(
-                r"都(?!是)|将(?=对|从|于|在|组织|开展|进行|按|继续|全力|加快|进一步|启动|实施|召开|适时|持续|加大|全面|会同|牵头|成立|建立|制定|出台)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合",
+                r"都(?!是)|将(?=对|从|于|在|组织|开展|进行|按|严格|认真|及时|定期|集中|继续|全力|加快|进一步|启动|实施|召开|适时|持续|加大|全面|会同|牵头|成立|建立|制定|出台)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合",
                 visible[at:],
             ):
                 return at
@@ -1431,18 +1438,14 @@ def _read(
     # only a decision with a follow-up (修改完善后印发); 会议同意X提出的意见。 alone assigns nothing
     approved = APPROVED.match(compact) and FOLLOW_UP.search(compact)
     drafted = DRAFTED_BY.search(visible) if approved else None
-    if (
-        drafted
-        and not owners
-        and reader.term.fullmatch(drafted["unit"])
-        and reader._is_owner(drafted["unit"])
-    ):
-        owners = (drafted["unit"],)  # 会议同意县财政局拟草的《…》，修改完善后印发: the drafter finishes it
     if ABOVE_UNITS.search(visible):
         owners = reader.responsible_named(visible) or owners  # 请以上责任单位…: the units it names
     if owners:
         context.owners, context.cooperators = owners, cooperators
         context.item_directing = True
+    elif drafted:
+        # 会议同意县财政局拟草的《…》，修改完善后印发: the drafters finish it (this decision only)
+        owners = reader.noun_phrase(drafted["unit"])
     subjects = reader.subjects(raw)
     # 县住建局要A；要B；三要C。 The subject that opens a sentence is the addressee of its later clauses
     # that name none, up to the full stop (the guidelines' section addressee: 各镇办各部门要…); a full
@@ -1574,7 +1577,8 @@ def _attitudes_only(visible: str, reader: Reader) -> bool:
     clauses = [c for c in re.split(r"[，,；;。！？、]", _visible(directed)) if c]
     if not clauses or reader.deadline(visible)[0] or reader.targets(visible):
         return False
-    return all(ATTITUDES.search(clause) for clause in clauses)
+    # a verb before a quoted slogan (增强“…”) says no more than the slogan: no work of its own
+    return all(ATTITUDES.search(clause) or len(re.findall(rf"[{HAN}]", clause)) <= 2 for clause in clauses)
 
 
 def _style_only(compact: str, visible: str, reader: Reader) -> bool:

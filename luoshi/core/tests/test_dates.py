@@ -73,6 +73,23 @@ def test_this_year_is_never_rolled_forward_and_december_rolls_into_january():
     assert resolve_date("下月底前", reference=date(2023, 12, 5)) == date(2024, 1, 31)
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # 2016-03-10 is a Thursday
+        ("下周三前", date(2016, 3, 16)),
+        ("下星期五", date(2016, 3, 18)),
+        ("下周", date(2016, 3, 20)),
+        ("下周内", date(2016, 3, 20)),
+        ("本周五前", date(2016, 3, 11)),
+        ("本周内", date(2016, 3, 13)),
+        ("这周日", date(2016, 3, 13)),
+    ],
+)
+def test_days_of_this_and_next_week(text, expected):
+    assert resolve_date(text, reference=date(2016, 3, 10)) == expected
+
+
 def test_now_can_be_refused():
     assert resolve_date("立即", reference=REF, allow_now=False) is None
 

@@ -824,3 +824,39 @@ def test_the_units_above_are_the_units_the_sentence_names():
     )
     (task,) = run(text, "2023-09-20")
     assert task["owners"] == ["县住建局", "县水利局"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全区上下要切实认清形势，统一思想，全力以赴确保首战告捷。",
+        "各级各部门要深入学习上级会议精神，提高政治站位，增强“四个意识”，切实把思想和行动统一到决策部署上来。",
+        "要坚持底线思维和风险意识，坚决克服麻痹思想，时刻保持高度警惕。",
+    ],
+)
+def test_calls_to_study_resolve_and_vigilance_are_not_tasks(sentence):
+    assert run(f"一、工作\n\n{sentence}", "2023-07-25") == []
+
+
+def test_minutes_that_approve_a_draft_without_naming_the_meeting_charge_its_drafters():
+    text = (
+        "原则同意县农业农村局、县财政局提交的《秸秆还田补助办法》，要求根据会议意见修改完善后印发实施。\n\n"
+        "原则同意《垃圾处理项目合作协议》，要求修改完善后抓紧签约。\n\n"
+        "原则同意经开区管委会提出的《园区道路改造方案》，要求修改后组织实施。"
+    )
+    tasks = run(text, "2023-07-25")
+    assert [t["owners"] for t in tasks] == [["县农业农村局", "县财政局"], [], ["经开区管委会"]]
+
+
+def test_what_a_unit_will_do_in_a_manner_of_its_own():
+    (task,) = run("县政府督查室将严格按照月调度制度，对进度滞后的单位予以通报。", "2023-07-25")
+    assert task["owners"] == ["县政府督查室"]
+
+
+def test_a_day_of_next_week_is_a_deadline_a_week_that_describes_is_not():
+    first, second = run(
+        "各村要在下周三前完成摸底登记；包村干部下周要逐户核实。本周召开的例会要求各组做好记录。",
+        "2016-03-10",
+    )
+    assert first["deadline"] == "2016-03-16" and second["deadline"] == "2016-03-20"
+    assert second["owners"] == ["包村干部"]
