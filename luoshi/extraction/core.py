@@ -928,12 +928,12 @@ class Reader:
         for at, char in enumerate(phrase):
             depth += 1 if char in "（(" else -1 if char in "）)" else 0
             if depth == 0 and char in "、和及与，,":
-                spans.append((cursor, at))
+                spans.append((cursor, at - 1 if phrase.startswith("以及", at - 1) else at))
                 cursor = at + 1
         spans.append((cursor, len(phrase)))
 
         def name(start: int, end: int) -> str | None:
-            text = phrase[spans[start][0] : spans[end - 1][1]].strip().removeprefix("以")
+            text = phrase[spans[start][0] : spans[end - 1][1]].strip()
             office_of_both = end < len(spans) and JOINT_OFFICE.match(phrase, spans[end][0])
             if office_of_both and PARTY_COMMITTEE.fullmatch(text):
                 return None  # 县委、县政府督查办: the committee is half of the office's name
@@ -1252,17 +1252,20 @@ def _in_original(task: Task, text: str, where: list[int]) -> Task:
         text=text[start:end],
         targets=tuple(targets),
         deadline_text=words,
-        owners=tuple(_as_written(name, text[start:end]) for name in task.owners),
-        cooperators=tuple(_as_written(name, text[start:end]) for name in task.cooperators),
+        owners=tuple(_as_written(name, text[start:end], text) for name in task.owners),
+        cooperators=tuple(_as_written(name, text[start:end], text) for name in task.cooperators),
     )
 
 
-def _as_written(name: str, words: str) -> str:
-    """A name read with full-width marks (各街道（镇）) as the text writes it (各街道(镇))."""
+def _as_written(name: str, words: str, document: str) -> str:
+    """A name read with full-width marks (各街道（镇）) as the task's words write it (各街道(镇)), or
+    as the document does where the name stands outside them (a table's 责任单位 column)."""
     if name in words:
         return name
     written = name.translate(AS_WRITTEN)
-    return written if written in words else name
+    if written in words or (name not in document and written in document):
+        return written
+    return name
 
 
 def _extract(text: str, meeting_date: date, directory: Directory | None) -> list[Task]:

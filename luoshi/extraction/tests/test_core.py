@@ -236,6 +236,7 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
         ("各镇(街道、园区)要在9月底前完成排查。", ["各镇(街道、园区)"]),
         ("县委、县政府督查室每周要通报一次进度。", ["县委、县政府督查室"]),
         ("县委、县政府要在年底前完成机构调整。", ["县委", "县政府"]),
+        ("县环保局以及各街道办事处要在9月底前完成巡查。", ["县环保局", "各街道办事处"]),
     ],
 )
 def test_owners_named_as_bodies_groups_and_drafters(sentence, owners):
@@ -860,3 +861,13 @@ def test_a_day_of_next_week_is_a_deadline_a_week_that_describes_is_not():
     )
     assert first["deadline"] == "2016-03-16" and second["deadline"] == "2016-03-20"
     assert second["owners"] == ["包村干部"]
+
+
+def test_a_table_rows_unit_is_given_as_the_document_writes_it():
+    text = (
+        "一、主要目标\n\n（一）服务业增加值增长5.5%。\n\n责任单位：发改局(服务业发展局)\n\n"
+        "（二）城乡居民收入增长6%。\n\n责任单位：农业农村局、人力社保局"
+    )
+    first, second = run(text, "2024-02-01")
+    assert first["owners"] == ["发改局(服务业发展局)"]
+    assert second["owners"] == ["农业农村局", "人力社保局"]
