@@ -155,7 +155,7 @@ NOT_MODAL_YAO = words(
 IMPERATIVES = words(
     "抓紧 抓好 加快 推进 做好 完成 落实 加强 强化 严格 全面 切实 深入 扎实 积极 "
     "持续 进一步 全力 组织 开展 建立 制定 督促 统筹 推动 确保 力争 及时 认真 "
-    "着力 聚焦 围绕 逐 对 按照 针对 紧盯"
+    "着力 聚焦 围绕 逐 对 按照 针对 紧盯 定期"
 )
 # What the people and bodies that can be held to a task end with.
 OWNER_SUFFIXES = words(
@@ -1312,7 +1312,10 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
                 break
     tasks: list[Task] = []
     for index, sentence in enumerate(all_sentences):
-        if note_line[index] or index in slogans or index in table_others:
+        if index in slogans:
+            context.measures = True  # what follows a slogan says what it means: the measures it heads
+            continue
+        if note_line[index] or index in table_others:
             continue
         if index in table_tasks:
             tasks.extend(_read(reader, text, sentence, context, table_tasks[index]))
@@ -1415,13 +1418,17 @@ def _parallel_slogans(text: str, all_sentences: list[Sentence]) -> set[int]:
     """Short sentences that end alike (要一鼓作气抓招商。…要久久为功抓招商。…要同心协力抓招商。):
     the slogans that head a speech's parts, each followed by what it means, are no tasks."""
     endings: dict[str, list[int]] = {}
+    calls: dict[int, list[int]] = {}  # 要强化招商。聚焦…。要提高质量。…: a paragraph's short calls
     for index, sentence in enumerate(all_sentences):
         compact = _visible(text[sentence.start : sentence.end])
         words = compact[subject_start(compact, 0) :]
         han = re.findall(rf"[{HAN}]", words)
         if words.endswith(("。", "！")) and 4 <= len(han) <= 10:
             endings.setdefault("".join(han[-3:]), []).append(index)
-    return {index for group in endings.values() if len(group) >= 3 for index in group}
+        if re.fullmatch(rf"要[{HAN}]{{2,6}}[。！]", words) and not sentence.last_in_paragraph:
+            calls.setdefault(sentence.paragraph, []).append(index)
+    alike = {index for group in endings.values() if len(group) >= 3 for index in group}
+    return alike | {index for group in calls.values() if len(group) >= 2 for index in group}
 
 
 def _read(

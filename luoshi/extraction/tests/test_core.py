@@ -871,3 +871,12 @@ def test_a_table_rows_unit_is_given_as_the_document_writes_it():
     first, second = run(text, "2024-02-01")
     assert first["owners"] == ["发改局(服务业发展局)"]
     assert second["owners"] == ["农业农村局", "人力社保局"]
+
+
+def test_short_calls_that_head_what_follows_in_a_paragraph_are_its_headings():
+    text = (
+        "会议指出，各乡镇要对照年度目标，确保完成任务。要强化招商。聚焦主导产业，全力引进配套企业。"
+        "要加强调度。定期研判项目进展，协调解决用地难题。"
+    )
+    tasks = run(text, "2023-07-25")
+    assert [t["text"][:4] for t in tasks] == ["会议指出", "聚焦主导", "定期研判"]
