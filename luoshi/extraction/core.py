@@ -252,6 +252,8 @@ VERBS = "|".join(
 # 县委、县政府督查办: one office of the committee and the government
 PARTY_COMMITTEE = re.compile(r"[县市区州旗镇乡]?(?:党)?委")
 JOINT_OFFICE = re.compile(r"[县市区州旗镇乡](?:人民)?政府[{HAN}]{2,8}$".replace("{HAN}", HAN))
+# A clause that opens a topic of its own: 在X项目方面，要…; 关于Y工作，…
+TOPIC_FRAME = re.compile(r"(?:在|就|关于)[^，,；。]{2,40}?(?:方面|问题上)[，,]|关于[^，,；。]{2,30}[，,]")
 # A time, a frequency or an adverb between a subject and its modal: 区委常委下周要…, 负责人每个月要…,
 # 全县各级各部门一定要…
 AFTER_SUBJECT = re.compile(
@@ -1460,6 +1462,8 @@ def _read(
     # 县住建局要A；要B；三要C。 The subject that opens a sentence is the addressee of its later clauses
     # that name none, up to the full stop (the guidelines' section addressee: 各镇办各部门要…); a full
     # stop ends it (no sentence-to-sentence inheritance).
+    if TOPIC_FRAME.match(compact[subject_start(compact, 0) :]):
+        context.chain = ()  # 在…方面，要…: a topic of its own, not the addressee's before it
     chained = context.chain
     leading = sorted({s.at: s for s in subjects if not s.by_assignment}.values(), key=lambda s: s.at)
     if leading:

@@ -880,3 +880,12 @@ def test_short_calls_that_head_what_follows_in_a_paragraph_are_its_headings():
     )
     tasks = run(text, "2023-07-25")
     assert [t["text"][:4] for t in tasks] == ["会议指出", "聚焦主导", "定期研判"]
+
+
+def test_a_clause_that_opens_a_topic_of_its_own_does_not_take_the_sentences_subject():
+    text = (
+        "会议指出，在城区道路改造方面，县住建局要加快施工进度；在安置房分配方面，要公开摇号结果；"
+        "对拖欠工程款的企业，要督促限期结清。"
+    )
+    tasks = run(text, "2023-07-25")
+    assert [t["owners"] for t in tasks] == [["县住建局"], [], []]
