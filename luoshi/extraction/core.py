@@ -168,7 +168,7 @@ OWNER_SUFFIXES = words(
     # 各县市, 各群团组织, 全体帮扶责任人
     "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区 一把手 "
     # heads of a command, a team or a chief's charge: 项目指挥长, 各河长
-    "指挥长 组长 队长 河长 林长 路长 田长 网格长 校长 行长 卡点"
+    "指挥长 组长 队长 河长 林长 路长 田长 网格长 校长 行长 卡点 组"
 )
 # Words ending in 会 that name a meeting, not a body.
 MEETING_WORDS = (
@@ -231,7 +231,9 @@ SUBJECT_LEADS = (
     "此外",
 )
 # An owner's name does not start with a modal or a preposition.
-NOT_A_SUBJECT_START = r"要|须|请|应|按|对|在|为|把|将|从|向|以|经(?![济信开发管])|由|让|使|给|与|跟|同|会议"
+NOT_A_SUBJECT_START = (
+    r"要|须|请|应|按|对|在|为|把|将|从|向|以|经(?![济信开发管])|所(?![属有在])|由|让|使|给|与|跟|同|会议"
+)
 # A verb or a time at the head of a phrase, or a time in it, makes it a clause: 成立指挥部, 三年以内…
 NOT_A_NAME = re.compile(
     r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好)|以内|以上|以下|年内|之前"
@@ -349,7 +351,7 @@ DECIDED = re.compile(
     r"(?:开展|实施|启动|成立|建立|组织|安排|拨付|召开|下达|出台|制定|筹措|划拨|列入)"
 )
 # The end of a piece of work, which with a date makes a task of a statement: …7月底前全面完成
-COMPLETION = re.compile(r"完成|建成|完工|竣工|到位|投用|投产|交付|销号|清零|办结")
+COMPLETION = re.compile(r"完成|建成|完工|竣工|到位|投用|投产|交付|销号|清零|办结|报送|上报|报[县市区]|提交")
 # A time that opens a directing sentence before its verb: 今冬明春完成…, 年底前完成…
 TIME_LEAD = re.compile(
     r"^(?:今冬明春|今冬|明春|下半年|近期|年内|年底|本月底?|下月底?|"
@@ -734,7 +736,7 @@ class Reader:
         # An owner term: a known name, a name followed by 同志, or a short phrase ending in an owner word.
         self.term = re.compile(
             rf"(?:{known})(?:同志)?|[{HAN}]{{2,3}}同志|[{HAN}]{{0,8}}?(?:{TITLES})[{SURNAMES}][{HAN}]{{1,2}}"
-            rf"|(?:{prefixes})?[{HAN}]{{0,14}}?(?:{suffixes})(?:[（(][{HAN}、]{{1,8}}[）)])?"
+            rf"|(?:{prefixes})?(?:[{HAN}]|[（(][{HAN}、]{{1,8}}[）)]){{0,14}}?(?:{suffixes})(?:[（(][{HAN}、]{{1,8}}[）)])?"
         )
 
     # Owners ------------------------------------------------------------------------------------
@@ -819,7 +821,9 @@ class Reader:
             term,
         ):
             return False
-        return bool(bare) and (self.directory.lookup(bare) is not None or term != bare or len(bare) <= 18)
+        if len(bare) < 2 and self.directory.lookup(bare) is None:
+            return False  # 所上报的项目: a word's first character, not an institute
+        return self.directory.lookup(bare) is not None or term != bare or len(bare) <= 18
 
     @staticmethod
     def _split_compound(term: str) -> list[str]:
@@ -1064,9 +1068,10 @@ class Reader:
             before = visible[max(0, match.start() - 4) : match.start()].replace(" ", "")
             if any(before.endswith(word) for word in DESCRIPTIVE_BEFORE) or before.endswith("每"):
                 continue  # 截至7月底: a date that describes; 每月底前: a date that recurs
-            after = visible[match.end() : match.end() + 2]
-            if match.group("ye") == "年底" and after.startswith(("拟", "的")):
-                continue
+            if match.group("ye") in ("年底", "年内") and visible.startswith(
+                ("拟", "的", "进度", "目标", "计划"), match.end()
+            ):
+                continue  # 年内进度目标: a column of a form, not when the work is due
             if match.group("span") or match.group("half"):
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if before.endswith(SPAN_AS_MEASURE) or "后" in visible[clause_start + 1 : match.start()]:
@@ -1492,7 +1497,11 @@ def _read(
     opening = _visible(visible[subject_start(visible, 0) :]).removeprefix("同时，")
     point = context.addressee and context.in_list and ITEM_MARK.match(compact)  # 各位副县长要：（1）…
     # under 会议要求/强调…: 农村危房改造7月底前全面完成 is a task without a modal, by its date and its end
-    dated = context.directing and bool(COMPLETION.search(compact)) and reader.deadline(raw)[0] is not None
+    dated = (
+        bool(context.directing or context.salutation)
+        and bool(COMPLETION.search(compact))
+        and reader.deadline(raw)[0] is not None
+    )
     decided = DECIDED.match(compact) is not None  # 会议决定在全镇集中开展…专项行动
     imperative = (
         bool(point)
@@ -1523,7 +1532,8 @@ def _read(
         return []  # 建好产业园区是…的重要抓手: what the work is, not who must do it
 
     result: list[Task] = []
-    for piece in _split(reader, raw, visible, subjects, assigned=bool(owners), dated=dated):
+    pieces = _split(reader, raw, visible, subjects, assignment=owners, dated=dated)
+    for piece in pieces:
         piece_text = text[sentence.start + piece.start : sentence.start + piece.end]
         piece_visible = outside_quotes(piece_text)
         if _attitudes_only(piece_visible, reader):
@@ -1544,7 +1554,9 @@ def _read(
         elif piece.owners:
             piece_owners, piece_coops = piece.owners, reader.partners(piece_text)
         elif owners:
-            piece_owners, piece_coops = owners, cooperators
+            # 由A负责X，B负责Y split in two: each piece is its own assignee's
+            split = len(pieces) > 1 and reader.assignment(piece_text)[0]
+            piece_owners, piece_coops = split or owners, cooperators
         elif chained:
             piece_owners, piece_coops = chained, ()
         elif context.owners:
@@ -1622,13 +1634,28 @@ class _Piece:
 
 
 def _split(
-    reader: Reader, raw: str, visible: str, subjects: list[Subject], *, assigned: bool, dated: bool = False
+    reader: Reader,
+    raw: str,
+    visible: str,
+    subjects: list[Subject],
+    *,
+    assignment: tuple[str, ...],
+    dated: bool = False,
 ) -> list[_Piece]:
     """Split where a clause starts with a new subject, or a new deadline, after a clause that
     already directs work (…要抓紧启动，县财政局要…；…立即启动…，力争明年6月底前…)."""
+    assigned = bool(assignment)
+    # 由A负责X，B负责Y: a sentence that gives different work to different units is split between them
+    # (not 由A负责，B牵头，C配合，做X: one piece of work, led by all of them)
+    shared = not any(
+        s.by_assignment
+        and set(s.owners) != set(assignment)
+        and re.search(r"(?:负责|牵头)[^，,；;。]{4,}[，,]", visible[: s.at])
+        for s in subjects
+    )
     owner_cuts: set[int] = set()
     for subject in subjects:
-        if not subject.leads_clause or (assigned and subject.by_assignment):
+        if not subject.leads_clause or (assigned and subject.by_assignment and shared):
             continue
         comma = max(visible.rfind("，", 0, subject.at), visible.rfind(",", 0, subject.at))
         if comma < 0 or not (assigned or modal_positions(visible[:comma])):
@@ -1652,7 +1679,9 @@ def _split(
     pieces: list[_Piece] = []
     cuts = sorted(owner_cuts | deadline_cuts)
     for start, end in zip([0, *cuts], [*cuts, len(raw)], strict=False):
-        piece_subjects = [s for s in subjects if start <= s.at < end and not (assigned and s.by_assignment)]
+        piece_subjects = [
+            s for s in subjects if start <= s.at < end and not (assigned and s.by_assignment and shared)
+        ]
         owners = piece_subjects[0].owners if piece_subjects else ()
         inherits = start in deadline_cuts
         if inherits and not owners and pieces:

@@ -889,3 +889,33 @@ def test_a_clause_that_opens_a_topic_of_its_own_does_not_take_the_sentences_subj
     )
     tasks = run(text, "2023-07-25")
     assert [t["owners"] for t in tasks] == [["县住建局"], [], []]
+
+
+def test_a_notices_addressees_own_its_dated_submissions():
+    text = (
+        "各乡(镇)政府，县直各单位：\n\n一、报送要求\n\n"
+        "所报项目按照项目名称、年内进度目标、责任单位等内容填写，经单位负责人审核后，于11月20日前报县政府督查室。"
+    )
+    (task,) = run(text, "2022-11-04")
+    assert task["owners"] == ["各乡(镇)政府", "县直各单位"]
+    assert task["deadline"] == "2022-11-20"
+
+
+def test_a_decision_that_gives_different_work_to_different_units_is_split_between_them():
+    text = (
+        "会议决定由县供电公司负责迁移沿线电杆，确定县建工集团作为施工单位，"
+        "县交通局负责施工期间交通疏导。\n\n"
+        "会议明确，由王建同志负责，县水利局牵头，各镇配合，年底前完成河道清淤。"
+    )
+    first, second, third = run(text, "2023-07-25")
+    assert first["owners"] == ["县供电公司"] and second["owners"] == ["县交通局"]
+    assert third["owners"] == ["王建", "县水利局"] and third["cooperators"] == ["各镇"]
+
+
+def test_a_unit_word_and_a_bracket_inside_a_name_and_a_word_that_is_no_name():
+    (group,) = run("一、工作\n\n督查组要在月底前完成复查。", "2023-07-25")
+    assert group["owners"] == ["督查组"]
+    (town,) = run("一、工作\n\n各乡(镇)政府要在月底前完成排查。", "2023-07-25")
+    assert town["owners"] == ["各乡(镇)政府"]
+    (reported,) = run("会议要求，所上报项目经单位负责人审核后，于9月20日前报县发改局。", "2023-07-25")
+    assert reported["owners"] == []
