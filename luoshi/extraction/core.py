@@ -297,7 +297,7 @@ ATTITUDES = re.compile(
             r"学习.{0,24}精神",
             r"统一到.{0,40}上来",
             r"思想和行动",
-            r"底线思维|风险意识|警惕|懈怠|麻痹|侥幸|冲刺状态|讲政治",
+            r"底线思维|风险意识|警惕|懈怠|麻痹|侥幸|冲刺状态|讲政治|警钟长鸣|如履薄冰|敬畏之心",
             r"坚持.{0,6}导向",
         )
     )
@@ -343,6 +343,8 @@ MEETING_HELD = re.compile(r"召开|进行了|带队|调研|视察")
 NARRATION = re.compile(
     r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|表态|作了?(?:讲话|发言|汇报)"
 )
+# …，对全县秋冬种工作进行了部署。: what a speaker did at the meeting, whatever words it quotes
+DEPLOYED = re.compile(r"(?:进行了|作了|作出了|做了)(?:具体|全面|详细)?(?:安排)?部署[。！]?$")
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
 EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
 # What the meeting decided to do: a task whoever is named
@@ -1523,7 +1525,7 @@ def _read(
         return []
     if re.match(r"^[^，。]{0,20}既是", compact):
         return []  # an explanation of why the work matters (X既是…也是…)
-    if not modals and NARRATION.search(compact):
+    if (not modals and NARRATION.search(compact)) or DEPLOYED.search(compact):
         return []  # 张县长主持召开…调度会，相关部门负责人参加会议: who met, not what they must do
     purpose = all(re.match("确保|力争", visible[m:]) for m in modals)
     if modals and purpose and MEETING_HELD.search(_visible(visible[: modals[0]])):

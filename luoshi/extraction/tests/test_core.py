@@ -919,3 +919,9 @@ def test_a_unit_word_and_a_bracket_inside_a_name_and_a_word_that_is_no_name():
     assert town["owners"] == ["各乡(镇)政府"]
     (reported,) = run("会议要求，所上报项目经单位负责人审核后，于9月20日前报县发改局。", "2023-07-25")
     assert reported["owners"] == []
+
+
+def test_what_a_speaker_did_at_the_meeting_is_no_task():
+    text = "会议指出，各镇要加快秋收进度。随后，李副县长从需要注意什么等方面，对秋冬种工作进行了部署。"
+    (task,) = run(text, "2023-09-20")
+    assert task["text"].startswith("会议指出")
