@@ -168,7 +168,7 @@ OWNER_SUFFIXES = words(
     # 各县市, 各群团组织, 全体帮扶责任人
     "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区 一把手 "
     # heads of a command, a team or a chief's charge: 项目指挥长, 各河长
-    "指挥长 组长 队长 河长 林长 路长 田长 网格长 校长 行长 卡点 组"
+    "指挥长 组长 队长 河长 林长 路长 田长 网格长 校长 行长 卡点 组 农场 林场"
 )
 # Words ending in 会 that name a meeting, not a body.
 MEETING_WORDS = (
@@ -256,6 +256,8 @@ PARTY_COMMITTEE = re.compile(r"[县市区州旗镇乡]?(?:党)?委")
 JOINT_OFFICE = re.compile(r"[县市区州旗镇乡](?:人民)?政府[{HAN}]{2,8}$".replace("{HAN}", HAN))
 # A clause that opens a topic of its own: 在X项目方面，要…; 关于Y工作，…
 TOPIC_FRAME = re.compile(r"(?:在|就|关于)[^，,；。]{2,40}?(?:方面|问题上)[，,]|关于[^，,；。]{2,30}[，,]")
+# An aside in brackets after a subject (（无牵头单位的，责任单位即为牵头单位，下同）), not a list in its name
+ASIDE = re.compile(r"[（(][^（()）]*(?:[，,]|的|下同)[^（()）]*[）)]$")  # matched at a phrase's end
 # A time, a frequency or an adverb between a subject and its modal: 区委常委下周要…, 负责人每个月要…,
 # 全县各级各部门一定要…
 AFTER_SUBJECT = re.compile(
@@ -307,6 +309,8 @@ CONDITIONS = ("发现", "一旦", "遇到", "遇有", "如有", "出现", "接�
 TERM_FOLLOWERS = (
     "要|必须|务必|务于|须|需|应当|都|负责|牵头|主抓|统筹|配合|协助|协同|参与|分工|全力|抓紧|加紧|切实|认真|于|在|"
     "对|将|把|按|根据|结合|依据|做好|加快|组织|开展|立即|做|完成|落实|每|定期|及时|逐|具体|"
+    # a time limit of its own: 城东办一周内完成…
+    "[一二三两四五六七八九十\\d]+个?(?:周|天|日|工作日|月)内|下周|本周|本月|年底|年内|近期|"
     # and the first characters of the verbs that follow a subject
     "[明确安指报上提研制建抓加严深全统推落开组强完积主认定及尽切狠迅会联立亲汇]"
 )
@@ -711,6 +715,8 @@ def _clause_starts(text: str) -> list[int]:
             depth.append(QUOTES[char])
         elif depth and char == depth[-1]:
             depth.pop()
+        elif char in "（(" and not depth:
+            depth.append("）" if char == "（" else ")")  # （无牵头单位的，下同）: an aside, not a clause
         elif char in "，,：:" and not depth:
             starts.append(i + 1)
     return starts
@@ -738,7 +744,7 @@ class Reader:
         # An owner term: a known name, a name followed by 同志, or a short phrase ending in an owner word.
         self.term = re.compile(
             rf"(?:{known})(?:同志)?|[{HAN}]{{2,3}}同志|[{HAN}]{{0,8}}?(?:{TITLES})[{SURNAMES}][{HAN}]{{1,2}}"
-            rf"|(?:{prefixes})?(?:[{HAN}]|[（(][{HAN}、]{{1,8}}[）)]){{0,14}}?(?:{suffixes})(?:[（(][{HAN}、]{{1,8}}[）)])?"
+            rf"|(?:{prefixes})?(?:[{HAN}\d]|[（(][{HAN}、]{{1,8}}[）)]){{0,14}}?(?:{suffixes})(?:[（(][{HAN}、]{{1,8}}[）)])?"
         )
 
     # Owners ------------------------------------------------------------------------------------
@@ -819,7 +825,7 @@ class Reader:
         if modal_positions(bare) or NOT_A_NAME.search(bare):
             return False  # 每周要形成简报向镇党委, 成立指挥部, 两年以内村卫生室: a clause, not a name
         if re.search(
-            r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同|联合|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
+            r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同|联合(?=开展|推进|行动|发文|印发)|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
             term,
         ):
             return False
@@ -881,6 +887,7 @@ class Reader:
                 # 各乡镇一要…；二要…: the list's number stands between the subject and its modal
                 phrase = ENUMERATOR_AFTER.sub("", visible[offset:marker].rstrip("，, "))
                 phrase = phrase.removesuffix("之间")  # 各部门之间要加强沟通
+                phrase = ASIDE.sub("", phrase)  # 牵头单位（无牵头单位的，下同）要…
                 phrase = AFTER_SUBJECT.sub("", phrase) if len(phrase) > 2 else phrase
                 owners = self.noun_phrase(phrase)
                 preposition = PREPOSITION.search(phrase, 2)
@@ -899,11 +906,13 @@ class Reader:
     @staticmethod
     def _marker(visible: str, offset: int, modals: set[int]) -> int | None:
         """Where the clause's verb of obligation stands, within reach of a subject."""
-        window = visible[offset : offset + 26]
+        aside = re.search(r"[（(][^（()）]{2,40}[）)]", visible[offset : offset + 26])
+        reach = 26 + (len(aside[0]) if aside and ASIDE.match(aside[0]) else 0)  # 牵头单位（…，下同）要
+        window = visible[offset : offset + reach]
         for i in range(len(window)):
             at = offset + i
             if at in modals or re.match(
-                r"都(?!是)|将(?=对|从|于|在|组织|开展|进行|按|严格|认真|及时|定期|集中|继续|全力|加快|进一步|启动|实施|召开|适时|持续|加大|全面|会同|牵头|成立|建立|制定|出台)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合",
+                r"都(?!是)|将(?=对|从|于|在|组织|开展|进行|按|严格|认真|及时|定期|集中|继续|全力|加快|进一步|启动|实施|召开|适时|持续|加大|全面|会同|牵头|成立|建立|制定|出台)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合(?=开展|推进|行动|执法|发文|印发)",
                 visible[at:],
             ):
                 return at
@@ -987,7 +996,7 @@ class Reader:
         visible = outside_quotes(text)
         owners: list[str] = []
         cooperators: list[str] = []
-        for match in re.finditer(r"由|请", visible):
+        for match in re.finditer(r"由|(?<![提申邀聘报])请", visible):
             names, end = self.owner_list(visible, match.end())
             if names and re.match(r"\s*(?:负责|牵头|主抓|统筹|组织实施|具体负责)", visible[end:]):
                 owners.extend(names)
@@ -1045,7 +1054,7 @@ class Reader:
         """Units named to work with the owner: 会同A、B, 协同A…, and A、B配合 after who leads."""
         visible = outside_quotes(text)
         found: list[str] = []
-        for match in re.finditer(r"会同|协同|联合", visible):
+        for match in re.finditer(rf"会同|协同|联合(?![{HAN}]{{0,3}}[组队])", visible):
             names, _end = self.owner_list(visible, match.end())
             found.extend(names)
         for match in re.finditer(r"牵头[、，,]", visible):

@@ -925,3 +925,29 @@ def test_what_a_speaker_did_at_the_meeting_is_no_task():
     text = "会议指出，各镇要加快秋收进度。随后，李副县长从需要注意什么等方面，对秋冬种工作进行了部署。"
     (task,) = run(text, "2023-09-20")
     assert task["text"].startswith("会议指出")
+
+
+def test_owners_with_an_aside_a_number_or_a_time_limit_of_their_own():
+    text = (
+        "一、工作\n\n各责任单位要逐项细化承办事项，特别是牵头单位（无牵头单位的，责任单位即为牵头单位，下同）"
+        "要会同配合单位制订办理方案。\n\n要强化督导，县禁烧3个联合督导组要对各乡镇开展跟踪督查。\n\n"
+        "各乡镇及东风农场要配合县禁烧办做好秸秆离田。\n\n西城办一周内完成道路清表；北关乡三天内完成管线迁移。"
+    )
+    tasks = run(text, "2023-02-01")
+    assert [t["owners"] for t in tasks] == [
+        ["各责任单位"],
+        ["牵头单位"],
+        ["县禁烧3个联合督导组"],
+        ["各乡镇", "东风农场"],
+        ["西城办"],
+        ["北关乡"],
+    ]
+    assert tasks[2]["cooperators"] == []
+    assert [t["deadline"] for t in tasks[-2:]] == ["2023-02-08", "2023-02-04"]
+
+
+def test_one_asked_to_settle_a_problem_is_not_its_owner():
+    (task,) = run(
+        "一、工作\n\n对难度大的事项，牵头单位要及时报告，提请县政府分管领导统筹协调解决。", "2023-02-01"
+    )
+    assert task["owners"] == ["牵头单位"]
