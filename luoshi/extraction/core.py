@@ -236,7 +236,7 @@ NOT_A_SUBJECT_START = (
 )
 # A verb or a time at the head of a phrase, or a time in it, makes it a clause: 成立指挥部, 三年以内…
 NOT_A_NAME = re.compile(
-    r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好)|以内|以上|以下|年内|之前"
+    r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好|深入|学习|贯彻|落实)|以内|以上|以下|年内|之前"
 )
 # Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
 VERBS = "|".join(
@@ -296,7 +296,9 @@ ATTITUDES = re.compile(
             r"统一.{0,4}思想",
             r"意识$",
             # study and political resolve: 深入学习…精神, 把思想和行动统一到…上来, 增强"四个意识"
-            r"学习.{0,24}精神",
+            r"学习.{0,30}(?:精神|论述|思想|讲话)",
+            r"^(?:要)?(?:认真|深入)?学习$|贯彻落实$|落实责任$|强化措施$|落地生根|落地见效|武装头脑|对标对表",
+            r"站在.{0,20}高度|思想上|行动上|各负其责|各司其职|紧绷.{0,10}弦",
             r"统一到.{0,40}上来",
             r"思想和行动",
             r"底线思维|风险意识|警惕|懈怠|麻痹|侥幸|冲刺状态|讲政治|警钟长鸣|如履薄冰|敬畏之心",
@@ -381,7 +383,7 @@ MINUTES_LEAD = re.compile(
 )
 ENUMERATOR_AFTER = re.compile(rf"(?<=[{HAN}])(?:[{CN_NUMERAL}]是|[{CN_NUMERAL}]|首先|第[{CN_NUMERAL}]+)$")
 MINUTES_DIRECTIVE = re.compile(r"会议(要求|明确|强调|决定|指出要|同意|议定|责成|商定)")
-REVIEW_LEADS = re.compile(r"^(会议听取了|会议审议了|会议传达了|会议学习了|会议研究了|会上，)")
+REVIEW_LEADS = re.compile(r"^(会议(?:首先|还|同时|并|先后|集中)?(?:听取|审议|传达|学习|研究)了|会上，)")
 
 # After a review, the meeting's direction: 会议听取了…汇报，强调要…
 ABOVE_UNITS = re.compile(r"(?:以上|上述)(?:责任)?(?:单位|部门)")
