@@ -328,6 +328,7 @@ def scratch_database() -> Iterator[str]:
 
 
 @on_postgresql
+@pytest.mark.database_url
 def test_postgresql_round_trip(scratch_database, tmp_path):
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         pytest.fail(
