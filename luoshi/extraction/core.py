@@ -155,7 +155,7 @@ NOT_MODAL_YAO = words(
 IMPERATIVES = words(
     "抓紧 抓好 加快 推进 做好 完成 落实 加强 强化 严格 全面 切实 深入 扎实 积极 "
     "持续 进一步 全力 组织 开展 建立 制定 督促 统筹 推动 确保 力争 及时 认真 "
-    "着力 聚焦 围绕 逐 对 按照 针对 紧盯 定期"
+    "着力 聚焦 围绕 逐 对 按照 针对 紧盯 定期 加速"
 )
 # What the people and bodies that can be held to a task end with.
 OWNER_SUFFIXES = words(
@@ -254,6 +254,8 @@ VERBS = "|".join(
 # 县委、县政府督查办: one office of the committee and the government
 PARTY_COMMITTEE = re.compile(r"[县市区州旗镇乡]?(?:党)?委")
 JOINT_OFFICE = re.compile(r"[县市区州旗镇乡](?:人民)?政府[{HAN}]{2,8}$".replace("{HAN}", HAN))
+# The topic a speaker's words are on, before the speaker: 就如何做好下一步工作，他强调，…
+TOPIC_LEAD = re.compile(r"(?:就|关于|对于|针对)[^，,。；]{2,30}[，,]")
 # A clause that opens a topic of its own: 在X项目方面，要…; 关于Y工作，…
 TOPIC_FRAME = re.compile(r"(?:在|就|关于)[^，,；。]{2,40}?(?:方面|问题上)[，,]|关于[^，,；。]{2,30}[，,]")
 # An aside in brackets after a subject (（无牵头单位的，责任单位即为牵头单位，下同）), not a list in its name
@@ -689,7 +691,8 @@ def is_heading(text: str, sentence: Sentence, following: Sentence | None) -> str
         return "subsection"
     if ITEM.match(visible) and han <= HEADING_MAX and (continues or sentence.bold):
         return "item"
-    minutes = MINUTES_LEAD.match(visible)
+    topic = TOPIC_LEAD.match(visible)  # 就如何做好下一步工作，他强调，一是要…
+    minutes = MINUTES_LEAD.match(visible, topic.end() if topic else 0)
     point = visible[minutes.end() :] if minutes else ""
     if point and ITEM.match(point) and len(re.findall(rf"[{HAN}]", point)) <= HEADING_MAX and continues:
         return "item"  # 会议强调，一要抓好隐患排查。对…: the meeting's first point, its words below
@@ -1347,8 +1350,12 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
             continue
         if headings[index]:
             context.enter(headings[index], text[sentence.start : sentence.end])
-            if MINUTES_DIRECTIVE.match(_visible(text[sentence.start : sentence.end])):
-                context.section_directing = True  # 会议强调，一要…。: what follows is directed
+            heading = _visible(text[sentence.start : sentence.end])
+            topic = TOPIC_LEAD.match(heading)
+            if MINUTES_DIRECTIVE.match(heading) or MINUTES_LEAD.match(heading, topic.end() if topic else 0):
+                context.section_directing = (
+                    True  # 会议强调，一要…。/ 他强调，一是要…。: what follows is directed
+                )
         elif index >= preamble:
             notes = []
             for after in range(index + 1, len(all_sentences)):

@@ -954,3 +954,12 @@ def test_one_asked_to_settle_a_problem_is_not_its_owner():
         "一、工作\n\n对难度大的事项，牵头单位要及时报告，提请县政府分管领导统筹协调解决。", "2023-02-01"
     )
     assert task["owners"] == ["牵头单位"]
+
+
+def test_a_speakers_points_on_a_topic_head_the_measures_below_them():
+    text = (
+        "就下一步工作，李明强调，一是要进一步压实责任，全程保障进度。加速搬迁扫尾，扫清出地障碍。"
+        "落实工地扬尘管控，压实安全责任。二是要进一步优化服务。加快施工许可办理，确保按节点开工。"
+    )
+    tasks = run(text, "2023-10-19")
+    assert [t["text"][:4] for t in tasks] == ["加速搬迁", "落实工地", "加快施工"]
