@@ -836,6 +836,8 @@ def test_the_units_above_are_the_units_the_sentence_names():
         "会议要求：一是深入学习贯彻落实关于生态文明建设的重要论述。",
         "各镇和各有关部门要在思想上高度重视、行动上高度自觉，各负其责、各司其职，时刻紧绷安全这根弦。",
         "会议首先听取了县教育局关于校舍建设情况的汇报。",
+        "会议要求，要高度紧绷食品安全这根弦，严守食品安全底线。",
+        "各级各部门要压实工作责任，强化工作落实，围绕责任体系，履职尽责。",
     ],
 )
 def test_calls_to_study_resolve_and_vigilance_are_not_tasks(sentence):
