@@ -1508,12 +1508,13 @@ def _read(
     noted_owners, noted_cooperators, noted_deadline = reader.annotation(raw)
     if notes:
         noted_owners, noted_cooperators, noted_deadline = reader.notes(notes)
+    directed = context.directing or bool(context.salutation)  # 会议要求… / a notice to its addressees
     if not subjects and not owners:
         at = subject_start(visible, 0)
         named, end = reader.owner_list(visible, at)
         rest = DATE_PHRASE.sub("", visible[end:])
         says_more = len(re.findall(rf"[{HAN}]", rest)) >= 2  # not a signature and its date
-        if named and says_more and (context.directing or reader.deadline(raw)[0] or reader.targets(raw)):
+        if named and says_more and (directed or reader.deadline(raw)[0] or reader.targets(raw)):
             subjects = [Subject(at, named, True)]
 
     modals = modal_positions(visible)

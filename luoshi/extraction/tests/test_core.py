@@ -965,3 +965,13 @@ def test_a_speakers_points_on_a_topic_head_the_measures_below_them():
     )
     tasks = run(text, "2023-10-19")
     assert [t["text"][:4] for t in tasks] == ["加速搬迁", "落实工地", "加快施工"]
+
+
+def test_a_notices_sentences_name_their_owner_without_a_modal():
+    text = (
+        "各乡镇人民政府，县政府各部门：\n\n一、加强督查\n\n"
+        "县政府督查室定期组织开展专项督查，对落实不力的单位予以通报。"
+        "各责任单位主要负责人切实履行第一责任人职责，推动任务落地。"
+    )
+    first, second = run(text, "2023-02-01")
+    assert first["owners"] == ["县政府督查室"] and second["owners"] == ["各责任单位主要负责人"]
