@@ -329,7 +329,7 @@ IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
 LATER_POINT = re.compile(r"^(?:[二三四五六七八九十]+(?:是|要)|其次|再次|最后|第[二三四五六七八九十]+)")
 # A quarter naming the period of some work (四季度安全生产工作), not when it is done (四季度完成…)
 QUARTER_AS_PERIOD = re.compile(
-    rf"(?!完成|开工|建成|实现|启动|竣工|投产|投用|全面|前|末|底|内)[{HAN}]{{1,8}}?工作"
+    rf"(?!完成|开工|建成|实现|启动|竣工|投产|投用|全面|前|末|底|内)[{HAN}]{{1,8}}?工作|经济|“?开门红"
 )
 # A deadline that opens a clause before its subject
 DATE_BEFORE_SUBJECT = re.compile(
@@ -423,7 +423,7 @@ DATE_PHRASE = re.compile(
     rf"|(?P<rel>(?:本|当|下个?)?月(?:底|末|内)(?:之前|以前|前)?)"
     rf"|(?P<now>立即|马上|立刻|即刻)"
     rf"|(?P<week>(?:本|下)(?:周|星期)(?:[一二三四五六日天](?:之前|以前|前)?|之前|以前|前|内)|下周(?=要|必须|务必|须))"
-    rf"|(?P<hol>(?:元旦|春节|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?)\s*(?:之前|以前|前))"
+    rf"|(?P<hol>(?:元旦|春节|清明节?|五一|劳动节|端午节?|中秋节?|国庆节?)\s*(?:之前|以前|前)(?!后))"
     rf"|(?P<span>(?<![\d{CN_NUMERAL}月])[\d{CN_NUMERAL}两]{{1,3}}\s*个?\s*(?:工作日|天|日|周|星期|月)\s*(?:之内|以内|内))"
     rf"|(?P<half>半个月(?:之内|以内|内))"
     rf")"

@@ -975,3 +975,11 @@ def test_a_notices_sentences_name_their_owner_without_a_modal():
     )
     first, second = run(text, "2023-02-01")
     assert first["owners"] == ["县政府督查室"] and second["owners"] == ["各责任单位主要负责人"]
+
+
+def test_a_festival_season_and_a_quarters_economy_are_no_deadlines():
+    first, second = run(
+        "一、工作\n\n各部门要全力以赴抓好春节前后各项重点工作。各乡镇要强化衔接，奋力实现一季度经济“开门红”。",
+        "2026-01-20",
+    )
+    assert first["deadline"] is None and second["deadline"] is None
