@@ -166,7 +166,9 @@ OWNER_SUFFIXES = words(
     # bodies named by their kind: 爱卫会, 总工会, 工商联, 科协, 园区; and 各级 (各级各部门)
     "会 联 协 园区 各级 "
     # 各县市, 各群团组织, 全体帮扶责任人
-    "县市 县区 区县 市县 群团组织 党组织 社会组织 基层组织 责任人 机构 地区 一把手 "
+    # a county, a district, a city of the one that meets: 太康县, 东新区
+    "县 区 市 旗 "
+    "县市 县区 区县 市县 县市区 市县区 群团组织 党组织 社会组织 基层组织 责任人 机构 地区 一把手 "
     # heads of a command, a team or a chief's charge: 项目指挥长, 各河长
     "指挥长 组长 队长 河长 林长 路长 田长 网格长 校长 行长 卡点 组 农场 林场"
 )
@@ -214,7 +216,12 @@ NAME_THEN_TITLE = re.compile(
 )
 NOT_NAMES = ("常务", "包抓", "分管", "主管", "挂联", "驻村", "专职", "兼职", "执行", "党委", "纪委", "常委")
 PRONOUNS = ("大家", "我们", "我", "你们", "他们", "这些", "这", "那")
-NOT_OWNERS = ("全县", "全市", "上级", "群众", "工作", "任务", "项目")
+NOT_OWNERS = (
+    *words(
+        "全县 全市 全区 全州 全旗 本县 本市 本区 该县 该区 城区 市区 县城 园区 景区 社区 片区 辖区 山区 库区"
+    ),
+    *words("上级 群众 工作 任务 项目"),
+)
 # After these a subject begins; before an owner, these make it an object (督促各乡镇…).
 SUBJECT_LEADS = (
     "请",
@@ -236,7 +243,9 @@ NOT_A_SUBJECT_START = (
 )
 # A verb or a time at the head of a phrase, or a time in it, makes it a clause: 成立指挥部, 三年以内…
 NOT_A_NAME = re.compile(
-    r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好|深入|学习|贯彻|落实)|以内|以上|以下|年内|之前"
+    r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好|深入|学习|贯彻|落实"
+    r"|积极|主动|全力|切实|认真|服务|动员|帮助|支持|引导|解决|走访|今年|明年|去年|全年|上半年|下半年|建设(?![局厅部处科股]))"
+    r"|全[县区市州旗]$|以内|以上|以下|年内|之前"
 )
 # Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
 VERBS = "|".join(
@@ -258,6 +267,8 @@ JOINT_OFFICE = re.compile(r"[县市区州旗镇乡](?:人民)?政府[{HAN}]{2,8}
 TOPIC_LEAD = re.compile(r"(?:就|关于|对于|针对)[^，,。；]{2,30}[，,]")
 # A clause that opens a topic of its own: 在X项目方面，要…; 关于Y工作，…
 TOPIC_FRAME = re.compile(r"(?:在|就|关于)[^，,；。]{2,40}?(?:方面|问题上)[，,]|关于[^，,；。]{2,30}[，,]")
+# Short names of several departments before their kind: 统计、国税、地税部门
+SHORT_NAMES_OF_A_KIND = re.compile(rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}(?:部门|单位)")
 # An aside in brackets after a subject (（无牵头单位的，责任单位即为牵头单位，下同）), not a list in its name
 ASIDE = re.compile(r"[（(][^（()）]*(?:[，,]|的|下同)[^（()）]*[）)]$")  # matched at a phrase's end
 # A time, a frequency or an adverb between a subject and its modal: 区委常委下周要…, 负责人每个月要…,
@@ -833,7 +844,7 @@ class Reader:
         if modal_positions(bare) or NOT_A_NAME.search(bare):
             return False  # 每周要形成简报向镇党委, 成立指挥部, 两年以内村卫生室: a clause, not a name
         if re.search(
-            r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同|联合(?=开展|推进|行动|发文|印发)|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
+            r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同(?!部门|单位)|联合(?=开展|推进|行动|发文|印发)|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
             term,
         ):
             return False
@@ -938,6 +949,8 @@ class Reader:
             return self._some_and_others(listed["named"], listed["group"])
         owners: list[str] = []
         parts = self._conjuncts(phrase)
+        if not parts and SHORT_NAMES_OF_A_KIND.fullmatch(phrase):
+            return (phrase,)  # 统计、国税、地税部门: the departments, named short, one group as written
         if not parts:
             return ()
         for part in parts:
@@ -974,15 +987,22 @@ class Reader:
                     continue
                 if name(start, end):
                     most[end] = (before[0] + 1, start)
-        parts: list[str] = []
+        parts: list[tuple[int, str]] = []
         end = len(spans)
         while end:
             last = most[end]
             if last is None:
                 return []
-            parts.append(name(last[1], end) or "")
+            parts.append((spans[last[1]][0], name(last[1], end) or ""))
             end = last[1]
-        return parts[::-1]
+        joined: list[str] = []
+        for start, part in parts[::-1]:
+            # 各协同部门和单位: the bare class after 和 shares the first's words, one group as written
+            if joined and part in ("单位", "部门") and phrase[start - 1] in "和及与" and len(joined[-1]) > 4:
+                joined[-1] = f"{joined[-1]}{phrase[start - 1]}{part}"
+            else:
+                joined.append(part)
+        return joined
 
     def _some_and_others(self, named: str, group: str) -> tuple[str, ...]:
         """县农业、水务等部门 → 县农业, 水务 (their short names stand for units); 卫健局等相关部门 →
@@ -1062,7 +1082,7 @@ class Reader:
         """Units named to work with the owner: 会同A、B, 协同A…, and A、B配合 after who leads."""
         visible = outside_quotes(text)
         found: list[str] = []
-        for match in re.finditer(rf"会同|协同|联合(?![{HAN}]{{0,3}}[组队])", visible):
+        for match in re.finditer(rf"会同|协同(?!部门|单位)|联合(?![{HAN}]{{0,3}}[组队])", visible):
             names, _end = self.owner_list(visible, match.end())
             found.extend(names)
         for match in re.finditer(r"牵头[、，,]", visible):

@@ -237,6 +237,11 @@ def test_a_call_on_where_to_spend_time_is_not_a_task():
         ("县委、县政府督查室每周要通报一次进度。", ["县委、县政府督查室"]),
         ("县委、县政府要在年底前完成机构调整。", ["县委", "县政府"]),
         ("县环保局以及各街道办事处要在9月底前完成巡查。", ["县环保局", "各街道办事处"]),
+        # the counties and districts of a city; groups as written; short names of one kind
+        ("东城区、高新区和平安县要在9月底前布置好观摩点。", ["东城区", "高新区", "平安县"]),
+        ("会议要求，各县市区要在月底前完成摸排。", ["各县市区"]),
+        ("各协同部门和单位要在9月底前完成对接。", ["各协同部门和单位"]),
+        ("统计、税务、财政部门要在月底前准备好数据。", ["统计、税务、财政部门"]),
     ],
 )
 def test_owners_named_as_bodies_groups_and_drafters(sentence, owners):
@@ -983,3 +988,11 @@ def test_a_festival_season_and_a_quarters_economy_are_no_deadlines():
         "2026-01-20",
     )
     assert first["deadline"] is None and second["deadline"] is None
+
+
+def test_a_clause_of_work_or_of_time_is_no_owner():
+    (task,) = run(
+        "一、工作\n\n各级各部门要开展走访活动，积极服务企业、动员企业，确保完成年度任务。", "2023-07-25"
+    )
+    assert task["owners"] == ["各级各部门"]
+    assert run("一、工作\n\n今年全县安排重点项目95个，年度计划投资48亿元。", "2023-07-25") == []
