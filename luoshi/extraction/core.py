@@ -1111,6 +1111,10 @@ class Reader:
                 ("拟", "的", "进度", "目标", "计划"), match.end()
             ):
                 continue  # 年内进度目标: a column of a form, not when the work is due
+            if visible.startswith(("有关", "相关"), match.end()) or (
+                match.group("hol") and visible.startswith("的", match.end())
+            ):
+                continue  # 部署端午节前有关工作: the work of a season, not when it is due
             if match.group("span") or match.group("half"):
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if before.endswith(SPAN_AS_MEASURE) or "后" in visible[clause_start + 1 : match.start()]:
@@ -1705,7 +1709,9 @@ def _split(
         if comma < 0 or not (assigned or modal_positions(visible[:comma])):
             continue
         preceding = visible[max(owner_cuts, default=0) : comma]
-        if _bare_call(preceding, reader):
+        last = max(preceding.rfind("，"), preceding.rfind(","))
+        lead_in = last >= 0 and not modal_positions(preceding[:last])  # 会议…强调，一要…，各部门要…
+        if _bare_call(preceding[last + 1 :] if lead_in else preceding, reader):
             continue  # 三是要加强调度，各单位要明确专人…: the call is the next clause's heading
         owner_cuts.add(comma + 1)
     bounds = [0, *sorted(owner_cuts), len(raw)]
@@ -1737,7 +1743,8 @@ def _split(
 def _bare_call(clause: str, reader: Reader) -> bool:
     """A short call with no subject, date or figure of its own (三是要加强调度), before a clause
     that names who does what: it does not stand as a task of its own."""
-    han = len(re.findall(rf"[{HAN}]", _visible(clause[subject_start(clause, 0) :])))
+    words = re.sub(rf"^[{CN_NUMERAL}]+要", "", _visible(clause[subject_start(clause, 0) :]))  # 一要加强调度
+    han = len(re.findall(rf"[{HAN}]", words))
     return (
         han <= 8
         and not reader.subjects(clause)

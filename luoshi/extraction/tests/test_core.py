@@ -996,3 +996,13 @@ def test_a_clause_of_work_or_of_time_is_no_owner():
     )
     assert task["owners"] == ["各级各部门"]
     assert run("一、工作\n\n今年全县安排重点项目95个，年度计划投资48亿元。", "2023-07-25") == []
+
+
+def test_a_numbered_call_fused_into_a_sentence_heads_the_subjects_clause():
+    text = (
+        "会议研究部署端午节前有关工作，强调，一要加强经济运行调度，各级各部门要开展走访企业活动，"
+        "解决企业实际问题。二要全力加快项目建设，各级各部门要科学谋划项目储备。"
+    )
+    first, second = run(text, "2023-06-15")
+    assert first["owners"] == second["owners"] == ["各级各部门"]
+    assert first["deadline"] is None
