@@ -135,7 +135,7 @@ LEAD_BRACKET = re.compile(
 # A task table's header cells: the task's column, and the columns of who and by when, which the
 # extractor reads as the notes after a task (（牵头单位：A；配合单位：B；完成时限：C）)
 TASK_HEADER = re.compile(
-    r"^(?:重点|主要|具体|目标)?(?:工作)?(?:任务|内容|措施|事项|举措)(?:内容|名称|措施)?$"
+    r"^(?:重点|主要|具体|目标|民生)?(?:工作)?(?:任务|内容|措施|事项|举措|实事|项目)(?:内容|名称|措施)?$"
 )
 NOTE_HEADER = re.compile(
     r"^(?:牵头单位|主办单位|责任单位|配合单位|协办单位|牵头领导|责任领导|分管领导|包抓领导|责任人|"
@@ -1064,9 +1064,15 @@ class Reader:
             elif re.search(r"配合单位|协办单位", key):
                 cooperators.extend(names)
             elif re.search(r"时限|时间", key) and value.strip():
-                resolved = resolve_date(value.strip(), reference=self.meeting_date, roll_forward=True)
+                # 12月底前; 5月底前动工, 9月投入使用: the date in the cell
+                found = DATE_PHRASE.search(value) or re.search(rf"[\d{CN_NUMERAL}]{{1,3}}月份?", value)
+                words = value.strip() if resolve_date(value.strip(), reference=self.meeting_date) else ""
+                words = words or (found[0] if found else "")
+                resolved = (
+                    resolve_date(words, reference=self.meeting_date, roll_forward=True) if words else None
+                )
                 if resolved:
-                    deadline = (resolved, value.strip())
+                    deadline = (resolved, words)
         return tuple(owners), tuple(cooperators), deadline
 
     def responsible_named(self, visible: str) -> tuple[str, ...]:
@@ -1434,6 +1440,22 @@ def _flat_table(text: str, all_sentences: list[Sentence]) -> tuple[dict[int, lis
             position += 1  # 一、做大做强主导产业: a section row before the first row
         while position < len(order) and re.fullmatch(r"\d{1,3}", words[order[position]]):
             others.update(paragraphs[order[position]])
+            end = position + 1
+            while end < len(order) and not (
+                re.fullmatch(r"\d{1,3}", words[order[end]]) or SECTION.match(words[order[end]])
+            ):
+                end += 1
+            if end - position - 1 > len(columns) and task_column == 0:
+                # a cell on several lines (县水务局 / 县住建局) or a second task in the row: read by kind
+                _loose_row(
+                    [words[p] for p in order[position + 1 : end]],
+                    columns,
+                    tasks,
+                    others,
+                    [paragraphs[p] for p in order[position + 1 : end]],
+                )
+                position = end
+                continue
             cells = order[position + 1 : position + 1 + len(columns)]
             cells = cells[
                 : next((k for k, p in enumerate(cells) if re.fullmatch(r"\d{1,3}", words[p])), len(cells))
@@ -1453,6 +1475,43 @@ def _flat_table(text: str, all_sentences: list[Sentence]) -> tuple[dict[int, lis
             while position < len(order) and SECTION.match(words[order[position]]):
                 position += 1  # 二、发展现代服务业: a section row between the rows
     return tasks, others
+
+
+def _loose_row(
+    cells: list[str],
+    columns: list[str],
+    tasks: dict[int, list[str]],
+    others: set[int],
+    sentences: list[list[int]],
+) -> None:
+    """A flattened row whose cells are more lines than the header has columns: after the task, lines
+    of names are its units, a line with a date its time limit, and another sentence a second task of
+    the same row (开工建设老年大学。/ 12月底前), with the row's units."""
+    unit_column = next((c for c in columns if "单位" in c and not re.search("配合|协办", c)), "责任单位")
+    time_column = next((c for c in columns if re.search("时限|时间", c)), "完成时限")
+    current: list[int] = []
+    units: list[str] = []
+    when = ""
+
+    def close() -> None:
+        notes = [f"{unit_column}：{'、'.join(units)}"] if units else []
+        notes += [f"{time_column}：{when}"] if when else []
+        for i in current:
+            tasks[i] = notes
+
+    for k, (cell, indices) in enumerate(zip(cells, sentences, strict=True)):
+        date = DATE_PHRASE.search(cell)
+        if k and date and len(re.findall(rf"[{HAN}]", cell)) <= 10:
+            when = date[0]
+            others.update(indices)
+        elif k and _table_cell(cell):
+            units.append(cell)
+            others.update(indices)
+        else:
+            if current:
+                close()
+            current, when = list(indices), ""
+    close()
 
 
 def _salutation(reader: Reader, compact: str) -> tuple[str, ...]:

@@ -1006,3 +1006,22 @@ def test_a_numbered_call_fused_into_a_sentence_heads_the_subjects_clause():
     first, second = run(text, "2023-06-15")
     assert first["owners"] == second["owners"] == ["各级各部门"]
     assert first["deadline"] is None
+
+
+def test_a_flattened_table_row_with_a_cell_on_several_lines_and_a_second_task():
+    text = (
+        "附件\n\n民生实事任务分解表\n\n序号\n\n民生实事\n\n责任单位\n\n完成时限\n\n"
+        "1\n\n新建城东污水处理厂。\n\n县水务局\n\n县住建局\n\n12月底前\n\n"
+        "2\n\n新建2座人行天桥。\n\n县住建局\n\n9月投入使用\n\n"
+        "3\n\n开工建设县养老服务中心。\n\n县民政局\n\n5月底前动工\n\n开工建设老年大学。\n\n12月底前"
+    )
+    tasks = run(text, "2016-02-26")
+    assert [t["text"] for t in tasks] == [
+        "新建城东污水处理厂。",
+        "新建2座人行天桥。",
+        "开工建设县养老服务中心。",
+        "开工建设老年大学。",
+    ]
+    owners = [["县水务局", "县住建局"], ["县住建局"], ["县民政局"], ["县民政局"]]
+    assert [t["owners"] for t in tasks] == owners
+    assert [t["deadline"] for t in tasks] == ["2016-12-31", "2016-09-30", "2016-05-31", "2016-12-31"]
