@@ -138,7 +138,7 @@ TASK_HEADER = re.compile(
     r"^(?:重点|主要|具体|目标|民生)?(?:工作)?(?:任务|内容|措施|事项|举措|实事|项目)(?:内容|名称|措施)?$"
 )
 NOTE_HEADER = re.compile(
-    r"^(?:牵头单位|主办单位|责任单位|配合单位|协办单位|牵头领导|责任领导|分管领导|包抓领导|责任人|"
+    r"^(?:牵头单位|主办单位|(?:主要)?责任单位|(?:协同)?配合单位|协同单位|协办单位|牵头领导|责任领导|分管领导|包抓领导|责任人|"
     r"(?:完成)?时限|完成时间|时间节点|时间要求)$"
 )
 NOTE_LINE = re.compile(rf"^(?:{ANNOTATION_KEYS}|牵头领导)\s*[：:]")
@@ -1350,6 +1350,9 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
         preamble = 0
     slogans = _parallel_slogans(text, all_sentences)
     table_tasks, table_others = _flat_table(text, all_sentences)
+    spaced_tasks, spaced_others = _spaced_table(text, all_sentences)
+    table_tasks |= spaced_tasks
+    table_others |= spaced_others
     # 1.优化审批。推行…。5月底前…。（县行政审批局牵头，县商务局配合）: each sentence of the point
     bracketed: dict[int, list[str]] = {}
     for sentence in all_sentences:
@@ -1474,6 +1477,60 @@ def _flat_table(text: str, all_sentences: list[Sentence]) -> tuple[dict[int, lis
             position += 1 + len(cells)
             while position < len(order) and SECTION.match(words[order[position]]):
                 position += 1  # 二、发展现代服务业: a section row between the rows
+    return tasks, others
+
+
+def _spaced_table(text: str, all_sentences: list[Sentence]) -> tuple[dict[int, list[str]], set[int]]:
+    """A task table copied as text, a row a line and its cells apart by spaces (序号 重点工作任务
+    主要责任单位 协同配合单位 / 1 地区生产总值增长6.5%左右。 区发改委 区财政局…), a cell running on to
+    the lines below. Returns the task sentence of each row with its notes, and the row's other sentences."""
+    tasks: dict[int, list[str]] = {}
+    others: set[int] = set()
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+    columns: list[str] = []
+    rows: list[list[tuple[int, str]]] = []
+    for start, line in lines:
+        cells = line.split()
+        if cells and cells[0] in ("序号", "编号") and len(cells) >= 3:
+            named = cells[1:]
+            if TASK_HEADER.match(named[0]) and all(NOTE_HEADER.match(c) for c in named[1:]):
+                columns, rows = named, []
+                continue
+        if not columns:
+            continue
+        if re.match(r"\d{1,3}\s", line):
+            rows.append([(start, line)])
+        elif SECTION.match(line.strip()) or not rows:
+            continue  # 一、主要预期目标: a section row
+        else:
+            rows[-1].append((start, line))  # a cell that runs on: 区税务局 under 区财政局
+    if not columns:
+        return tasks, others
+    lead = columns[1] if len(columns) > 1 else "责任单位"
+    partner = next((c for c in columns[2:] if re.search("配合|协同|协办", c)), None)
+    for row in rows:
+        first_start, first_line = row[0]
+        number = re.match(r"\d{1,3}\s+", first_line)
+        body_start = first_start + (number.end() if number else 0)
+        after = number.end() if number else 0
+        stop = first_line.find("。", after)
+        space = re.search(r"\s", first_line[after:])
+        task_end = first_start + (
+            stop + 1 if stop >= 0 else after + (space.start() if space else len(first_line) - after)
+        )
+        rest = (
+            text[task_end : first_start + len(first_line)] + " " + " ".join(line for _, line in row[1:])
+        ).split()
+        rest = [cell.rstrip("。；;") for cell in rest]
+        owners, partners = (rest[:-1], rest[-1:]) if partner and len(rest) >= 2 else (rest, [])
+        notes = [f"{lead}：{'、'.join(owners)}"] if owners else []
+        notes += [f"{partner}：{'、'.join(partners)}"] if partner and partners else []
+        row_end = row[-1][0] + len(row[-1][1])
+        for index, sentence in enumerate(all_sentences):
+            if body_start <= sentence.start < task_end or sentence.start <= body_start < sentence.end:
+                tasks[index] = notes
+            elif first_start <= sentence.start < row_end:
+                others.add(index)
     return tasks, others
 
 
@@ -1641,6 +1698,9 @@ def _read(
     result: list[Task] = []
     pieces = _split(reader, raw, visible, subjects, assignment=owners, dated=dated)
     for piece in pieces:
+        number = re.match(r"\d{1,3}[ \t]+", text[sentence.start + piece.start :]) if notes else None
+        if number:
+            piece.start += number.end()  # 1 地区生产总值增长6%: a table row's number is not its task
         piece_text = text[sentence.start + piece.start : sentence.start + piece.end]
         piece_visible = outside_quotes(piece_text)
         if _attitudes_only(piece_visible, reader):

@@ -1025,3 +1025,20 @@ def test_a_flattened_table_row_with_a_cell_on_several_lines_and_a_second_task():
     owners = [["县水务局", "县住建局"], ["县住建局"], ["县民政局"], ["县民政局"]]
     assert [t["owners"] for t in tasks] == owners
     assert [t["deadline"] for t in tasks] == ["2016-12-31", "2016-09-30", "2016-05-31", "2016-12-31"]
+
+
+def test_a_table_copied_as_text_with_its_cells_apart_by_spaces():
+    text = (
+        "重点工作任务分解表\n序号 重点工作任务 主要责任单位 协同配合单位\n一、主要预期目标\n"
+        "1 地区生产总值增长6%左右。 县发改委 县政府各部门,各镇人民政府。\n"
+        "2 一般公共预算收入增长5%左右。 县财政局\n县税务局\n县政府有关部门,各镇人民政府。\n"
+        "3 城镇新增就业3000人。 县人社局\n"
+    )
+    tasks = run(text, "2025-02-17")
+    assert [t["text"] for t in tasks] == [
+        "地区生产总值增长6%左右。",
+        "一般公共预算收入增长5%左右。",
+        "城镇新增就业3000人。",
+    ]
+    assert [t["owners"] for t in tasks] == [["县发改委"], ["县财政局", "县税务局"], ["县人社局"]]
+    assert tasks[1]["cooperators"] == ["县政府有关部门", "各镇人民政府"]
