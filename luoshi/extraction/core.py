@@ -267,6 +267,8 @@ JOINT_OFFICE = re.compile(r"[县市区州旗镇乡](?:人民)?政府[{HAN}]{2,8}
 TOPIC_LEAD = re.compile(r"(?:就|关于|对于|针对)[^，,。；]{2,30}[，,]")
 # A clause that opens a topic of its own: 在X项目方面，要…; 关于Y工作，…
 TOPIC_FRAME = re.compile(r"(?:在|就|关于)[^，,；。]{2,40}?(?:方面|问题上)[，,]|关于[^，,；。]{2,30}[，,]")
+# The head of the unit addressed, named as a role: 主要领导, 主要负责人, 党政主要领导, 一把手
+HEAD = re.compile(r"(?:党政)?(?:主要|分管)(?:领导|负责人|负责同志)(?:同志)?|一把手|第一责任人")
 # Short names of several departments before their kind: 统计、国税、地税部门
 SHORT_NAMES_OF_A_KIND = re.compile(rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}(?:部门|单位)")
 # An aside in brackets after a subject (（无牵头单位的，责任单位即为牵头单位，下同）), not a list in its name
@@ -1718,7 +1720,7 @@ def _read(
             piece_owners, piece_coops = noted_owners, noted_cooperators
         elif piece.owners and piece.inherits and result:
             piece_owners, piece_coops = piece.owners, result[-1].cooperators
-        elif piece.owners:
+        elif piece.owners and not (_heads(piece.owners) and chained):
             piece_owners, piece_coops = piece.owners, reader.partners(piece_text)
         elif owners:
             # 由A负责X，B负责Y split in two: each piece is its own assignee's
@@ -1825,7 +1827,13 @@ def _split(
         if not subject.leads_clause or (assigned and subject.by_assignment and shared):
             continue
         comma = max(visible.rfind("，", 0, subject.at), visible.rfind(",", 0, subject.at))
-        if comma < 0 or not (assigned or modal_positions(visible[:comma])):
+        if _heads(subject.owners) and not _attitudes_only(
+            visible[max(owner_cuts, default=0) : comma], reader
+        ):
+            continue  # 各部门要推进X，主要负责人要亲自抓: how the unit does X, not a task of another
+        # 其中，西关办事处加紧推进…，丁庄办事处抓紧完成…: one unit's clause after another's
+        named_before = any(s.leads_clause and s.at < comma for s in subjects)
+        if comma < 0 or not (assigned or named_before or modal_positions(visible[:comma])):
             continue
         preceding = visible[max(owner_cuts, default=0) : comma]
         last = max(preceding.rfind("，"), preceding.rfind(","))
@@ -1851,12 +1859,18 @@ def _split(
         piece_subjects = [
             s for s in subjects if start <= s.at < end and not (assigned and s.by_assignment and shared)
         ]
-        owners = piece_subjects[0].owners if piece_subjects else ()
+        units = [s for s in piece_subjects if not _heads(s.owners)]
+        owners = (units or piece_subjects)[0].owners if piece_subjects else ()
         inherits = start in deadline_cuts
         if inherits and not owners and pieces:
             owners = pieces[-1].owners  # …要立即启动，确保11月15日完成: the same subject
         pieces.append(_Piece(start, end, owners=owners, inherits=inherits))
     return pieces
+
+
+def _heads(owners: tuple[str, ...]) -> bool:
+    """主要领导, 主要负责人, 党政主要领导, 一把手: the heads of the units a sentence addresses."""
+    return bool(owners) and all(HEAD.fullmatch(owner) for owner in owners)
 
 
 def _bare_call(clause: str, reader: Reader) -> bool:
