@@ -1047,7 +1047,7 @@ def test_a_table_copied_as_text_with_its_cells_apart_by_spaces():
 def test_the_head_of_a_unit_owns_a_clause_only_after_a_mere_call():
     text = (
         "一、工作\n\n各镇要加快推进农房改造，主要领导要亲自抓、负总责。"
-        "各部门要高度重视，主要负责人要亲自把关，组织论证后报送。"
+        "各部门要高度重视，主要负责人要亲自把关，组织有关人员对推荐项目进行论证，经研究审定后报送县发改局。"
         "其中，东关办事处加紧推进清表工作，北关办事处抓紧完成签约。"
     )
     tasks = run(text, "2023-07-25")
