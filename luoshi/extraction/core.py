@@ -367,6 +367,8 @@ MEETING_HELD = re.compile(r"召开|进行了|带队|调研|视察")
 NARRATION = re.compile(
     r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|表态|作了?(?:讲话|发言|汇报)"
 )
+# 加强黑土地保护…任务艰巨，意义重大。: a judgement of the work, closing the sentence
+WEIGHED = re.compile(r"(?:意义重大|任务艰巨|十分必要|至关重要|刻不容缓|势在必行|十分重要|非常重要)[。！]?$")
 # …，对全县秋冬种工作进行了部署。: what a speaker did at the meeting, whatever words it quotes
 DEPLOYED = re.compile(r"(?:进行了|作了|作出了|做了)(?:具体|全面|详细)?(?:安排)?部署[。！]?$")
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
@@ -401,7 +403,9 @@ MINUTES_LEAD = re.compile(
 )
 ENUMERATOR_AFTER = re.compile(rf"(?<=[{HAN}])(?:[{CN_NUMERAL}]是|[{CN_NUMERAL}]|首先|第[{CN_NUMERAL}]+)$")
 MINUTES_DIRECTIVE = re.compile(r"会议(要求|明确|强调|决定|指出要|同意|议定|责成|商定)")
-REVIEW_LEADS = re.compile(r"^(会议(?:首先|还|同时|并|先后|集中)?(?:听取|审议|传达|学习|研究)了|会上，)")
+REVIEW_LEADS = re.compile(
+    r"^(会议(?:首先|还|同时|并|先后|集中)?(?:听取|审议|传达|学习|研究|印发|通报)了|会上)"
+)
 
 # After a review, the meeting's direction: 会议听取了…汇报，强调要…
 ABOVE_UNITS = re.compile(r"(?:以上|上述)(?:责任)?(?:单位|部门)")
@@ -1696,6 +1700,8 @@ def _read(
         return []  # 秋收推进会召开，会议对秋种任务进行了分解，确保颗粒归仓: the meeting's own aim
     if not modals and EXPLANATION.match(opening):
         return []  # 建好产业园区是…的重要抓手: what the work is, not who must do it
+    if not modals and WEIGHED.search(compact):
+        return []  # 做好下半年工作至关重要。: what the work weighs, not who must do it
 
     result: list[Task] = []
     pieces = _split(reader, raw, visible, subjects, assignment=owners, dated=dated)

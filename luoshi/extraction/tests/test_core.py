@@ -1052,3 +1052,16 @@ def test_the_head_of_a_unit_owns_a_clause_only_after_a_mere_call():
     )
     tasks = run(text, "2023-07-25")
     assert [t["owners"] for t in tasks] == [["各镇"], ["主要负责人"], ["东关办事处"], ["北关办事处"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "会议强调，做好下半年工作至关重要。",
+        "会议指出，加强黑土地保护，治理盐碱化任务艰巨，意义重大。",
+        "会议还印发了《问题整改资料清单》。",
+        "会上县扶贫办主任就十个问题的整改工作逐项进行梳理。",
+    ],
+)
+def test_judgements_of_the_work_and_what_the_meeting_did_are_not_tasks(sentence):
+    assert run(f"一、工作\n\n{sentence}", "2023-07-25") == []
