@@ -262,7 +262,7 @@ VERBS = "|".join(
 )
 # 县委、县政府督查办: one office of the committee and the government
 PARTY_COMMITTEE = re.compile(r"[县市区州旗镇乡]?(?:党)?委")
-JOINT_OFFICE = re.compile(r"[县市区州旗镇乡](?:人民)?政府[{HAN}]{2,8}$".replace("{HAN}", HAN))
+JOINT_OFFICE = re.compile(rf"[县市区州旗镇乡](?:人民)?政府[{HAN}]{{2,8}}$")
 # The topic a speaker's words are on, before the speaker: 就如何做好下一步工作，他强调，…
 TOPIC_LEAD = re.compile(r"(?:就|关于|对于|针对)[^，,。；]{2,30}[，,]")
 # A clause that opens a topic of its own: 在X项目方面，要…; 关于Y工作，…
