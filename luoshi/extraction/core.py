@@ -316,7 +316,7 @@ ATTITUDES = re.compile(
             r"站在.{0,20}高度|思想上|行动上|各负其责|各司其职|紧绷.{0,10}弦",
             # formulas of resolve: 筑牢…防线, 压实工作责任, 严守…底线, 落实…决策部署, 向纵深推进
             r"筑牢.{0,10}防线|压实.{0,6}责任|强化.{0,4}落实$|责任体系|(?:严守|守住|守牢).{0,10}底线|纪律",
-            r"落实.{0,16}决策部署|向纵深推进|保持.{0,6}态势",
+            r"落实.{0,16}决策部署|向纵深推进|保持.{0,6}态势|常抓不懈|久久为功|持之以恒|抓落实$|^(?:要)?对标.{0,8}$",
             r"统一到.{0,40}上来",
             r"思想和行动",
             r"底线思维|风险意识|警惕|懈怠|麻痹|侥幸|冲刺状态|讲政治|警钟长鸣|如履薄冰|敬畏之心",
@@ -372,7 +372,7 @@ WEIGHED = re.compile(r"(?:意义重大|任务艰巨|十分必要|至关重要|�
 # …，对全县秋冬种工作进行了部署。: what a speaker did at the meeting, whatever words it quotes
 DEPLOYED = re.compile(r"(?:进行了|作了|作出了|做了)(?:具体|全面|详细)?(?:安排)?部署[。！]?$")
 # X是Y的重要抓手: a clause that says what the work is (no modal), not a task
-EXPLANATION = re.compile(r"^[^，。；：]{2,40}?是[^，。；：]{2,60}?的")
+EXPLANATION = re.compile(r"^[^。；：]{2,40}?是[^，。；：]{2,60}?的")
 # What the meeting decided to do: a task whoever is named
 DECIDED = re.compile(
     r"^会议(?:决定|议定|商定|明确)[，,：:]?[^。；]{0,30}?"
@@ -395,7 +395,7 @@ DONE_BY = re.compile(
 )
 # Minutes put the meeting before the subject: 会议要求各部门…, 会议明确，县财政局…
 MINUTES_LEAD = re.compile(
-    r"(?:会议(?:要求|明确|强调|决定|责成|指出|议定|商定)[，,：:]?"
+    r"(?:会议(?:要求|明确|强调|决定|责成|指出|议定|商定|认为)[，,：:]?"
     # a speaker before the subject: 王刚强调，…; 某副县长在总结讲话中要求：…
     rf"|(?:他|她|[{HAN}]{{2,12}}?)(?:强调|指出)[，,：:]|[{HAN}]{{2,16}}?在[{HAN}]{{0,12}}?讲话[中时]?(?:强调|要求|指出)[，,：:]"
     # who requires it of whom: 他要求各乡镇…, 王副县长要求县交通局要…
@@ -850,7 +850,7 @@ class Reader:
         if modal_positions(bare) or NOT_A_NAME.search(bare):
             return False  # 每周要形成简报向镇党委, 成立指挥部, 两年以内村卫生室: a clause, not a name
         if re.search(
-            r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同(?!部门|单位)|联合(?=开展|推进|行动|发文|印发)|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
+            r"按照|对照|根据|围绕|针对|督促|组织(?=[实开召协动发好])|推进|加快|做好|确保|力争|要求|会同|协同(?!部门|单位)|联合(?=开展|推进|行动|发文|印发)|应(?=与|和|同|当|在|按|对|及)|配合(?!单位)|负责(?!人|同志)|牵头(?!责任|单位|部门)",
             term,
         ):
             return False
@@ -937,7 +937,8 @@ class Reader:
         for i in range(len(window)):
             at = offset + i
             if at in modals or re.match(
-                r"都(?!是)|将(?=对|从|于|在|组织|开展|进行|按|严格|认真|及时|定期|集中|继续|全力|加快|进一步|启动|实施|召开|适时|持续|加大|全面|会同|牵头|成立|建立|制定|出台)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合(?=开展|推进|行动|执法|发文|印发)",
+                r"都(?!是)|将(?=对|从|于|在|组织|开展|进行|按|严格|认真|及时|定期|集中|继续|全力|加快|进一步|启动|实施|召开|适时|持续|加大|全面|会同|牵头|成立|建立|制定|出台)|(?:具体)?负责(?!人)|牵头(?=[，,。；、]|抓总|$)|务于|加紧|抓紧|全力|会同|联合(?=开展|推进|行动|执法|发文|印发)"
+                r"|应(?=与|和|同|在|按|对|及时|加强|加快|做好|严格|切实|认真|主动|积极)",
                 visible[at:],
             ):
                 return at
@@ -1135,8 +1136,7 @@ class Reader:
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if any(word in visible[clause_start + 1 : match.start()] for word in CONDITIONS):
                     continue  # 发现火情立即报告: how to react, not when the work is done
-            following = visible[match.end() : match.end() + 12]
-            if match.group("q") and QUARTER_AS_PERIOD.match(following):
+            if match.group("q") and QUARTER_AS_PERIOD.match(text[match.end() : match.end() + 12]):
                 continue  # 四季度森林防火工作: the work of a period, not its deadline
             clause_end = re.search(r"[，,；;。！？]|$", visible[match.end() :])
             if "基础上" in visible[match.end() : match.end() + (clause_end.start() if clause_end else 0)]:

@@ -1061,7 +1061,21 @@ def test_the_head_of_a_unit_owns_a_clause_only_after_a_mere_call():
         "会议指出，加强黑土地保护，治理盐碱化任务艰巨，意义重大。",
         "会议还印发了《问题整改资料清单》。",
         "会上县扶贫办主任就十个问题的整改工作逐项进行梳理。",
+        "会议指出，创建文明城市，是提升城市形象的现实需要。",
+        "会议认为，在政务服务中心设立综合窗口，是推进审批制度改革的需要。",
+        "会议强调，校园安全是一项长期工作，必须要常抓不懈。",
+        "会议要求，各部门要对标上级要求，结合县情逐项抓落实；对标工作形势，结合风险研判抓落实。",
     ],
 )
 def test_judgements_of_the_work_and_what_the_meeting_did_are_not_tasks(sentence):
     assert run(f"一、工作\n\n{sentence}", "2023-07-25") == []
+
+
+def test_should_after_a_subject_before_its_work_and_a_quarters_quoted_start():
+    text = (
+        "一、工作\n\n会议同时要求，县政府各相关部门应与政务服务中心建立协调联动机制。"
+        "各镇要积极争取上级政策，奋力夺取一季度“开门红”。"
+    )
+    first, second = run(text, "2024-01-20")
+    assert first["owners"] == ["县政府各相关部门"]
+    assert second["deadline"] is None
