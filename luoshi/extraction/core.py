@@ -245,6 +245,7 @@ NOT_A_SUBJECT_START = (
 NOT_A_NAME = re.compile(
     r"^(?:成立|建立|组建|设立|结合|体验|实施|开展|加强|推进|完成|做好|深入|学习|贯彻|落实"
     r"|积极|主动|全力|切实|认真|服务|动员|帮助|支持|引导|解决|走访|今年|明年|去年|全年|上半年|下半年|建设(?![局厅部处科股]))"
+    r"(?!单位|主体)"
     r"|全[县区市州旗]$|以内|以上|以下|年内|之前"
 )
 # Words that make a phrase a predicate, not a subject (督促各乡镇…, 按照…要求).
@@ -272,7 +273,9 @@ HEAD = re.compile(r"(?:党政)?(?:主要|分管)(?:领导|负责人|负责同志
 # Short names of several departments before their kind: 统计、国税、地税部门
 SHORT_NAMES_OF_A_KIND = re.compile(rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}(?:部门|单位)")
 # An aside in brackets after a subject (（无牵头单位的，责任单位即为牵头单位，下同）), not a list in its name
-ASIDE = re.compile(r"[（(][^（()）]*(?:[，,]|的|下同)[^（()）]*[）)]$")  # matched at a phrase's end
+ASIDE = re.compile(
+    r"[（(][^（()）]*(?:[，,]|的|下同|详见|见附件)[^（()）]*[）)]$"
+)  # matched at a phrase's end
 # A time, a frequency or an adverb between a subject and its modal: 区委常委下周要…, 负责人每个月要…,
 # 全县各级各部门一定要…
 AFTER_SUBJECT = re.compile(
@@ -356,7 +359,7 @@ BARE_XU = re.compile(
 PREPOSITION = re.compile(r"对|把|将|按照|根据|围绕|针对|结合|在|从|向|就")
 # 县农业、水务等部门 / 卫健局等相关部门: units named, then the others by their kind
 SOME_AND_OTHERS = re.compile(
-    r"(?P<named>[^等]{2,30}?)等(?P<group>(?:相关|有关|其他|各)?(?:部门|单位|镇办|乡镇|镇街|街道))"
+    r"(?P<named>[^等]{2,30}?)等(?P<group>(?:相关|有关|其他|各)?(?:部门|单位|镇办|乡镇|镇街|街道|媒体|企业|机构))"
 )
 # What a piece of work is done on, beside a call to attitude: …推进交通重点项目建设, …开展排查整治
 WORK_OBJECTS = re.compile(
@@ -856,6 +859,8 @@ class Reader:
             return False
         if len(bare) < 2 and self.directory.lookup(bare) is None:
             return False  # 所上报的项目: a word's first character, not an institute
+        if re.search(r"[和及与、][县区市旗]$|.{2}(?:为|代表)", bare):
+            return False  # 开发区和市…, 主要负责同志为…责任人: a clause, not a name
         return self.directory.lookup(bare) is not None or term != bare or len(bare) <= 18
 
     @staticmethod
@@ -913,6 +918,7 @@ class Reader:
                 phrase = ENUMERATOR_AFTER.sub("", visible[offset:marker].rstrip("，, "))
                 phrase = phrase.removesuffix("之间")  # 各部门之间要加强沟通
                 phrase = ASIDE.sub("", phrase)  # 牵头单位（无牵头单位的，下同）要…
+                phrase = re.sub(r"^[^，,]{1,12}后(?=各|县|市|区|镇|乡)", "", phrase)  # 项目结束后各镇要…
                 phrase = AFTER_SUBJECT.sub("", phrase) if len(phrase) > 2 else phrase
                 owners = self.noun_phrase(phrase)
                 preposition = PREPOSITION.search(phrase, 2)
@@ -931,8 +937,8 @@ class Reader:
     @staticmethod
     def _marker(visible: str, offset: int, modals: set[int]) -> int | None:
         """Where the clause's verb of obligation stands, within reach of a subject."""
-        aside = re.search(r"[（(][^（()）]{2,40}[）)]", visible[offset : offset + 26])
-        reach = 26 + (len(aside[0]) if aside and ASIDE.match(aside[0]) else 0)  # 牵头单位（…，下同）要
+        asides = re.finditer(r"[（(][^（()）]{2,40}[）)]", visible[offset : offset + 40])
+        reach = 26 + sum(len(a[0]) for a in asides)  # 牵头单位（…，下同）要, 各县（区）、…要
         window = visible[offset : offset + reach]
         for i in range(len(window)):
             at = offset + i
