@@ -1067,6 +1067,7 @@ def test_the_head_of_a_unit_owns_a_clause_only_after_a_mere_call():
         "会议认为，在政务服务中心设立综合窗口，是推进审批制度改革的需要。",
         "会议强调，校园安全是一项长期工作，必须要常抓不懈。",
         "会议要求，各部门要对标上级要求，结合县情逐项抓落实；对标工作形势，结合风险研判抓落实。",
+        "县级领导要扛起责任担当，牵头部门要明确主责，配合单位要保质提效，做到对号入座、形成合力。",
     ],
 )
 def test_judgements_of_the_work_and_what_the_meeting_did_are_not_tasks(sentence):
