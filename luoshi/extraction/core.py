@@ -321,6 +321,7 @@ ATTITUDES = re.compile(
             r"筑牢.{0,10}防线|压实.{0,6}责任|强化.{0,4}落实$|责任体系|(?:严守|守住|守牢).{0,10}底线|纪律",
             r"落实.{0,16}决策部署|向纵深推进|保持.{0,6}态势|常抓不懈|久久为功|持之以恒|抓落实$|^(?:要)?对标.{0,8}$",
             r"扛起.{0,6}(?:责任|担当)|明确主责|保质提效|对号入座|两手抓|两手都要硬|竞进有为|担当$",
+            r"协作配合|绷紧.{0,4}(?:神经|弦)|强化.{0,10}落实$|落实落细|采取有力措施|科学分析研判",
             r"统一到.{0,40}上来",
             r"思想和行动",
             r"底线思维|风险意识|警惕|懈怠|麻痹|侥幸|冲刺状态|讲政治|警钟长鸣|如履薄冰|敬畏之心",
@@ -1608,7 +1609,9 @@ def _parallel_slogans(text: str, all_sentences: list[Sentence]) -> set[int]:
         han = re.findall(rf"[{HAN}]", words)
         if words.endswith(("。", "！")) and 4 <= len(han) <= 10:
             endings.setdefault("".join(han[-3:]), []).append(index)
-        if re.fullmatch(rf"要[{HAN}]{{2,6}}[。！]", words) and not sentence.last_in_paragraph:
+        short_call = re.fullmatch(rf"[{HAN}]{{0,4}}要[{HAN}]{{1,6}}[。！]", words) and len(han) <= 8
+        numbered = sentence.bold or ITEM_MARK.match(words)  # 一要抓招商。: an item's heading, read as one
+        if short_call and not numbered and not sentence.last_in_paragraph:
             calls.setdefault(sentence.paragraph, []).append(index)
     alike = {index for group in endings.values() if len(group) >= 3 for index in group}
     return alike | {index for group in calls.values() if len(group) >= 2 for index in group}

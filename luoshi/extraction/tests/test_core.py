@@ -1068,6 +1068,7 @@ def test_the_head_of_a_unit_owns_a_clause_only_after_a_mere_call():
         "会议强调，校园安全是一项长期工作，必须要常抓不懈。",
         "会议要求，各部门要对标上级要求，结合县情逐项抓落实；对标工作形势，结合风险研判抓落实。",
         "县级领导要扛起责任担当，牵头部门要明确主责，配合单位要保质提效，做到对号入座、形成合力。",
+        "要深刻汲取事故教训，增强忧患意识，始终绷紧神经，不断强化防范责任和措施落实。",
     ],
 )
 def test_judgements_of_the_work_and_what_the_meeting_did_are_not_tasks(sentence):
@@ -1082,3 +1083,12 @@ def test_should_after_a_subject_before_its_work_and_a_quarters_quoted_start():
     first, second = run(text, "2024-01-20")
     assert first["owners"] == ["县政府各相关部门"]
     assert second["deadline"] is None
+
+
+def test_short_calls_with_a_subject_of_their_own_head_what_follows():
+    text = (
+        "一、人居环境整治\n\n清理要到位。各村要在月底前清运积存垃圾。"
+        "整改要彻底。各镇要对排查出的问题建立台账。"
+    )
+    tasks = run(text, "2023-07-25")
+    assert [t["text"][:4] for t in tasks] == ["各村要在", "各镇要对"]
