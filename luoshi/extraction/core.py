@@ -264,20 +264,20 @@ VERBS = "|".join(
 # 县委、县政府督查办: one office of the committee and the government
 PARTY_COMMITTEE = re.compile(r"[县市区州旗镇乡]?(?:党)?委")
 JOINT_OFFICE = re.compile(rf"[县市区州旗镇乡](?:人民)?政府[{HAN}]{{2,8}}$")
-# The topic a speaker's words are on, before the speaker: 就如何做好下一步工作，他强调，…
+# The topic a speaker's words are on, before the speaker: 就做好秋粮收储，他强调，…
 TOPIC_LEAD = re.compile(r"(?:就|关于|对于|针对)[^，,。；]{2,30}[，,]")
 # A clause that opens a topic of its own: 在X项目方面，要…; 关于Y工作，…
 TOPIC_FRAME = re.compile(r"(?:在|就|关于)[^，,；。]{2,40}?(?:方面|问题上)[，,]|关于[^，,；。]{2,30}[，,]")
 # The head of the unit addressed, named as a role: 主要领导, 主要负责人, 党政主要领导, 一把手
 HEAD = re.compile(r"(?:党政)?(?:主要|分管)(?:领导|负责人|负责同志)(?:同志)?|一把手|第一责任人")
-# Short names of several departments before their kind: 统计、国税、地税部门
+# Short names of several departments before their kind: 统计、税务、财政部门
 SHORT_NAMES_OF_A_KIND = re.compile(rf"(?:[{HAN}]{{2,4}}、)+[{HAN}]{{2,4}}(?:部门|单位)")
-# An aside in brackets after a subject (（无牵头单位的，责任单位即为牵头单位，下同）), not a list in its name
+# An aside in brackets after a subject (（未列牵头单位的，…，下同）), not a list in its name
 ASIDE = re.compile(
     r"[（(][^（()）]*(?:[，,]|的|下同|详见|见附件)[^（()）]*[）)]$"
 )  # matched at a phrase's end
 # A time, a frequency or an adverb between a subject and its modal: 区委常委下周要…, 负责人每个月要…,
-# 全县各级各部门一定要…
+# 全镇各级各部门一定要…
 AFTER_SUBJECT = re.compile(
     r"(?:下周|本周|本月|下月|每周|每月|每个月|每季度|每半月|每天|每日|近期|今后|年内|一定|也|还|均|更)+$"
 )
@@ -372,7 +372,7 @@ MEETING_HELD = re.compile(r"召开|进行了|带队|调研|视察")
 NARRATION = re.compile(
     r"主持召开|主持会议|出席会议|参加会议|列席会议|参会|宣布|宣读|表态|作了?(?:讲话|发言|汇报)"
 )
-# 加强黑土地保护…任务艰巨，意义重大。: a judgement of the work, closing the sentence
+# 整治黑臭水体…任务艰巨，意义重大。: a judgement of the work, closing the sentence
 WEIGHED = re.compile(r"(?:意义重大|任务艰巨|十分必要|至关重要|刻不容缓|势在必行|十分重要|非常重要)[。！]?$")
 # …，对全县秋冬种工作进行了部署。: what a speaker did at the meeting, whatever words it quotes
 DEPLOYED = re.compile(r"(?:进行了|作了|作出了|做了)(?:具体|全面|详细)?(?:安排)?部署[。！]?$")
@@ -716,7 +716,7 @@ def is_heading(text: str, sentence: Sentence, following: Sentence | None) -> str
         return "subsection"
     if ITEM.match(visible) and han <= HEADING_MAX and (continues or sentence.bold):
         return "item"
-    topic = TOPIC_LEAD.match(visible)  # 就如何做好下一步工作，他强调，一是要…
+    topic = TOPIC_LEAD.match(visible)  # 就做好秋粮收储，他强调，一是要…
     minutes = MINUTES_LEAD.match(visible, topic.end() if topic else 0)
     point = visible[minutes.end() :] if minutes else ""
     if point and ITEM.match(point) and len(re.findall(rf"[{HAN}]", point)) <= HEADING_MAX and continues:
@@ -919,7 +919,7 @@ class Reader:
                 # 各乡镇一要…；二要…: the list's number stands between the subject and its modal
                 phrase = ENUMERATOR_AFTER.sub("", visible[offset:marker].rstrip("，, "))
                 phrase = phrase.removesuffix("之间")  # 各部门之间要加强沟通
-                phrase = ASIDE.sub("", phrase)  # 牵头单位（无牵头单位的，下同）要…
+                phrase = ASIDE.sub("", phrase)  # 牵头单位（未列牵头单位的，下同）要…
                 phrase = re.sub(r"^[^，,]{1,12}后(?=各|县|市|区|镇|乡)", "", phrase)  # 项目结束后各镇要…
                 phrase = AFTER_SUBJECT.sub("", phrase) if len(phrase) > 2 else phrase
                 owners = self.noun_phrase(phrase)
@@ -965,7 +965,7 @@ class Reader:
         owners: list[str] = []
         parts = self._conjuncts(phrase)
         if not parts and SHORT_NAMES_OF_A_KIND.fullmatch(phrase):
-            return (phrase,)  # 统计、国税、地税部门: the departments, named short, one group as written
+            return (phrase,)  # 统计、税务、财政部门: the departments, named short, one group as written
         if not parts:
             return ()
         for part in parts:
@@ -973,8 +973,8 @@ class Reader:
         return self._people(owners)
 
     def _conjuncts(self, phrase: str) -> list[str]:
-        """A phrase's owners joined by 、和及与 (not inside brackets: 各乡镇（街道、办事处）), as many
-        as make names: 区发展和改革局和统计局 → 区发展和改革局, 统计局; 县委、县政府督查办 is one
+        """A phrase's owners joined by 、和及与 (not inside brackets: 各镇（街道、园区）), as many
+        as make names: 县卫生和健康局和县医保局 → 县卫生和健康局, 县医保局; 县委、县政府督查室 is one
         office of both. [] when the phrase is not a list of owners."""
         spans: list[tuple[int, int]] = []
         cursor = depth = 0
@@ -1135,7 +1135,7 @@ class Reader:
             if visible.startswith(("有关", "相关"), match.end()) or (
                 match.group("hol") and visible.startswith("的", match.end())
             ):
-                continue  # 部署端午节前有关工作: the work of a season, not when it is due
+                continue  # 部署中秋节前有关工作: the work of a season, not when it is due
             if match.group("span") or match.group("half"):
                 clause_start = max(visible.rfind(c, 0, match.start()) for c in "，,；")
                 if before.endswith(SPAN_AS_MEASURE) or "后" in visible[clause_start + 1 : match.start()]:
@@ -1711,7 +1711,7 @@ def _read(
     if not modals and EXPLANATION.match(opening):
         return []  # 建好产业园区是…的重要抓手: what the work is, not who must do it
     if not modals and WEIGHED.search(compact):
-        return []  # 做好下半年工作至关重要。: what the work weighs, not who must do it
+        return []  # 抓好四季度工作至关重要。: what the work weighs, not who must do it
 
     result: list[Task] = []
     pieces = _split(reader, raw, visible, subjects, assignment=owners, dated=dated)
@@ -1847,7 +1847,7 @@ def _split(
             visible[max(owner_cuts, default=0) : comma], reader
         ):
             continue  # 各部门要推进X，主要负责人要亲自抓: how the unit does X, not a task of another
-        # 其中，西关办事处加紧推进…，丁庄办事处抓紧完成…: one unit's clause after another's
+        # 其中，东关办事处加紧推进…，北关办事处抓紧完成…: one unit's clause after another's
         named_before = any(s.leads_clause and s.at < comma for s in subjects)
         if comma < 0 or not (assigned or named_before or modal_positions(visible[:comma])):
             continue
