@@ -318,7 +318,7 @@ ATTITUDES = re.compile(
             r"^(?:要)?(?:认真|深入)?学习$|贯彻落实$|落实责任$|强化措施$|落地生根|落地见效|武装头脑|对标对表",
             r"站在.{0,20}高度|思想上|行动上|各负其责|各司其职|紧绷.{0,10}弦",
             # formulas of resolve: 筑牢…防线, 压实工作责任, 严守…底线, 落实…决策部署, 向纵深推进
-            r"筑牢.{0,10}防线|压实.{0,6}责任|强化.{0,4}落实$|责任体系|(?:严守|守住|守牢).{0,10}底线|纪律",
+            r"筑牢.{0,10}防线|压实.{0,6}责任|责任体系|(?:严守|守住|守牢).{0,10}底线|纪律",
             r"落实.{0,16}决策部署|向纵深推进|保持.{0,6}态势|常抓不懈|久久为功|持之以恒|抓落实$|^(?:要)?对标.{0,8}$",
             r"扛起.{0,6}(?:责任|担当)|明确主责|保质提效|对号入座|两手抓|两手都要硬|竞进有为|担当$",
             r"协作配合|绷紧.{0,4}(?:神经|弦)|强化.{0,10}落实$|落实落细|采取有力措施|科学分析研判",
@@ -343,8 +343,6 @@ TERM_FOLLOWERS = (
 EXHORTED = ("大家", "我们", "全[县区市镇乡州旗]上下", "各级干部", "党员干部", "广大干部")
 CLOSINGS = ("同志们", "让我们", "最后，", "总之，")
 IMPERATIVE_START = re.compile("(?:" + "|".join(IMPERATIVES) + ")")
-# The second point of a list and after: 二要…, 三是…, 其次…
-LATER_POINT = re.compile(r"^(?:[二三四五六七八九十]+(?:是|要)|其次|再次|最后|第[二三四五六七八九十]+)")
 # A quarter naming the period of some work (四季度安全生产工作), not when it is done (四季度完成…)
 QUARTER_AS_PERIOD = re.compile(
     rf"(?!完成|开工|建成|实现|启动|竣工|投产|投用|全面|前|末|底|内)[{HAN}]{{1,8}}?工作|经济|“?开门红"
@@ -1079,15 +1077,13 @@ class Reader:
             elif re.search(r"配合单位|协办单位", key):
                 cooperators.extend(names)
             elif re.search(r"时限|时间", key) and value.strip():
-                # 12月底前; 5月底前动工, 9月投入使用: the date in the cell
+                # 12月底前 as it stands; 5月底前动工, 9月投入使用: the date in the cell's words
                 found = DATE_PHRASE.search(value) or re.search(rf"[\d{CN_NUMERAL}]{{1,3}}月份?", value)
-                words = value.strip() if resolve_date(value.strip(), reference=self.meeting_date) else ""
-                words = words or (found[0] if found else "")
-                resolved = (
-                    resolve_date(words, reference=self.meeting_date, roll_forward=True) if words else None
-                )
-                if resolved:
-                    deadline = (resolved, words)
+                for words in (value.strip(), found[0] if found else ""):
+                    resolved = resolve_date(words, reference=self.meeting_date, roll_forward=True)
+                    if words and resolved:
+                        deadline = (resolved, words)
+                        break
         return tuple(owners), tuple(cooperators), deadline
 
     def responsible_named(self, visible: str) -> tuple[str, ...]:
@@ -1402,10 +1398,9 @@ def _extract(text: str, meeting_date: date, directory: Directory | None) -> list
             context.enter(headings[index], text[sentence.start : sentence.end])
             heading = _visible(text[sentence.start : sentence.end])
             topic = TOPIC_LEAD.match(heading)
+            # 会议强调，一要…。/ 他强调，一是要…。: what follows is directed
             if MINUTES_DIRECTIVE.match(heading) or MINUTES_LEAD.match(heading, topic.end() if topic else 0):
-                context.section_directing = (
-                    True  # 会议强调，一要…。/ 他强调，一是要…。: what follows is directed
-                )
+                context.section_directing = True
         elif index >= preamble:
             notes = []
             for after in range(index + 1, len(all_sentences)):
@@ -1677,11 +1672,7 @@ def _read(
     opening = _visible(visible[subject_start(visible, 0) :]).removeprefix("同时，")
     point = context.addressee and context.in_list and ITEM_MARK.match(compact)  # 各位副县长要：（1）…
     # under 会议要求/强调…: 农村危房改造7月底前全面完成 is a task without a modal, by its date and its end
-    dated = (
-        bool(context.directing or context.salutation)
-        and bool(COMPLETION.search(compact))
-        and reader.deadline(raw)[0] is not None
-    )
+    dated = directed and bool(COMPLETION.search(compact)) and reader.deadline(raw)[0] is not None
     decided = DECIDED.match(compact) is not None  # 会议决定在全镇集中开展…专项行动
     imperative = (
         bool(point)

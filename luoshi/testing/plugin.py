@@ -18,11 +18,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     database = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
     kept: list[pytest.Item] = []
-    skipped: list[pytest.Item] = []
+    deselected: list[pytest.Item] = []
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
         reaches = item.get_closest_marker("django_db") or item.get_closest_marker("database_url")
-        (kept if fixtures & database or reaches else skipped).append(item)
-    if skipped:
-        config.hook.pytest_deselected(items=skipped)
+        (kept if fixtures & database or reaches else deselected).append(item)
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
         items[:] = kept
